@@ -1,0 +1,76 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import type { AppContext } from './context.js';
+import { PATHS } from './paths.js';
+import { Problem } from './problem.js';
+import { viewLocals } from './routes/locals.js';
+import { resultRoutes } from './routes/results.js';
+import { surveyRoutes } from './routes/survey.js';
+import { csrfProtection } from './security/csrf.js';
+import { appSecret } from './storage/settings.js';
+
+/** Builds the Express app without listening, so tests can start it on a random port. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', PATHS.views);
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: ctx.config.secureCookies,
+    }),
+  );
+  app.use('/static/vendor/chart.js', express.static(PATHS.chartJs, { maxAge: '7d', index: false }));
+  app.use('/static', express.static(PATHS.public, { maxAge: '1h', index: false }));
+
+  app.get('/healthz', (_req, res) => {
+    ctx.db.prepare('SELECT 1').get();
+    res.json({ status: 'ok' });
+  });
+
+  app.use(cookieParser());
+  app.use(viewLocals);
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
+  app.use(express.json({ limit: '256kb' }));
+  app.use(csrfProtection({ secret: appSecret(ctx.db, 'csrf'), secureCookies: ctx.config.secureCookies }));
+
+  app.get('/', (_req, res) => res.render('home'));
+  app.use(surveyRoutes(ctx));
+  app.use(resultRoutes(ctx));
+
+  app.use((_req, _res, next) => next(new Problem('notFound')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) console.error(err);
+    res.status(problem.status);
+    if (req.path.startsWith('/api/')) res.json({ error: problem.code, message: res.locals.t?.(`errors.${problem.code}`) ?? problem.code });
+    else res.render('error', { problem });
+  });
+  return app;
+}
+
+function toProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err;
+  const status = (err as { status?: number; type?: string })?.status;
+  if (status === 413) return new Problem('payloadTooLarge');
+  if (status && status >= 400 && status < 500) return new Problem('badRequest');
+  return new Problem('serverError');
+}

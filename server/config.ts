@@ -1,0 +1,74 @@
+import { Ajv, type JSONSchemaType } from 'ajv';
+import path from 'node:path';
+import { ROOT } from './paths.js';
+
+export interface Config {
+  port: number;
+  dbFile: string;
+  demo: boolean;
+  /** Base URL printed on code slips and QR codes. */
+  publicUrl: string;
+  /** Marks cookies Secure; on whenever the app is served over HTTPS (behind a proxy). */
+  secureCookies: boolean;
+  trustProxy: boolean;
+}
+
+interface RawEnv {
+  PORT: number;
+  INDIKATOR_DB: string;
+  INDIKATOR_DEMO: boolean;
+  INDIKATOR_PUBLIC_URL?: string;
+  INDIKATOR_SECURE_COOKIES: boolean;
+  INDIKATOR_TRUST_PROXY: boolean;
+}
+
+const schema: JSONSchemaType<RawEnv> = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    INDIKATOR_DB: { type: 'string', minLength: 1, default: 'data/indikator.sqlite' },
+    INDIKATOR_DEMO: { type: 'boolean', default: true },
+    INDIKATOR_PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$', nullable: true },
+    INDIKATOR_SECURE_COOKIES: { type: 'boolean', default: false },
+    INDIKATOR_TRUST_PROXY: { type: 'boolean', default: false },
+  },
+  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES', 'INDIKATOR_TRUST_PROXY'],
+  additionalProperties: true,
+};
+
+const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: false }).compile(schema);
+
+export class ConfigError extends Error {}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false };
+
+/** Reads the environment once; a bad value throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    const isBoolean = (schema.properties as Record<string, { type: string }>)[key]?.type === 'boolean';
+    if (isBoolean) {
+      const word = BOOLEAN_WORDS[value.trim().toLowerCase()];
+      if (word === undefined) throw new ConfigError(`${key}: expected one of 1/0, true/false, yes/no, on/off, got "${value}"`);
+      raw[key] = word;
+    } else {
+      raw[key] = value;
+    }
+  }
+  if (!validate(raw)) {
+    const err = validate.errors?.[0];
+    const name = err?.instancePath.replace(/^\//, '') || String(err?.params && 'missingProperty' in err.params ? err.params.missingProperty : 'environment');
+    throw new ConfigError(`${name}: ${err?.message ?? 'invalid'} (got "${env[name] ?? ''}")`);
+  }
+  const port = raw.PORT as number;
+  return {
+    port,
+    dbFile: path.resolve(ROOT, raw.INDIKATOR_DB as string),
+    demo: raw.INDIKATOR_DEMO as boolean,
+    publicUrl: ((raw.INDIKATOR_PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    secureCookies: raw.INDIKATOR_SECURE_COOKIES as boolean,
+    trustProxy: raw.INDIKATOR_TRUST_PROXY as boolean,
+  };
+}

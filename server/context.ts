@@ -1,0 +1,12 @@
+import type { Config } from './config.js';
+import type { InstrumentRegistry } from './domain/instrument.js';
+import type { Db } from './storage/db.js';
+
+/** What every route needs, built once at start and passed in (tests build their own). */
+export interface AppContext {
+  db: Db;
+  instruments: InstrumentRegistry;
+  config: Config;
+  /** Failed code entries allowed per IP and window before 429 (lowered in tests). */
+  codeEntryLimit?: number;
+}

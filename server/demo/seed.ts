@@ -1,0 +1,122 @@
+import seedrandom from 'seedrandom';
+import { sectionsForPoint, type InstrumentRegistry } from '../domain/instrument.js';
+import type { Item, MeasurementPoint } from '../domain/instrumentTypes.js';
+import { scoreResponse, type Answer } from '../domain/scoring.js';
+import { issueAccessCodes } from '../storage/accessCodes.js';
+import type { Db } from '../storage/db.js';
+import { createFederation, listFederations } from '../storage/federations.js';
+import { createIntervention, setMeasurementPoint, type InterventionPoint } from '../storage/interventions.js';
+import { createParticipant, recordExit } from '../storage/participants.js';
+import { createRound } from '../storage/rounds.js';
+import { getResponse, saveAnswers, startResponse, submitResponse } from '../storage/responses.js';
+
+type Rng = () => number;
+
+/** Standard normal draw from two uniforms (Box–Muller); demo data only. */
+function normal(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+
+const COMMENTS = [
+  'Bra att få träffa samma handledare varje vecka.',
+  'Jag vill ha mer hjälp med att hitta praktik.',
+  'Det var svårt att komma i tid på morgonen.',
+  'Personalen lyssnade på mig.',
+];
+
+interface DemoIntervention {
+  name: string;
+  targetGroup: string;
+  points: MeasurementPoint[];
+  participants: number;
+  /** Mean change on the 1–7 scale from start to exit, and its spread between people. */
+  effect: number;
+  spread: number;
+}
+
+const INTERVENTIONS: DemoIntervention[] = [
+  { name: 'Steg till arbete (IPS)', targetGroup: 'Personer med psykisk ohälsa som vill arbeta', points: ['start', 'ongoing', 'exit'], participants: 60, effect: 0.9, spread: 0.9 },
+  { name: 'Unga vuxna i fokus', targetGroup: 'Unga 18–29 år med aktivitetsersättning', points: ['start', 'exit'], participants: 52, effect: 0.5, spread: 1.0 },
+  { name: 'Hälsa och arbete', targetGroup: 'Långtidssjukskrivna', points: ['start', 'exit'], participants: 38, effect: 0.1, spread: 0.8 },
+];
+
+const EXIT_STATUSES = ['work', 'studies', 'work', 'other_intervention', 'ended_early', 'job_seeking'];
+
+function answerItem(rng: Rng, item: Item, level: number): Answer | null {
+  if (rng() < 0.03) return null;
+  if (item.dontKnow && rng() < 0.05) return { itemId: item.id, num: null, text: null, dontKnow: true };
+  switch (item.type) {
+    case 'agree7': {
+      const raw = Math.round(Math.min(7, Math.max(1, level + normal(rng) * 0.8)));
+      return { itemId: item.id, num: item.reversed ? 8 - raw : raw, text: null, dontKnow: false };
+    }
+    case 'single':
+      return { itemId: item.id, num: null, text: pick(rng, item.options!).value, dontKnow: false };
+    case 'multi':
+      return { itemId: item.id, num: null, text: JSON.stringify([pick(rng, item.options!).value]), dontKnow: false };
+    case 'number': {
+      const lo = item.min ?? 0;
+      const hi = item.max ?? lo + 10;
+      return { itemId: item.id, num: Math.round(lo + rng() * (hi - lo)), text: null, dontKnow: false };
+    }
+    case 'text':
+      return rng() < 0.15 ? { itemId: item.id, num: null, text: pick(rng, COMMENTS), dontKnow: false } : null;
+  }
+}
+
+function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: InterventionPoint, participantId: number, roundId: number, level: number, rng: Rng, submit: boolean): void {
+  const instrument = instruments.get(point.instrumentId)!;
+  const [code] = issueAccessCodes(db, { measurementPointId: point.id, participantIds: [participantId], roundId });
+  const response = startResponse(db, {
+    code: code!, participantId, interventionId: point.interventionId, point: point.point, roundId,
+    instrumentId: instrument.id, instrumentVersion: instrument.version, language: rng() < 0.9 ? 'sv' : 'en',
+  });
+  const sections = sectionsForPoint(instrument, point.point);
+  const answers = sections.flatMap((s) => s.items).map((item) => answerItem(rng, item, level)).filter((a): a is Answer => a !== null);
+  saveAnswers(db, response.id, answers, [], submit ? sections.length + 1 : Math.ceil(sections.length / 2));
+  if (submit) submitResponse(db, getResponse(db, response.id)!, scoreResponse(instrument, point.point, new Map(answers.map((a) => [a.itemId, a]))));
+}
+
+export interface DemoSummary { federationId: number; interventionIds: number[]; participants: number; openCodes: string[] }
+
+/**
+ * Fills an empty database with one federation, three interventions and ~150 participants whose
+ * start and exit answers look real: most improve a little, some do not, some never reach exit.
+ * Deterministic for a given seed (except the random codes and pseudonyms).
+ */
+export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indikator-demo'): DemoSummary | null {
+  if (listFederations(db).length > 0) return null;
+  const rng = seedrandom(seed);
+  return db.transaction(() => {
+    const federation = createFederation(db, 'Samordningsförbundet Exempeldalen');
+    const spring = createRound(db, { federationId: federation.id, name: 'Vår 2026', startsOn: '2026-01-01', endsOn: '2026-06-30' });
+    const autumn = createRound(db, { federationId: federation.id, name: 'Höst 2026', startsOn: '2026-07-01', endsOn: '2026-12-31' });
+    const participantInstrument = instruments.forGroup('participant').at(-1)!;
+    const interventionIds: number[] = [];
+    const openCodes: string[] = [];
+    let participants = 0;
+    for (const spec of INTERVENTIONS) {
+      const intervention = createIntervention(db, { federationId: federation.id, name: spec.name, kind: 'individual', targetGroup: spec.targetGroup, startsOn: '2025-09-01' });
+      interventionIds.push(intervention.id);
+      const points = spec.points.map((p) => setMeasurementPoint(db, intervention.id, p, participantInstrument.id));
+      for (let i = 0; i < spec.participants; i++) {
+        const round = i % 2 === 0 ? spring : autumn;
+        const participant = createParticipant(db, { interventionId: intervention.id, startedOn: round.startsOn });
+        participants++;
+        const startLevel = 3.4 + normal(rng) * 1.0;
+        const change = spec.effect + normal(rng) * spec.spread;
+        const reachesExit = rng() < 0.78;
+        for (const point of points) {
+          if (point.point === 'start') answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel, rng, true);
+          else if (point.point === 'ongoing' && rng() < 0.6) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change / 2, rng, true);
+          else if (point.point === 'exit' && reachesExit) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change, rng, rng() < 0.95);
+        }
+        if (reachesExit) recordExit(db, participant.id, round.endsOn, pick(rng, EXIT_STATUSES));
+        else if (i % 10 === 1) openCodes.push(...issueAccessCodes(db, { measurementPointId: points.at(-1)!.id, participantIds: [participant.id], roundId: round.id }));
+      }
+    }
+    return { federationId: federation.id, interventionIds, participants, openCodes };
+  })();
+}

@@ -1,0 +1,331 @@
+// Loads and checks the instrument files in indicators/ and answers questions about an instrument.
+// Pure: reads files, but knows nothing of HTTP or the database.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import instrumentSchema from '../../indicators/schema.json' with { type: 'json' };
+import type {
+  Instrument,
+  Item,
+  LocalizedText,
+  MeasurementPoint,
+  RespondentGroup,
+  Section,
+} from './instrumentTypes.js';
+
+export const SCHEMA_FILE_NAME = 'schema.json';
+
+/** A problem in one instrument file; the message is one line: `<file>: <JSON path> <reason>`. */
+export class InstrumentError extends Error {
+  override readonly name = 'InstrumentError';
+
+  constructor(
+    readonly file: string,
+    /** JSON pointer into the file ("" for the whole file). */
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${path || '/'} ${reason}`);
+  }
+}
+
+let compiledValidator: ValidateFunction<Instrument> | undefined;
+
+function schemaValidator(): ValidateFunction<Instrument> {
+  compiledValidator ??= new Ajv({ allErrors: true }).compile<Instrument>(instrumentSchema);
+  return compiledValidator;
+}
+
+/** Checks an already parsed instrument against the schema and the rules the schema cannot express. */
+export function validateInstrumentObject(obj: unknown, fileName: string): Instrument {
+  const validate = schemaValidator();
+  if (!validate(obj)) {
+    const { path, reason } = describeSchemaError(validate.errors ?? [], obj);
+    throw new InstrumentError(fileName, path, reason);
+  }
+  const problem = crossCheck(obj);
+  if (problem) throw new InstrumentError(fileName, problem.path, problem.reason);
+  return obj;
+}
+
+/** Reads, validates and cross-checks every instrument file (every *.json but schema.json) in `dir`. */
+export function loadInstruments(dir: string): InstrumentRegistry {
+  const fileNames = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.json') && entry.name !== SCHEMA_FILE_NAME)
+    .map((entry) => entry.name)
+    .sort();
+  const fileOfKey = new Map<string, string>();
+  const instruments: Instrument[] = [];
+  for (const fileName of fileNames) {
+    const instrument = validateInstrumentObject(parseJsonFile(join(dir, fileName), fileName), fileName);
+    const key = `${instrument.id}@${instrument.version}`;
+    const earlierFile = fileOfKey.get(key);
+    if (earlierFile !== undefined) {
+      throw new InstrumentError(
+        fileName,
+        '/version',
+        `instrument "${instrument.id}" version ${instrument.version} is also defined in ${earlierFile}`,
+      );
+    }
+    fileOfKey.set(key, fileName);
+    instruments.push(instrument);
+  }
+  return new InstrumentRegistry(instruments);
+}
+
+/** The loaded instruments, by id and version. */
+export class InstrumentRegistry {
+  /** Sorted by id, then by version ascending. */
+  private readonly instruments: readonly Instrument[];
+
+  constructor(instruments: readonly Instrument[]) {
+    this.instruments = [...instruments].sort(
+      (a, b) => a.id.localeCompare(b.id) || compareVersions(a.version, b.version),
+    );
+  }
+
+  /** The given version of an instrument, or its latest version when `version` is omitted. */
+  get(id: string, version?: string): Instrument | undefined {
+    const versions = this.instruments.filter((instrument) => instrument.id === id);
+    if (version === undefined) return versions.at(-1);
+    return versions.find((instrument) => compareVersions(instrument.version, version) === 0);
+  }
+
+  /** Every instrument, all versions, sorted by id and version. */
+  list(): Instrument[] {
+    return [...this.instruments];
+  }
+
+  /** Every instrument (all versions) for one respondent group, sorted by id and version. */
+  forGroup(group: RespondentGroup): Instrument[] {
+    return this.instruments.filter((instrument) => instrument.respondentGroup === group);
+  }
+}
+
+/** Compares dot-separated numeric versions part by part: "1.10" > "1.9", "1.0" = "1". */
+export function compareVersions(a: string, b: string): number {
+  const partsA = a.split('.').map(Number);
+  const partsB = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(partsA.length, partsB.length); i++) {
+    const difference = (partsA[i] ?? 0) - (partsB[i] ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return 0;
+}
+
+/** The sections as asked at one measurement point: only the items asked there, no empty sections. */
+export function sectionsForPoint(instrument: Instrument, point: MeasurementPoint): Section[] {
+  return instrument.sections
+    .map((section) => ({ ...section, items: section.items.filter((item) => item.points.includes(point)) }))
+    .filter((section) => section.items.length > 0);
+}
+
+export function itemsForPoint(instrument: Instrument, point: MeasurementPoint): Item[] {
+  return allItems(instrument).filter((item) => item.points.includes(point));
+}
+
+export function findItem(instrument: Instrument, itemId: string): Item | undefined {
+  return allItems(instrument).find((item) => item.id === itemId);
+}
+
+/**
+ * The text in `lang`; else in its base language ("sv" for "sv-easy"); else in `fallbackLang`;
+ * else in the first language the text has.
+ */
+export function text(localized: LocalizedText, lang: string, fallbackLang: string): string {
+  const baseLang = lang.split('-')[0] ?? lang;
+  return localized[lang] ?? localized[baseLang] ?? localized[fallbackLang] ?? Object.values(localized)[0] ?? '';
+}
+
+export function isRtl(instrument: Instrument, lang: string): boolean {
+  return instrument.rtlLanguages?.includes(lang) ?? false;
+}
+
+function allItems(instrument: Instrument): Item[] {
+  return instrument.sections.flatMap((section) => section.items);
+}
+
+function parseJsonFile(filePath: string, fileName: string): unknown {
+  const source = readFileSync(filePath, 'utf8');
+  try {
+    return JSON.parse(source);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new InstrumentError(fileName, '', `is not valid JSON: ${detail}${lineAndColumn(source, detail)}`);
+  }
+}
+
+/** " (line L, column C)" when the parser's message gives a character position. */
+function lineAndColumn(source: string, parserMessage: string): string {
+  const position = /position (\d+)/.exec(parserMessage)?.[1];
+  if (position === undefined) return '';
+  const before = source.slice(0, Number(position)).split('\n');
+  return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
+}
+
+interface Problem {
+  path: string;
+  reason: string;
+}
+
+/** The most specific of ajv's errors, in words a person editing the file understands. */
+function describeSchemaError(errors: ErrorObject[], data: unknown): Problem {
+  // An "if" error only says that a then/else branch failed; the branch's own error says why.
+  const error = errors.find((candidate) => candidate.keyword !== 'if') ?? errors[0];
+  if (error === undefined) return { path: '', reason: 'does not match the instrument schema' };
+  const { instancePath, params } = error;
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${instancePath}/${String(params.missingProperty)}`, reason: 'is required' };
+    case 'additionalProperties':
+      return {
+        path: `${instancePath}/${String(params.additionalProperty)}`,
+        reason: 'is not a known property here',
+      };
+    case 'false schema': {
+      const itemType = valueAt(data, parentPointer(instancePath), 'type');
+      return {
+        path: instancePath,
+        reason: typeof itemType === 'string' ? `is not allowed for ${itemType} items` : 'is not allowed here',
+      };
+    }
+    case 'enum':
+      return { path: instancePath, reason: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+    default:
+      return { path: instancePath, reason: error.message ?? `fails the "${error.keyword}" rule` };
+  }
+}
+
+function parentPointer(pointer: string): string {
+  return pointer.slice(0, pointer.lastIndexOf('/'));
+}
+
+/** The value at a JSON pointer, then at the optional extra key. */
+function valueAt(data: unknown, pointer: string, key: string): unknown {
+  const segments = pointer.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  let value: unknown = data;
+  for (const segment of [...segments, key]) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+/** The rules the schema cannot express (options per item type are in the schema). Returns the first problem found. */
+function crossCheck(instrument: Instrument): Problem | undefined {
+  return (
+    checkLanguages(instrument) ??
+    checkUniqueIds(instrument) ??
+    checkItems(instrument) ??
+    checkIndicators(instrument) ??
+    checkTexts(instrument)
+  );
+}
+
+function checkLanguages(instrument: Instrument): Problem | undefined {
+  const index = (instrument.rtlLanguages ?? []).findIndex((lang) => !instrument.languages.includes(lang));
+  if (index < 0) return undefined;
+  return {
+    path: `/rtlLanguages/${index}`,
+    reason: `"${instrument.rtlLanguages?.[index]}" is not one of the instrument's languages (${instrument.languages.join(', ')})`,
+  };
+}
+
+function checkUniqueIds(instrument: Instrument): Problem | undefined {
+  const items = instrument.sections.flatMap((section, s) =>
+    section.items.map((item, i) => ({ id: item.id, path: `/sections/${s}/items/${i}/id` })),
+  );
+  return (
+    firstDuplicate('section id', instrument.sections.map((section, s) => ({ id: section.id, path: `/sections/${s}/id` }))) ??
+    firstDuplicate('item id', items) ??
+    firstDuplicate('indicator id', instrument.indicators.map((ind, i) => ({ id: ind.id, path: `/indicators/${i}/id` })))
+  );
+}
+
+function firstDuplicate(what: string, entries: Array<{ id: string; path: string }>): Problem | undefined {
+  const firstPath = new Map<string, string>();
+  for (const { id, path } of entries) {
+    const earlier = firstPath.get(id);
+    if (earlier !== undefined) return { path, reason: `duplicates ${what} "${id}" (first at ${earlier})` };
+    firstPath.set(id, path);
+  }
+  return undefined;
+}
+
+function checkItems(instrument: Instrument): Problem | undefined {
+  for (const [s, section] of instrument.sections.entries()) {
+    for (const [i, item] of section.items.entries()) {
+      const itemPath = `/sections/${s}/items/${i}`;
+      const duplicateValue = firstDuplicate(
+        'option value',
+        (item.options ?? []).map((option, o) => ({ id: option.value, path: `${itemPath}/options/${o}/value` })),
+      );
+      if (duplicateValue) return duplicateValue;
+      if (item.min !== undefined && item.max !== undefined && item.min > item.max) {
+        return { path: `${itemPath}/min`, reason: `(${item.min}) is greater than max (${item.max})` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function checkIndicators(instrument: Instrument): Problem | undefined {
+  const itemsById = new Map(allItems(instrument).map((item) => [item.id, item]));
+  for (const [n, indicator] of instrument.indicators.entries()) {
+    for (const [i, itemId] of indicator.items.entries()) {
+      const item = itemsById.get(itemId);
+      const path = `/indicators/${n}/items/${i}`;
+      if (item === undefined) return { path, reason: `names unknown item "${itemId}"` };
+      if (item.type !== 'agree7') {
+        return { path, reason: `names item "${itemId}" of type ${item.type}; indicators use only agree7 items` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function checkTexts(instrument: Instrument): Problem | undefined {
+  for (const [path, localized] of localizedTexts(instrument)) {
+    for (const lang of instrument.languages) {
+      const value = localized[lang];
+      if (value === undefined) return { path, reason: `has no "${lang}" text` };
+      if (value.trim() === '') return { path: `${path}/${lang}`, reason: 'is empty' };
+    }
+    const undeclared = Object.keys(localized).find((lang) => !instrument.languages.includes(lang));
+    if (undeclared !== undefined) {
+      return {
+        path: `${path}/${undeclared}`,
+        reason: `is not one of the instrument's languages (${instrument.languages.join(', ')})`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Every LocalizedText in the instrument with its JSON pointer. */
+function* localizedTexts(instrument: Instrument): Generator<[string, LocalizedText]> {
+  yield ['/title', instrument.title];
+  yield ['/intro', instrument.intro];
+  yield ['/scale/low', instrument.scale.low];
+  yield ['/scale/high', instrument.scale.high];
+  yield ['/scale/dontKnow', instrument.scale.dontKnow];
+  for (const [s, section] of instrument.sections.entries()) {
+    yield [`/sections/${s}/title`, section.title];
+    if (section.intro) yield [`/sections/${s}/intro`, section.intro];
+    for (const [i, item] of section.items.entries()) {
+      yield* itemTexts(`/sections/${s}/items/${i}`, item);
+    }
+  }
+  for (const [n, indicator] of instrument.indicators.entries()) {
+    yield [`/indicators/${n}/text`, indicator.text];
+  }
+}
+
+function* itemTexts(itemPath: string, item: Item): Generator<[string, LocalizedText]> {
+  yield [`${itemPath}/text`, item.text];
+  if (item.hint) yield [`${itemPath}/hint`, item.hint];
+  for (const [o, option] of (item.options ?? []).entries()) {
+    yield [`${itemPath}/options/${o}/text`, option.text];
+  }
+}

@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+
+/** A random pseudonymous participant id, e.g. "P-7f3a9c21e0"; it carries no information about the person. */
+export function generatePseudonym(): string {
+  return `P-${randomBytes(5).toString('hex')}`;
+}
+
+// YYMMDD-XXXX, YYMMDD+XXXX, YYYYMMDDXXXX, YYYYMMDD-XXXX and YYMMDDXXXX, also inside a longer text.
+const PERSONNUMMER = /(?<!\d)(?:(?:19|20)?\d{2})(?:0[1-9]|1[0-2])(?:[0-8]\d|9[01])[-+ ]?\d{4}(?!\d)/;
+
+/** True when a text contains something shaped like a Swedish personal identity number (incl. samordningsnummer, day + 60). */
+export function looksLikePersonnummer(text: string): boolean {
+  return PERSONNUMMER.test(text);
+}

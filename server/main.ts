@@ -1,0 +1,35 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { formatAccessCode } from './domain/accessCode.js';
+import { InstrumentError, loadInstruments } from './domain/instrument.js';
+import { seedDemo } from './demo/seed.js';
+import { PATHS } from './paths.js';
+import { openDatabase } from './storage/db.js';
+
+function start(): void {
+  const config = loadConfig();
+  const instruments = loadInstruments(PATHS.indicators);
+  const db = openDatabase(config.dbFile);
+  if (config.demo) {
+    const demo = seedDemo(db, instruments);
+    if (demo) {
+      console.log(`Demo data: ${demo.participants} participants in ${demo.interventionIds.length} interventions.`);
+      console.log(`Unused demo codes to try at /s: ${demo.openCodes.slice(0, 5).map(formatAccessCode).join(', ')}`);
+    }
+  }
+  const app = createApp({ db, instruments, config });
+  const server = app.listen(config.port, () => console.log(`Indikator listening on ${config.publicUrl} (database ${config.dbFile})`));
+  const stop = () => server.close(() => { db.close(); process.exit(0); });
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+try {
+  start();
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof InstrumentError) {
+    console.error(`Indikator cannot start: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}

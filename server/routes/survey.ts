@@ -1,0 +1,186 @@
+import { Router, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AppContext } from '../context.js';
+import { formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
+import { FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
+import { sectionsForPoint } from '../domain/instrument.js';
+import type { Instrument, Section } from '../domain/instrumentTypes.js';
+import { scoreResponse } from '../domain/scoring.js';
+import { Problem } from '../problem.js';
+import { findAccessCode, type AccessCode } from '../storage/accessCodes.js';
+import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
+import { setLanguage } from './locals.js';
+
+interface Survey {
+  code: AccessCode;
+  response: SurveyResponse | undefined;
+  instrument: Instrument;
+  sections: Section[];
+}
+
+const CODE_PROBLEMS = { spent: 'codeSpent', revoked: 'codeRevoked' } as const;
+
+/** Loads what a code opens, or throws the problem the participant should read. */
+function openSurvey(ctx: AppContext, rawCode: string): Survey {
+  const normalized = normalizeAccessCode(rawCode);
+  if (!normalized) throw new Problem('codeMalformed');
+  const code = findAccessCode(ctx.db, normalized);
+  if (!code) throw new Problem('codeUnknown');
+  if (code.status !== 'active') throw new Problem(CODE_PROBLEMS[code.status]);
+  const response = getResponseByCode(ctx.db, code.code);
+  const instrument = ctx.instruments.get(code.instrumentId, response?.instrumentVersion);
+  if (!instrument) throw new Problem('serverError', `instrument ${code.instrumentId} is not installed`);
+  return { code, response, instrument, sections: sectionsForPoint(instrument, code.point) };
+}
+
+function surveyUrl(survey: Survey, page?: number | 'review' | 'language' | 'paused'): string {
+  const base = `/s/${survey.code.code}`;
+  return page === undefined ? base : `${base}/${page}`;
+}
+
+/** Where a participant coming back with the same code continues. */
+function resumeUrl(survey: Survey): string {
+  const r = survey.response;
+  if (!r) return surveyUrl(survey, 'language');
+  return r.lastSection >= 1 && r.lastSection <= survey.sections.length ? surveyUrl(survey, r.lastSection) : r.lastSection > survey.sections.length ? surveyUrl(survey, 'review') : surveyUrl(survey, 1);
+}
+
+function submittedValues(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+function pageNumber(survey: Survey, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > survey.sections.length) throw new Problem('notFound');
+  return n;
+}
+
+function requireResponse(survey: Survey): SurveyResponse {
+  if (!survey.response) throw new Problem('notFound');
+  return survey.response;
+}
+
+function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], status = 200): void {
+  const response = requireResponse(survey);
+  setLanguage(res, response.language);
+  res.status(status).render('survey/section', {
+    survey, response, section: survey.sections[n - 1], n, total: survey.sections.length, values, errors,
+    displayCode: formatAccessCode(survey.code.code),
+  });
+}
+
+export function surveyRoutes(ctx: AppContext): Router {
+  const router = Router();
+  // Only failed look-ups count, so a class answering from one school network is never blocked.
+  const codeEntryLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: ctx.codeEntryLimit ?? 20,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new Problem('rateLimited')),
+  });
+
+  router.get('/s', (req, res) => {
+    res.render('survey/enter-code', { errors: [], value: '' });
+  });
+
+  router.post('/s', codeEntryLimiter, (req, res) => {
+    const typed = typeof req.body?.code === 'string' ? req.body.code : '';
+    try {
+      const survey = openSurvey(ctx, typed);
+      res.redirect(303, resumeUrl(survey));
+    } catch (err) {
+      if (!(err instanceof Problem) || !err.code.startsWith('code')) throw err;
+      res.status(err.status).render('survey/enter-code', { errors: [err.code], value: typed.slice(0, 20) });
+    }
+  });
+
+  router.get('/s/thanks', (req, res) => res.render('survey/thanks'));
+
+  router.get('/s/:code', codeEntryLimiter, (req, res) => {
+    try {
+      res.redirect(303, resumeUrl(openSurvey(ctx, String(req.params.code))));
+    } catch (err) {
+      if (!(err instanceof Problem) || !err.code.startsWith('code')) throw err;
+      res.status(err.status).render('survey/enter-code', { errors: [err.code], value: '' });
+    }
+  });
+
+  router.get('/s/:code/language', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    if (survey.response) setLanguage(res, survey.response.language);
+    res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null });
+  });
+
+  router.post('/s/:code/language', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    const language = typeof req.body?.language === 'string' ? req.body.language : '';
+    if (!survey.instrument.languages.includes(language)) {
+      res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown' });
+      return;
+    }
+    if (survey.response) {
+      setResponseLanguage(ctx.db, survey.response.id, language);
+    } else {
+      survey.response = startResponse(ctx.db, {
+        code: survey.code.code, participantId: survey.code.participantId, interventionId: survey.code.interventionId,
+        point: survey.code.point, roundId: survey.code.roundId, instrumentId: survey.instrument.id,
+        instrumentVersion: survey.instrument.version, language,
+      });
+    }
+    res.redirect(303, resumeUrl(survey));
+  });
+
+  router.get('/s/:code/paused', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    setLanguage(res, requireResponse(survey).language);
+    res.render('survey/paused', { survey, displayCode: formatAccessCode(survey.code.code) });
+  });
+
+  router.get('/s/:code/review', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    const response = requireResponse(survey);
+    setLanguage(res, response.language);
+    res.render('survey/review', { survey, response, answers: getAnswers(ctx.db, response.id) });
+  });
+
+  router.post('/s/:code/submit', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    const response = requireResponse(survey);
+    const scores = scoreResponse(survey.instrument, response.point, getAnswers(ctx.db, response.id));
+    submitResponse(ctx.db, response, scores);
+    res.redirect(303, `/s/thanks?lang=${encodeURIComponent(response.language)}`);
+  });
+
+  router.get('/s/:code/:page', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    const n = pageNumber(survey, req.params.page);
+    const answers = getAnswers(ctx.db, requireResponse(survey).id);
+    const values = new Map(survey.sections[n - 1]!.items.map((item) => [item.id, formValue(item, answers.get(item.id))]));
+    renderSection(res, survey, n, values, []);
+  });
+
+  router.post('/s/:code/:page', (req, res) => {
+    const survey = openSurvey(ctx, req.params.code);
+    const n = pageNumber(survey, req.params.page);
+    const response = requireResponse(survey);
+    const section = survey.sections[n - 1]!;
+    const parsed = parseSectionForm(section.items, req.body ?? {});
+    if (parsed.unknownFields.length > 0) throw new Problem('unknownItems', parsed.unknownFields.join(', '));
+    if (parsed.errors.length > 0) {
+      const values = new Map(section.items.map((item) => [item.id, submittedValues(req.body?.[FIELD_PREFIX + item.id])]));
+      renderSection(res, survey, n, values, parsed.errors, 422);
+      return;
+    }
+    const action = req.body?.action;
+    const next = action === 'back' ? n - 1 : action === 'pause' ? n : n + 1;
+    saveAnswers(ctx.db, response.id, parsed.answers, parsed.cleared, Math.max(1, next));
+    if (action === 'pause') res.redirect(303, surveyUrl(survey, 'paused'));
+    else if (next < 1) res.redirect(303, surveyUrl(survey, 'language'));
+    else res.redirect(303, next > survey.sections.length ? surveyUrl(survey, 'review') : surveyUrl(survey, next));
+  });
+
+  return router;
+}

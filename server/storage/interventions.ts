@@ -1,0 +1,67 @@
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
+import type { Db } from './db.js';
+import { sql } from './statements.js';
+
+export type InterventionKind = 'individual' | 'structural';
+
+export interface Intervention {
+  id: number;
+  federationId: number;
+  name: string;
+  kind: InterventionKind;
+  targetGroup: string | null;
+  startsOn: string | null;
+  endsOn: string | null;
+}
+
+export interface NewIntervention {
+  federationId: number;
+  name: string;
+  kind: InterventionKind;
+  targetGroup?: string | null;
+  startsOn?: string | null;
+  endsOn?: string | null;
+}
+
+export interface InterventionPoint { id: number; interventionId: number; point: MeasurementPoint; instrumentId: string }
+
+const COLUMNS = `id, federation_id AS federationId, name, kind, target_group AS targetGroup, starts_on AS startsOn, ends_on AS endsOn`;
+const POINT_COLUMNS = 'id, intervention_id AS interventionId, point, instrument_id AS instrumentId';
+
+export function createIntervention(db: Db, input: NewIntervention): Intervention {
+  return sql<[number, string, string, string | null, string | null, string | null], Intervention>(
+    db,
+    `INSERT INTO interventions (federation_id, name, kind, target_group, starts_on, ends_on) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+  ).get(input.federationId, input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null)!;
+}
+
+export function getIntervention(db: Db, id: number): Intervention | undefined {
+  return sql<[number], Intervention>(db, `SELECT ${COLUMNS} FROM interventions WHERE id = ?`).get(id);
+}
+
+export function listInterventions(db: Db, federationId?: number): Intervention[] {
+  if (federationId === undefined) return sql<[], Intervention>(db, `SELECT ${COLUMNS} FROM interventions ORDER BY federation_id, name`).all();
+  return sql<[number], Intervention>(db, `SELECT ${COLUMNS} FROM interventions WHERE federation_id = ? ORDER BY name`).all(federationId);
+}
+
+/** Turns a measurement point on for an intervention (or changes its instrument). */
+export function setMeasurementPoint(db: Db, interventionId: number, point: MeasurementPoint, instrumentId: string): InterventionPoint {
+  return sql<[number, string, string], InterventionPoint>(
+    db,
+    `INSERT INTO measurement_points (intervention_id, point, instrument_id) VALUES (?, ?, ?)
+     ON CONFLICT (intervention_id, point) DO UPDATE SET instrument_id = excluded.instrument_id
+     RETURNING ${POINT_COLUMNS}`,
+  ).get(interventionId, point, instrumentId)!;
+}
+
+export function listMeasurementPoints(db: Db, interventionId: number): InterventionPoint[] {
+  return sql<[number], InterventionPoint>(
+    db,
+    `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE intervention_id = ?
+     ORDER BY CASE point WHEN 'start' THEN 1 WHEN 'ongoing' THEN 2 WHEN 'exit' THEN 3 WHEN 'followup' THEN 4 ELSE 5 END`,
+  ).all(interventionId);
+}
+
+export function getMeasurementPoint(db: Db, interventionId: number, point: string): InterventionPoint | undefined {
+  return sql<[number, string], InterventionPoint>(db, `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE intervention_id = ? AND point = ?`).get(interventionId, point);
+}

@@ -1,0 +1,112 @@
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
+import type { Answer, IndicatorScore } from '../domain/scoring.js';
+import type { Db } from './db.js';
+import { sql } from './statements.js';
+
+export type ResponseStatus = 'in_progress' | 'submitted';
+
+export interface SurveyResponse {
+  id: number;
+  code: string | null;
+  participantId: number | null;
+  interventionId: number;
+  point: MeasurementPoint;
+  roundId: number | null;
+  instrumentId: string;
+  instrumentVersion: string;
+  language: string;
+  status: ResponseStatus;
+  enteredByStaff: boolean;
+  lastSection: number;
+  startedAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+}
+
+const COLUMNS = `id, code, participant_id AS participantId, intervention_id AS interventionId, point, round_id AS roundId,
+  instrument_id AS instrumentId, instrument_version AS instrumentVersion, language, status,
+  entered_by_staff AS enteredByStaff, last_section AS lastSection, started_at AS startedAt, updated_at AS updatedAt,
+  submitted_at AS submittedAt`;
+
+type Row = Omit<SurveyResponse, 'enteredByStaff'> & { enteredByStaff: number };
+const fromRow = (row: Row | undefined): SurveyResponse | undefined => row && { ...row, enteredByStaff: row.enteredByStaff === 1 };
+
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+export function getResponseByCode(db: Db, code: string): SurveyResponse | undefined {
+  return fromRow(sql<[string], Row>(db, `SELECT ${COLUMNS} FROM responses WHERE code = ?`).get(code));
+}
+
+export function getResponse(db: Db, id: number): SurveyResponse | undefined {
+  return fromRow(sql<[number], Row>(db, `SELECT ${COLUMNS} FROM responses WHERE id = ?`).get(id));
+}
+
+export interface NewResponse {
+  code: string | null;
+  participantId: number | null;
+  interventionId: number;
+  point: MeasurementPoint;
+  roundId: number | null;
+  instrumentId: string;
+  instrumentVersion: string;
+  language: string;
+  enteredByStaff?: boolean;
+}
+
+export function startResponse(db: Db, r: NewResponse): SurveyResponse {
+  return fromRow(
+    sql<unknown[], Row>(
+      db,
+      `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, r.enteredByStaff ? 1 : 0),
+  )!;
+}
+
+export function setResponseLanguage(db: Db, id: number, language: string): void {
+  sql(db, `UPDATE responses SET language = ?, updated_at = ${NOW} WHERE id = ? AND status = 'in_progress'`).run(language, id);
+}
+
+interface AnswerRow { itemId: string; num: number | null; text: string | null; dontKnow: number }
+
+export function getAnswers(db: Db, responseId: number): Map<string, Answer> {
+  const rows = sql<[number], AnswerRow>(
+    db,
+    'SELECT item_id AS itemId, value_num AS num, value_text AS text, dont_know AS dontKnow FROM answers WHERE response_id = ?',
+  ).all(responseId);
+  return new Map(rows.map((r) => [r.itemId, { itemId: r.itemId, num: r.num, text: r.text, dontKnow: r.dontKnow === 1 }]));
+}
+
+/** Saves one page of answers (and clears the page's emptied items) atomically; remembers the page for resuming. */
+export function saveAnswers(db: Db, responseId: number, answers: Answer[], cleared: string[], lastSection: number): void {
+  const upsert = sql(
+    db,
+    `INSERT INTO answers (response_id, item_id, value_num, value_text, dont_know) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (response_id, item_id) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, dont_know = excluded.dont_know`,
+  );
+  const remove = sql(db, 'DELETE FROM answers WHERE response_id = ? AND item_id = ?');
+  db.transaction(() => {
+    const touched = sql(db, `UPDATE responses SET last_section = ?, updated_at = ${NOW} WHERE id = ? AND status = 'in_progress'`).run(lastSection, responseId);
+    if (touched.changes !== 1) throw new Error(`response ${responseId} is not in progress`);
+    for (const a of answers) upsert.run(responseId, a.itemId, a.num, a.text, a.dontKnow ? 1 : 0);
+    for (const itemId of cleared) remove.run(responseId, itemId);
+  })();
+}
+
+/**
+ * Submits a response: stores its indicator scores, marks it submitted and spends its code, all or
+ * nothing. Returns false when it was already submitted (a double click, a second tab).
+ */
+export function submitResponse(db: Db, response: SurveyResponse, scores: IndicatorScore[]): boolean {
+  const insertScore = sql(
+    db,
+    `INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, round_id, participant_id, score) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return db.transaction(() => {
+    const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, updated_at = ${NOW} WHERE id = ? AND status = 'in_progress'`).run(response.id);
+    if (changed.changes !== 1) return false;
+    for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.id, response.roundId, response.participantId, s.score);
+    if (response.code) sql(db, `UPDATE access_codes SET status = 'spent', spent_at = ${NOW} WHERE code = ?`).run(response.code);
+    return true;
+  })();
+}

@@ -151,7 +151,8 @@ function parseJsonFile(filePath: string, fileName: string): unknown {
   try {
     return JSON.parse(source);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    // V8 quotes the offending source, newlines included; the message must stay one line.
+    const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
     throw new InstrumentError(fileName, '', `is not valid JSON: ${detail}${lineAndColumn(source, detail)}`);
   }
 }

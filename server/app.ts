@@ -7,6 +7,12 @@ import { Problem } from './problem.js';
 import { viewLocals } from './routes/locals.js';
 import { resultRoutes } from './routes/results.js';
 import { surveyRoutes } from './routes/survey.js';
+import { authRoutes } from './routes/auth.js';
+import { federationRoutes } from './routes/federation.js';
+import { participantRoutes } from './routes/participants.js';
+import { systemAdminRoutes } from './routes/systemAdmin.js';
+import { apiRoutes } from './routes/api.js';
+import { loadPrincipal, sessions } from './security/auth.js';
 import { csrfProtection } from './security/csrf.js';
 import { appSecret } from './storage/settings.js';
 
@@ -47,13 +53,19 @@ export function createApp(ctx: AppContext): express.Express {
   });
 
   app.use(cookieParser());
+  app.use(sessions(ctx, appSecret(ctx.db, 'session')));
+  app.use(loadPrincipal(ctx));
   app.use(viewLocals);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '256kb' }));
+  app.use('/api/v1', apiRoutes(ctx));
   app.use(csrfProtection({ secret: appSecret(ctx.db, 'csrf'), secureCookies: ctx.config.secureCookies }));
 
-  app.get('/', (_req, res) => res.render('home'));
+  app.use(authRoutes(ctx));
   app.use(surveyRoutes(ctx));
+  app.use(systemAdminRoutes(ctx));
+  app.use(federationRoutes(ctx));
+  app.use(participantRoutes(ctx));
   app.use(resultRoutes(ctx));
 
   app.use((_req, _res, next) => next(new Problem('notFound')));

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { formatAccessCode } from './domain/accessCode.js';
@@ -8,6 +9,11 @@ import { PATHS } from './paths.js';
 import { issueAccessCodes } from './storage/accessCodes.js';
 import { migrate, openDatabase } from './storage/db.js';
 import { getIntervention, getMeasurementPoint, listInterventions } from './storage/interventions.js';
+import { hashPasswordSync, MIN_PASSWORD_LENGTH, passwordProblem } from './security/password.js';
+import { createApiToken } from './storage/apiTokens.js';
+import { writeAudit } from './storage/audit.js';
+import { getFederation } from './storage/federations.js';
+import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, type FederationRole } from './storage/users.js';
 
 /** `npm run cli -- <command>`: what has no screen yet, and first start-up chores. */
 const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void }> = {
@@ -36,6 +42,45 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void }>
       for (const i of listInterventions(db)) console.log(`${i.id}\t${i.kind}\t${i.name}`);
     },
   },
+  'create-user': {
+    usage: 'create-user --email <e> --role <system_admin|federation_admin|staff|evaluator|board> [--federation <id>] [--name <n>]  (password on stdin)',
+    run: (args) => {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, role: { type: 'string' }, federation: { type: 'string' }, name: { type: 'string' } } });
+      const email = values.email ?? '';
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new CliError('--email must be an e-mail address');
+      const role = values.role ?? '';
+      const isSystem = role === 'system_admin';
+      if (!isSystem && !FEDERATION_ROLES.includes(role as FederationRole)) throw new CliError(`--role must be system_admin or one of ${FEDERATION_ROLES.join(', ')}`);
+      const db = openDatabase(loadConfig().dbFile);
+      const federationId = Number(values.federation);
+      if (!isSystem && !getFederation(db, federationId)) throw new CliError('--federation must name an existing federation id for a federation role');
+      let user = findUserByEmail(db, email);
+      if (!user) {
+        const password = readStdin();
+        const problem = passwordProblem(password, email);
+        if (problem) throw new CliError(`password on stdin: ${problem} (at least ${MIN_PASSWORD_LENGTH} characters, not a common password)`);
+        user = createUser(db, { email, name: values.name ?? email, passwordHash: hashPasswordSync(password), isSystemAdmin: isSystem });
+      } else if (isSystem) {
+        throw new CliError('the user exists already');
+      }
+      if (!isSystem) grantRole(db, user.id, federationId, role as FederationRole);
+      writeAudit(db, { actor: 'cli', federationId: isSystem ? null : federationId, action: 'role.grant', target: `user ${user.id}`, detail: { role } });
+      console.log(`user ${user.id} ${email} ${role}`);
+    },
+  },
+  'create-token': {
+    usage: 'create-token --federation <id> --role <federation_admin|staff|evaluator|board> [--name <n>]  (prints the token once)',
+    run: (args) => {
+      const { values } = parseArgs({ args, options: { federation: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } } });
+      if (!FEDERATION_ROLES.includes(values.role as FederationRole)) throw new CliError(`--role must be one of ${FEDERATION_ROLES.join(', ')}`);
+      const db = openDatabase(loadConfig().dbFile);
+      const federationId = Number(values.federation);
+      if (!getFederation(db, federationId)) throw new CliError('--federation must name an existing federation id');
+      const { token, record } = createApiToken(db, { name: values.name ?? 'cli', federationId, role: values.role as FederationRole, createdBy: null });
+      writeAudit(db, { actor: 'cli', federationId, action: 'token.create', target: `token ${record.id}` });
+      console.log(token);
+    },
+  },
   'issue-codes': {
     usage: 'issue-codes --intervention <id> --point <start|ongoing|exit|followup> --count <n>',
     run: (args) => {
@@ -55,6 +100,14 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void }>
 };
 
 class CliError extends Error {}
+
+function readStdin(): string {
+  try {
+    return fs.readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '';
+  } catch {
+    return '';
+  }
+}
 
 const [name, ...rest] = process.argv.slice(2);
 const command = name ? COMMANDS[name] : undefined;

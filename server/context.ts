@@ -9,4 +9,6 @@ export interface AppContext {
   config: Config;
   /** Failed code entries allowed per IP and window before 429 (lowered in tests). */
   codeEntryLimit?: number;
+  /** Failed sign-ins allowed per IP and window before 429 (lowered in tests). */
+  loginLimit?: number;
 }

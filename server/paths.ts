@@ -14,6 +14,7 @@ function findRoot(start: string): string {
 
 export const ROOT = findRoot(import.meta.dirname);
 export const PATHS = {
+  root: ROOT,
   migrations: path.join(ROOT, 'server', 'storage', 'migrations'),
   i18n: path.join(ROOT, 'server', 'i18n'),
   views: path.join(ROOT, 'views'),

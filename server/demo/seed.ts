@@ -9,6 +9,18 @@ import { createIntervention, setMeasurementPoint, type InterventionPoint } from 
 import { createParticipant, recordExit } from '../storage/participants.js';
 import { createRound } from '../storage/rounds.js';
 import { getResponse, saveAnswers, startResponse, submitResponse } from '../storage/responses.js';
+import { hashPasswordSync } from '../security/password.js';
+import { assignStaff, createUser, grantRole, type FederationRole } from '../storage/users.js';
+
+/** Demo accounts, one per role (demo data only; listed in the README). */
+export const DEMO_PASSWORD = 'Indikator-demo-2026';
+export const DEMO_ACCOUNTS: { email: string; name: string; role: FederationRole | 'system_admin' }[] = [
+  { email: 'system@demo.example', name: 'Sam Systemadmin', role: 'system_admin' },
+  { email: 'admin@demo.example', name: 'Anna Förbundsadmin', role: 'federation_admin' },
+  { email: 'personal@demo.example', name: 'Petra Personal', role: 'staff' },
+  { email: 'utvarderare@demo.example', name: 'Ulf Utvärderare', role: 'evaluator' },
+  { email: 'styrelse@demo.example', name: 'Stina Styrelse', role: 'board' },
+];
 
 type Rng = () => number;
 
@@ -89,6 +101,7 @@ export interface DemoSummary { federationId: number; interventionIds: number[]; 
 export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indikator-demo'): DemoSummary | null {
   if (listFederations(db).length > 0) return null;
   const rng = seedrandom(seed);
+  const passwordHash = hashPasswordSync(DEMO_PASSWORD);
   return db.transaction(() => {
     const federation = createFederation(db, 'Samordningsförbundet Exempeldalen');
     const spring = createRound(db, { federationId: federation.id, name: 'Vår 2026', startsOn: '2026-01-01', endsOn: '2026-06-30' });
@@ -116,6 +129,12 @@ export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indika
         if (reachesExit) recordExit(db, participant.id, round.endsOn, pick(rng, EXIT_STATUSES));
         else if (i % 10 === 1) openCodes.push(...issueAccessCodes(db, { measurementPointId: points.at(-1)!.id, participantIds: [participant.id], roundId: round.id }));
       }
+    }
+    for (const account of DEMO_ACCOUNTS) {
+      const user = createUser(db, { email: account.email, name: account.name, passwordHash, isSystemAdmin: account.role === 'system_admin' });
+      if (account.role === 'system_admin') continue;
+      grantRole(db, user.id, federation.id, account.role);
+      if (account.role === 'staff') for (const id of interventionIds) assignStaff(db, user.id, id);
     }
     return { federationId: federation.id, interventionIds, participants, openCodes };
   })();

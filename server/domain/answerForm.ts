@@ -60,7 +60,8 @@ function parseItem(item: Item, raw: string[]): Answer | FieldError | null {
       return answer(n, null);
     }
     case 'text': {
-      const text = blank.join('\n').trim();
+      // Browsers post a textarea's line breaks as CRLF but count them as one character for maxlength.
+      const text = blank.join('\n').replace(/\r\n?/g, '\n').trim();
       if (text.length > (item.maxLength ?? DEFAULT_TEXT_MAX)) return { itemId: item.id, code: 'answer.tooLong' };
       return answer(null, text);
     }

@@ -27,15 +27,16 @@ export const CHANGE_PAIRS: ReadonlyArray<[string, string]> = [
 
 function groupScores(observations: readonly ScoreObservation[]) {
   // indicator → point → participant (or response order for anonymous) → score; a later response of
-  // the same participant at the same point replaces the earlier one.
-  const groups = new Map<string, Map<string, { all: number[]; byParticipant: Map<number, number> }>>();
+  // the same participant at the same point replaces the earlier one, so n counts people, never one
+  // person twice.
+  const groups = new Map<string, Map<string, { anonymous: number[]; byParticipant: Map<number, number> }>>();
   for (const o of observations) {
     let byPoint = groups.get(o.indicatorId);
     if (!byPoint) groups.set(o.indicatorId, (byPoint = new Map()));
     let group = byPoint.get(o.point);
-    if (!group) byPoint.set(o.point, (group = { all: [], byParticipant: new Map() }));
-    group.all.push(o.score);
-    if (o.participantId !== null) group.byParticipant.set(o.participantId, o.score);
+    if (!group) byPoint.set(o.point, (group = { anonymous: [], byParticipant: new Map() }));
+    if (o.participantId === null) group.anonymous.push(o.score);
+    else group.byParticipant.set(o.participantId, o.score);
   }
   return groups;
 }
@@ -53,7 +54,10 @@ export function summarizeIntervention(
   const groups = groupScores(observations);
   return indicatorIds.map((indicatorId) => {
     const byPoint = groups.get(indicatorId);
-    const pointCells = points.map((point) => ({ point, ...describe(byPoint?.get(point)?.all ?? []) }));
+    const pointCells = points.map((point) => {
+      const group = byPoint?.get(point);
+      return { point, ...describe(group ? [...group.anonymous, ...group.byParticipant.values()] : []) };
+    });
     let changeCell: ChangeStats | null = null;
     if (change) {
       const [from, to] = change;

@@ -6,7 +6,8 @@ export function generatePseudonym(): string {
 }
 
 // YYMMDD-XXXX, YYMMDD+XXXX, YYYYMMDDXXXX, YYYYMMDD-XXXX and YYMMDDXXXX, also inside a longer text.
-const PERSONNUMMER = /(?<!\d)(?:(?:19|20)?\d{2})(?:0[1-9]|1[0-2])(?:[0-8]\d|9[01])[-+ ]?\d{4}(?!\d)/;
+// Days 01–31, or 61–91 for a samordningsnummer; no other day can occur.
+const PERSONNUMMER = /(?<!\d)(?:(?:19|20)?\d{2})(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+ ]?\d{4}(?!\d)/;
 
 /** True when a text contains something shaped like a Swedish personal identity number (incl. samordningsnummer, day + 60). */
 export function looksLikePersonnummer(text: string): boolean {

@@ -34,7 +34,8 @@ export function scoreResponse(instrument: Instrument, point: MeasurementPoint, a
     const asked = indicator.items.map((id) => items.get(id)).filter((item): item is Item => !!item && item.points.includes(point));
     if (asked.length === 0) continue;
     const values = asked.map((item) => scoredValue(item, answers.get(item.id))).filter((v): v is number => v !== null);
-    if (values.length === 0 || values.length < indicator.minAnsweredShare * asked.length) continue;
+    // Compared as a share, not as share × count: 0.28 × 25 is 7.000000000000001 in floating point.
+    if (values.length === 0 || values.length / asked.length < indicator.minAnsweredShare) continue;
     scores.push({ indicatorId: indicator.id, score: values.reduce((a, b) => a + b, 0) / values.length });
   }
   return scores;

@@ -16,3 +16,24 @@ export function getFederation(db: Db, id: number): Federation | undefined {
 export function listFederations(db: Db): Federation[] {
   return sql<[], Federation>(db, `SELECT ${COLUMNS} FROM federations ORDER BY name`).all();
 }
+
+export type PartyKind = 'fk' | 'af' | 'region' | 'municipality';
+export interface Party { id: number; kind: PartyKind; name: string }
+
+export function renameFederation(db: Db, id: number, name: string): void {
+  sql(db, 'UPDATE federations SET name = ? WHERE id = ?').run(name, id);
+}
+
+export function listParties(db: Db, federationId: number): Party[] {
+  return sql<[number], Party>(db, `SELECT id, kind, name FROM federation_parties WHERE federation_id = ?
+    ORDER BY CASE kind WHEN 'fk' THEN 1 WHEN 'af' THEN 2 WHEN 'region' THEN 3 ELSE 4 END, name`).all(federationId);
+}
+
+/** Replaces the member parties in one transaction. */
+export function setParties(db: Db, federationId: number, parties: { kind: PartyKind; name: string }[]): void {
+  db.transaction(() => {
+    sql(db, 'DELETE FROM federation_parties WHERE federation_id = ?').run(federationId);
+    const insert = sql(db, 'INSERT INTO federation_parties (federation_id, kind, name) VALUES (?, ?, ?)');
+    for (const p of parties) insert.run(federationId, p.kind, p.name);
+  })();
+}

@@ -12,6 +12,7 @@ export interface Intervention {
   targetGroup: string | null;
   startsOn: string | null;
   endsOn: string | null;
+  subprojectId: number | null;
 }
 
 export interface NewIntervention {
@@ -21,18 +22,36 @@ export interface NewIntervention {
   targetGroup?: string | null;
   startsOn?: string | null;
   endsOn?: string | null;
+  subprojectId?: number | null;
 }
 
 export interface InterventionPoint { id: number; interventionId: number; point: MeasurementPoint; instrumentId: string }
 
-const COLUMNS = `id, federation_id AS federationId, name, kind, target_group AS targetGroup, starts_on AS startsOn, ends_on AS endsOn`;
+const COLUMNS = `id, federation_id AS federationId, name, kind, target_group AS targetGroup, starts_on AS startsOn, ends_on AS endsOn,
+  subproject_id AS subprojectId`;
 const POINT_COLUMNS = 'id, intervention_id AS interventionId, point, instrument_id AS instrumentId';
 
 export function createIntervention(db: Db, input: NewIntervention): Intervention {
-  return sql<[number, string, string, string | null, string | null, string | null], Intervention>(
+  return sql<unknown[], Intervention>(
     db,
-    `INSERT INTO interventions (federation_id, name, kind, target_group, starts_on, ends_on) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-  ).get(input.federationId, input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null)!;
+    `INSERT INTO interventions (federation_id, name, kind, target_group, starts_on, ends_on, subproject_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+  ).get(input.federationId, input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null, input.subprojectId ?? null)!;
+}
+
+export function updateIntervention(db: Db, id: number, input: Omit<NewIntervention, 'federationId'>): void {
+  sql(db, 'UPDATE interventions SET name = ?, kind = ?, target_group = ?, starts_on = ?, ends_on = ?, subproject_id = ? WHERE id = ?').run(
+    input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null, input.subprojectId ?? null, id,
+  );
+}
+
+/** Which measurement points an intervention uses: adds the missing ones; a point already used by codes is kept. */
+export function setMeasurementPoints(db: Db, interventionId: number, points: MeasurementPoint[], instrumentId: string): void {
+  db.transaction(() => {
+    for (const p of points) setMeasurementPoint(db, interventionId, p, instrumentId);
+    const placeholders = points.map(() => '?').join(',') || "''";
+    sql(db, `DELETE FROM measurement_points WHERE intervention_id = ? AND point NOT IN (${placeholders})
+      AND NOT EXISTS (SELECT 1 FROM access_codes c WHERE c.measurement_point_id = measurement_points.id)`).run(interventionId, ...points);
+  })();
 }
 
 export function getIntervention(db: Db, id: number): Intervention | undefined {

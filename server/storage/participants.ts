@@ -40,3 +40,8 @@ export function listParticipants(db: Db, interventionId: number): Participant[] 
 export function recordExit(db: Db, id: number, exitedOn: string, exitStatus: string): void {
   sql(db, 'UPDATE participants SET exited_on = ?, exit_status = ? WHERE id = ?').run(exitedOn, exitStatus, id);
 }
+
+/** Registers `count` participants without local references, all or none. */
+export function createParticipants(db: Db, interventionId: number, count: number, startedOn: string | null): Participant[] {
+  return db.transaction(() => Array.from({ length: count }, () => createParticipant(db, { interventionId, startedOn })))();
+}

@@ -51,16 +51,30 @@ export interface NewResponse {
   instrumentVersion: string;
   language: string;
   enteredByStaff?: boolean;
+  /** The staff user typing in a paper questionnaire. */
+  enteredByUserId?: number | null;
 }
 
 export function startResponse(db: Db, r: NewResponse): SurveyResponse {
   return fromRow(
     sql<unknown[], Row>(
       db,
-      `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, r.enteredByStaff ? 1 : 0),
+      `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff, entered_by_user_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, r.enteredByStaff ? 1 : 0, r.enteredByUserId ?? null),
   )!;
+}
+
+/**
+ * Starts a paper questionnaire that staff type in, marked as entered by them; when the code already
+ * has a response (the participant began on line), that one is returned unchanged.
+ */
+export function startPaperResponse(db: Db, r: Omit<NewResponse, 'enteredByStaff' | 'enteredByUserId'>, userId: number): { response: SurveyResponse; created: boolean } {
+  return db.transaction(() => {
+    const existing = r.code === null ? undefined : getResponseByCode(db, r.code);
+    if (existing) return { response: existing, created: false };
+    return { response: startResponse(db, { ...r, enteredByStaff: true, enteredByUserId: userId }), created: true };
+  })();
 }
 
 export function setResponseLanguage(db: Db, id: number, language: string): void {

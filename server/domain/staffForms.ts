@@ -1,0 +1,95 @@
+import { normalizeAccessCode } from './accessCode.js';
+import { isExitStatus, type ExitStatus } from './exitStatus.js';
+import { looksLikePersonnummer } from './pseudonym.js';
+
+/** A problem with one field of a staff form; `code` is a key under `staff.errors` in the translation files. */
+export interface FormError {
+  field: string;
+  code: 'localRefPersonnummer' | 'localRefTooLong' | 'dateInvalid' | 'dateMissing' | 'countInvalid' | 'exitStatusMissing' | 'pointUnknown' | 'roundUnknown' | 'codeMalformed';
+}
+
+export interface Parsed<T> { value: T; errors: FormError[] }
+
+export const LOCAL_REF_MAX_LENGTH = 40;
+export const BULK_PARTICIPANTS_MAX = 200;
+
+type Body = Record<string, unknown> | undefined;
+
+const field = (body: Body, name: string): string => {
+  const v = body?.[name];
+  return typeof v === 'string' ? v.trim() : '';
+};
+
+/** A calendar date as YYYY-MM-DD that really exists (no 2026-02-30). */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+function optionalDate(body: Body, name: string, errors: FormError[]): string | null {
+  const text = field(body, name);
+  if (text === '') return null;
+  if (!isIsoDate(text)) errors.push({ field: name, code: 'dateInvalid' });
+  return text;
+}
+
+export interface NewParticipantForm { localRef: string | null; startedOn: string | null }
+
+/** A local reference is free text, so it is refused when it could be a personnummer. */
+export function parseNewParticipant(body: Body): Parsed<NewParticipantForm> {
+  const errors: FormError[] = [];
+  const localRef = field(body, 'localRef');
+  if (looksLikePersonnummer(localRef)) errors.push({ field: 'localRef', code: 'localRefPersonnummer' });
+  else if (localRef.length > LOCAL_REF_MAX_LENGTH) errors.push({ field: 'localRef', code: 'localRefTooLong' });
+  const startedOn = optionalDate(body, 'startedOn', errors);
+  return { value: { localRef: localRef || null, startedOn }, errors };
+}
+
+export interface BulkParticipantsForm { count: number; startedOn: string | null }
+
+export function parseBulkParticipants(body: Body): Parsed<BulkParticipantsForm> {
+  const errors: FormError[] = [];
+  const text = field(body, 'count');
+  const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(count >= 1 && count <= BULK_PARTICIPANTS_MAX)) errors.push({ field: 'count', code: 'countInvalid' });
+  const startedOn = optionalDate(body, 'bulkStartedOn', errors);
+  return { value: { count, startedOn }, errors };
+}
+
+export interface ExitForm { exitedOn: string; exitStatus: ExitStatus }
+
+export function parseExit(body: Body): Parsed<ExitForm> {
+  const errors: FormError[] = [];
+  const exitedOn = field(body, 'exitedOn');
+  if (exitedOn === '') errors.push({ field: 'exitedOn', code: 'dateMissing' });
+  else if (!isIsoDate(exitedOn)) errors.push({ field: 'exitedOn', code: 'dateInvalid' });
+  const exitStatus = field(body, 'exitStatus');
+  if (!isExitStatus(exitStatus)) errors.push({ field: 'exitStatus', code: 'exitStatusMissing' });
+  return { value: { exitedOn, exitStatus: exitStatus as ExitStatus }, errors };
+}
+
+export interface IssueForm { point: string; roundId: number | null }
+
+/** Which measurement point (one of `points`) and optional round (one of `roundIds`) to issue codes for. */
+export function parseIssue(body: Body, points: readonly string[], roundIds: readonly number[]): Parsed<IssueForm> {
+  const errors: FormError[] = [];
+  const point = field(body, 'point');
+  if (!points.includes(point)) errors.push({ field: 'point', code: 'pointUnknown' });
+  const roundText = field(body, 'round');
+  const roundId = roundText === '' ? null : Number(roundText);
+  if (roundId !== null && !roundIds.includes(roundId)) errors.push({ field: 'round', code: 'roundUnknown' });
+  return { value: { point, roundId }, errors };
+}
+
+export function parsePaperCode(body: Body): Parsed<{ code: string; typed: string }> {
+  const typed = field(body, 'code').slice(0, 20);
+  const code = normalizeAccessCode(typed);
+  return { value: { code: code ?? '', typed }, errors: code ? [] : [{ field: 'code', code: 'codeMalformed' }] };
+}
+
+/** `?codes=ABCD2345,EFGH6789` as normalised codes; null when absent, undefined entries dropped. */
+export function parseCodeList(raw: unknown): string[] | null {
+  if (typeof raw !== 'string' || raw.trim() === '') return null;
+  return [...new Set(raw.split(',').map((c) => normalizeAccessCode(c)).filter((c): c is string => c !== null))];
+}

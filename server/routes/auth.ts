@@ -1,0 +1,110 @@
+import { Router, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AppContext } from '../context.js';
+import { Problem } from '../problem.js';
+import { federationsOf } from '../security/access.js';
+import { HARD_TIMEOUT_MS, requireSignedIn } from '../security/auth.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
+import { writeAudit } from '../storage/audit.js';
+import { getFederation } from '../storage/federations.js';
+import { destroyUserSessions } from '../storage/sessions.js';
+import { findUserByEmail, getUser, recordFailedLogin, recordSuccessfulLogin, setPassword } from '../storage/users.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Only a local path may be a target after sign-in (no open redirect). */
+function safeNext(raw: unknown): string {
+  const next = str(raw);
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+export function authRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const loginLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: ctx.loginLimit ?? 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new Problem('rateLimited')),
+  });
+
+  router.get('/', (req, res) => {
+    const federations = req.principal ? federationsOf(req.principal).map((id) => getFederation(ctx.db, id)!) : [];
+    res.render('home', { federations });
+  });
+
+  router.get('/login', (req, res) => res.render('auth/login', { error: null, email: '', next: safeNext(req.query.next) }));
+
+  router.post('/login', loginLimiter, async (req, res) => {
+    const email = str(req.body?.email).trim().slice(0, 200);
+    const password = str(req.body?.password);
+    const next = safeNext(req.body?.next);
+    const user = email ? findUserByEmail(ctx.db, email) : undefined;
+    const fail = (error: string, status = 401) => {
+      writeAudit(ctx.db, { userId: user?.id ?? null, actor: email, action: 'login.failed', detail: { reason: error }, ip: req.ip });
+      res.status(status).render('auth/login', { error, email, next });
+    };
+    if (!user || user.disabled) {
+      // Same work and answer as a wrong password, so the response does not tell which e-mails exist.
+      await verifyPassword(password, 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+      return fail('login.wrong');
+    }
+    if (user.lockedUntil && user.lockedUntil > new Date().toISOString()) return fail('login.locked', 429);
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      const { lockedUntil } = recordFailedLogin(ctx.db, user.id);
+      return fail(lockedUntil ? 'login.locked' : 'login.wrong', lockedUntil ? 429 : 401);
+    }
+    recordSuccessfulLogin(ctx.db, user.id);
+    await regenerate(req);
+    req.session.userId = user.id;
+    req.session.hardExpiry = Date.now() + HARD_TIMEOUT_MS;
+    writeAudit(ctx.db, { userId: user.id, action: 'login.ok', ip: req.ip });
+    res.redirect(303, next);
+  });
+
+  router.post('/logout', (req, res) => {
+    const userId = req.session.userId;
+    req.session.destroy(() => {
+      if (userId) writeAudit(ctx.db, { userId, action: 'logout', ip: req.ip });
+      res.clearCookie('indikator.sid');
+      res.redirect(303, '/login');
+    });
+  });
+
+  router.post('/logout-everywhere', requireSignedIn, (req, res) => {
+    const userId = req.principal!.userId!;
+    const count = destroyUserSessions(ctx.db, userId);
+    writeAudit(ctx.db, { userId, action: 'logout.everywhere', detail: { sessions: count }, ip: req.ip });
+    res.clearCookie('indikator.sid');
+    res.redirect(303, '/login');
+  });
+
+  router.get('/account', requireSignedIn, (req, res) => {
+    res.render('auth/account', { user: getUser(ctx.db, req.principal!.userId!), error: null, saved: req.query.saved === '1' });
+  });
+
+  router.post('/account/password', requireSignedIn, async (req, res) => {
+    const user = getUser(ctx.db, req.principal!.userId!)!;
+    const current = str(req.body?.current);
+    const next = str(req.body?.password);
+    let error: string | null = null;
+    if (!(await verifyPassword(current, user.passwordHash))) error = 'password.currentWrong';
+    else if (next !== str(req.body?.confirm)) error = 'password.mismatch';
+    else {
+      const problem = passwordProblem(next, user.email);
+      if (problem) error = `password.${problem}`;
+    }
+    if (error) return void res.status(422).render('auth/account', { user, error, saved: false });
+    setPassword(ctx.db, user.id, await hashPassword(next));
+    destroyUserSessions(ctx.db, user.id);
+    writeAudit(ctx.db, { userId: user.id, action: 'password.change', ip: req.ip });
+    res.redirect(303, '/login');
+  });
+
+  return router;
+}

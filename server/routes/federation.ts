@@ -1,0 +1,231 @@
+import { Router, type Request, type Response } from 'express';
+import type { JSONSchemaType } from 'ajv';
+import type { AppContext } from '../context.js';
+import { MEASUREMENT_POINTS, type MeasurementPoint } from '../domain/instrumentTypes.js';
+import { Problem } from '../problem.js';
+import { can, type Principal } from '../security/access.js';
+import { authorize } from '../security/auth.js';
+import { hashPassword, passwordProblem } from '../security/password.js';
+import { createApiToken, listApiTokens, revokeApiToken } from '../storage/apiTokens.js';
+import { listAudit, writeAudit } from '../storage/audit.js';
+import { listParties, renameFederation, setParties, type PartyKind } from '../storage/federations.js';
+import { createIntervention, listInterventions, listMeasurementPoints, setMeasurementPoints, updateIntervention, type Intervention } from '../storage/interventions.js';
+import { listSubprojects } from '../storage/projects.js';
+import { responseCounts } from '../storage/results.js';
+import { createRound, listRounds } from '../storage/rounds.js';
+import { assignStaff, createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole, staffOfIntervention, unassignStaff, type FederationRole } from '../storage/users.js';
+import { DATE_PATTERN, parseForm, type FormError } from './forms.js';
+
+const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
+
+interface InterventionForm { name: string; kind: 'individual' | 'structural'; targetGroup?: string; startsOn?: string; endsOn?: string; subprojectId?: number; points?: MeasurementPoint[]; staff?: number[] }
+const interventionSchema: JSONSchemaType<InterventionForm> = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    kind: { type: 'string', enum: ['individual', 'structural'] },
+    targetGroup: { type: 'string', maxLength: 500, nullable: true },
+    startsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    endsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    subprojectId: { type: 'integer', nullable: true },
+    points: { type: 'array', items: { type: 'string', enum: [...MEASUREMENT_POINTS] }, nullable: true, uniqueItems: true },
+    staff: { type: 'array', items: { type: 'integer' }, nullable: true },
+  },
+  required: ['name', 'kind'],
+  additionalProperties: false,
+};
+
+interface RoundForm { name: string; startsOn: string; endsOn: string }
+const roundSchema: JSONSchemaType<RoundForm> = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, startsOn: { type: 'string', pattern: DATE_PATTERN }, endsOn: { type: 'string', pattern: DATE_PATTERN } },
+  required: ['name', 'startsOn', 'endsOn'],
+  additionalProperties: false,
+};
+
+interface SettingsForm { name: string; fk?: string; af?: string; region?: string; municipalities?: string }
+const settingsSchema: JSONSchemaType<SettingsForm> = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    fk: { type: 'string', maxLength: 200, nullable: true },
+    af: { type: 'string', maxLength: 200, nullable: true },
+    region: { type: 'string', maxLength: 200, nullable: true },
+    municipalities: { type: 'string', maxLength: 5000, nullable: true },
+  },
+  required: ['name'],
+  additionalProperties: false,
+};
+
+interface UserForm { email: string; name?: string; role: FederationRole; password?: string }
+const userSchema: JSONSchemaType<UserForm> = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', maxLength: 200 },
+    name: { type: 'string', maxLength: 200, nullable: true },
+    role: { type: 'string', enum: [...FEDERATION_ROLES] },
+    password: { type: 'string', maxLength: 200, nullable: true },
+  },
+  required: ['email', 'role'],
+  additionalProperties: false,
+};
+
+interface TokenForm { name: string; role: FederationRole }
+const tokenSchema: JSONSchemaType<TokenForm> = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, role: { type: 'string', enum: ['evaluator', 'board', 'staff', 'federation_admin'] } },
+  required: ['name', 'role'],
+  additionalProperties: false,
+};
+
+const fid = (res: Response) => (res.locals.federation as { id: number }).id;
+const actor = (req: Request) => ({ userId: req.principal!.userId, ip: req.ip });
+
+/** The interventions a principal may open in a federation (staff: only their own). */
+function visibleInterventions(ctx: AppContext, p: Principal, federationId: number): Intervention[] {
+  return listInterventions(ctx.db, federationId).filter((i) => can(p, 'federation.manage', federationId) || can(p, 'results.read', federationId) || can(p, 'participants.manage', federationId, i.id));
+}
+
+export function federationRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/f/:fid', authorize(ctx, 'federation.view'), (req, res) => {
+    const interventions = visibleInterventions(ctx, req.principal!, fid(res)).map((i) => ({ ...i, counts: responseCounts(ctx.db, i.id) }));
+    res.render('federation/dashboard', { interventions, can: (perm: Parameters<typeof can>[1], iid?: number) => can(req.principal!, perm, fid(res), iid) });
+  });
+
+  router.get('/f/:fid/settings', authorize(ctx, 'federation.manage'), (_req, res) => {
+    const parties = listParties(ctx.db, fid(res));
+    res.render('federation/settings', { parties, errors: [], input: null });
+  });
+
+  router.post('/f/:fid/settings', authorize(ctx, 'federation.manage'), (req, res) => {
+    const form = parseForm(settingsSchema, req.body);
+    if (!form.ok) return void res.status(422).render('federation/settings', { parties: listParties(ctx.db, fid(res)), errors: form.errors, input: form.input });
+    const v = form.value;
+    const parties: { kind: PartyKind; name: string }[] = [];
+    if (v.fk) parties.push({ kind: 'fk', name: v.fk });
+    if (v.af) parties.push({ kind: 'af', name: v.af });
+    if (v.region) parties.push({ kind: 'region', name: v.region });
+    for (const m of (v.municipalities ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean)) parties.push({ kind: 'municipality', name: m });
+    ctx.db.transaction(() => {
+      renameFederation(ctx.db, fid(res), v.name);
+      setParties(ctx.db, fid(res), parties);
+      writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'federation.update' });
+    })();
+    res.redirect(303, `/f/${fid(res)}`);
+  });
+
+  router.get('/f/:fid/rounds', authorize(ctx, 'federation.manage'), (_req, res) => {
+    res.render('federation/rounds', { rounds: listRounds(ctx.db, fid(res)), errors: [], input: {} });
+  });
+
+  router.post('/f/:fid/rounds', authorize(ctx, 'federation.manage'), (req, res) => {
+    const form = parseForm(roundSchema, req.body);
+    const errors: FormError[] = form.ok ? (form.value.startsOn > form.value.endsOn ? [{ field: 'endsOn', code: 'form.endBeforeStart' }] : []) : form.errors;
+    if (!form.ok || errors.length) return void res.status(422).render('federation/rounds', { rounds: listRounds(ctx.db, fid(res)), errors, input: form.ok ? form.value : form.input });
+    const round = createRound(ctx.db, { federationId: fid(res), ...form.value });
+    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'round.create', target: `round ${round.id}` });
+    res.redirect(303, `/f/${fid(res)}/rounds`);
+  });
+
+  const renderInterventionForm = (res: Response, intervention: Intervention | null, input: Record<string, unknown>, errors: FormError[], status = 200) => {
+    const members = listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff'));
+    res.status(status).render('federation/intervention-form', { intervention, input, errors, members, subprojects: listSubprojects(ctx.db, fid(res)), allPoints: INDIVIDUAL_POINTS });
+  };
+
+  const interventionInput = (i: Intervention) => ({
+    name: i.name, kind: i.kind, targetGroup: i.targetGroup, startsOn: i.startsOn, endsOn: i.endsOn, subprojectId: i.subprojectId,
+    points: listMeasurementPoints(ctx.db, i.id).map((p) => p.point), staff: staffOfIntervention(ctx.db, i.id).map((s) => s.id),
+  });
+
+  const saveIntervention = (req: Request, res: Response, existing: Intervention | null) => {
+    const form = parseForm(interventionSchema, req.body);
+    if (!form.ok) return renderInterventionForm(res, existing, form.input, form.errors, 422);
+    const v = form.value;
+    const subprojects = listSubprojects(ctx.db, fid(res));
+    if (v.subprojectId !== undefined && !subprojects.some((s) => s.id === v.subprojectId)) return renderInterventionForm(res, existing, form.value as unknown as Record<string, unknown>, [{ field: 'subprojectId', code: 'form.invalid' }], 422);
+    const staffIds = new Set(listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff')).map((m) => m.id));
+    const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null };
+    const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => p !== 'yearly') : ['yearly'];
+    const instrumentId = v.kind === 'individual' ? 'participant' : 'staff';
+    const id = ctx.db.transaction(() => {
+      const interventionId = existing ? (updateIntervention(ctx.db, existing.id, data), existing.id) : createIntervention(ctx.db, { federationId: fid(res), ...data }).id;
+      setMeasurementPoints(ctx.db, interventionId, points, instrumentId);
+      const wanted = new Set((v.staff ?? []).filter((s) => staffIds.has(s)));
+      for (const s of staffOfIntervention(ctx.db, interventionId)) if (!wanted.has(s.id)) unassignStaff(ctx.db, s.id, interventionId);
+      for (const s of wanted) assignStaff(ctx.db, s, interventionId);
+      writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: existing ? 'intervention.update' : 'intervention.create', target: `intervention ${interventionId}` });
+      return interventionId;
+    })();
+    res.redirect(303, `/f/${fid(res)}/interventions/${id}/participants`);
+  };
+
+  router.get('/f/:fid/interventions/new', authorize(ctx, 'federation.manage'), (_req, res) => renderInterventionForm(res, null, { kind: 'individual', points: ['start', 'exit'] }, []));
+  router.post('/f/:fid/interventions', authorize(ctx, 'federation.manage'), (req, res) => saveIntervention(req, res, null));
+  router.get('/f/:fid/interventions/:iid/edit', authorize(ctx, 'federation.manage'), (_req, res) => {
+    const i = res.locals.intervention as Intervention;
+    renderInterventionForm(res, i, interventionInput(i), []);
+  });
+  router.post('/f/:fid/interventions/:iid', authorize(ctx, 'federation.manage'), (req, res) => saveIntervention(req, res, res.locals.intervention as Intervention));
+
+  router.get('/f/:fid/users', authorize(ctx, 'users.manage'), (_req, res) => {
+    res.render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors: [], input: {}, roles: FEDERATION_ROLES });
+  });
+
+  router.post('/f/:fid/users', authorize(ctx, 'users.manage'), async (req, res) => {
+    const form = parseForm(userSchema, req.body);
+    const rerender = (errors: FormError[], input: Record<string, unknown>) =>
+      res.status(422).render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors, input, roles: FEDERATION_ROLES });
+    if (!form.ok) return rerender(form.errors, form.input);
+    const v = form.value;
+    let user = findUserByEmail(ctx.db, v.email);
+    if (!user) {
+      if (!v.name) return rerender([{ field: 'name', code: 'form.required' }], { ...v, password: '' });
+      const problem = passwordProblem(v.password ?? '', v.email);
+      if (problem) return rerender([{ field: 'password', code: `password.${problem}` }], { ...v, password: '' });
+      user = createUser(ctx.db, { email: v.email, name: v.name, passwordHash: await hashPassword(v.password!) });
+    }
+    grantRole(ctx.db, user.id, fid(res), v.role);
+    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'role.grant', target: `user ${user.id}`, detail: { role: v.role } });
+    res.redirect(303, `/f/${fid(res)}/users`);
+  });
+
+  router.post('/f/:fid/users/:uid/revoke', authorize(ctx, 'users.manage'), (req, res) => {
+    const role = String(req.body?.role ?? '') as FederationRole;
+    if (!FEDERATION_ROLES.includes(role)) throw new Problem('badRequest');
+    const uid = Number(req.params.uid);
+    if (uid === req.principal!.userId && role === 'federation_admin') throw new Problem('forbidden', 'cannot remove own admin role');
+    revokeRole(ctx.db, uid, fid(res), role);
+    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'role.revoke', target: `user ${uid}`, detail: { role } });
+    res.redirect(303, `/f/${fid(res)}/users`);
+  });
+
+  router.get('/f/:fid/tokens', authorize(ctx, 'tokens.manage'), (_req, res) => {
+    res.render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: null, errors: [], input: {} });
+  });
+
+  router.post('/f/:fid/tokens', authorize(ctx, 'tokens.manage'), (req, res) => {
+    const form = parseForm(tokenSchema, req.body);
+    if (!form.ok) return void res.status(422).render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: null, errors: form.errors, input: form.input });
+    const { token, record } = createApiToken(ctx.db, { ...form.value, federationId: fid(res), createdBy: req.principal!.userId });
+    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.create', target: `token ${record.id}`, detail: { role: record.role } });
+    res.set('Cache-Control', 'no-store').render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: token, errors: [], input: {} });
+  });
+
+  router.post('/f/:fid/tokens/:tid/revoke', authorize(ctx, 'tokens.manage'), (req, res) => {
+    if (!revokeApiToken(ctx.db, fid(res), Number(req.params.tid))) throw new Problem('notFound');
+    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.revoke', target: `token ${req.params.tid}` });
+    res.redirect(303, `/f/${fid(res)}/tokens`);
+  });
+
+  router.get('/f/:fid/audit', authorize(ctx, 'audit.read'), (req, res) => {
+    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? (req.query[k] as string).slice(0, 100) : undefined);
+    const date = (k: string) => (q(k) && new RegExp(DATE_PATTERN).test(q(k)!) ? q(k) : undefined);
+    const filter = { action: q('action'), user: q('user'), from: date('from'), to: date('to') };
+    const entries = listAudit(ctx.db, { federationId: fid(res), action: filter.action, userQuery: filter.user, from: filter.from, to: filter.to });
+    res.render('federation/audit', { entries, filter });
+  });
+
+  return router;
+}

@@ -1,0 +1,53 @@
+import type { FederationRole, RoleGrant } from '../storage/users.js';
+
+/** What a role may do inside one federation. System admins manage federations, not their data. */
+export const PERMISSIONS = [
+  'federation.view', // the federation's start page
+  'federation.manage', // name, parties, rounds, interventions
+  'users.manage',
+  'tokens.manage',
+  'audit.read',
+  'participants.manage', // register, exit, codes, slips, paper entry (staff: assigned interventions only)
+  'rates.read',
+  'results.read',
+  'export',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Record<FederationRole, readonly Permission[]> = {
+  federation_admin: PERMISSIONS,
+  staff: ['federation.view', 'participants.manage', 'rates.read'],
+  evaluator: ['federation.view', 'results.read', 'export'],
+  board: ['federation.view', 'results.read'],
+};
+
+/** Permissions that staff hold only for the interventions they are assigned to. */
+const ASSIGNMENT_BOUND: ReadonlySet<Permission> = new Set(['participants.manage', 'rates.read']);
+
+/** Who is asking: a signed-in user or an API token. */
+export interface Principal {
+  userId: number | null;
+  tokenId: number | null;
+  name: string;
+  isSystemAdmin: boolean;
+  grants: RoleGrant[];
+  assignedInterventions: ReadonlySet<number>;
+}
+
+export function rolesIn(p: Principal, federationId: number): FederationRole[] {
+  return p.grants.filter((g) => g.federationId === federationId).map((g) => g.role);
+}
+
+/** The one place that decides access: permission in a federation, and for staff, the intervention. */
+export function can(p: Principal, permission: Permission, federationId: number, interventionId?: number): boolean {
+  return rolesIn(p, federationId).some((role) => {
+    if (!ROLE_PERMISSIONS[role].includes(permission)) return false;
+    if (role === 'staff' && ASSIGNMENT_BOUND.has(permission)) return interventionId !== undefined && p.assignedInterventions.has(interventionId);
+    return true;
+  });
+}
+
+/** Federations where the principal holds any role. */
+export function federationsOf(p: Principal): number[] {
+  return [...new Set(p.grants.map((g) => g.federationId))];
+}

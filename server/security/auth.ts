@@ -1,0 +1,111 @@
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import type { AppContext } from '../context.js';
+import { Problem } from '../problem.js';
+import { useApiToken } from '../storage/apiTokens.js';
+import { writeAudit } from '../storage/audit.js';
+import { getFederation } from '../storage/federations.js';
+import { getIntervention } from '../storage/interventions.js';
+import { SqliteSessionStore } from '../storage/sessions.js';
+import { assignedInterventions, getUser, rolesOf } from '../storage/users.js';
+import { can, type Permission, type Principal } from './access.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    /** Absolute end of the session (ms), whatever the activity. */
+    hardExpiry?: number;
+  }
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+    }
+  }
+}
+
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const HARD_TIMEOUT_MS = 10 * 60 * 60 * 1000;
+
+/** Sessions in SQLite: HttpOnly, SameSite=Lax, Secure behind HTTPS, 30 min idle, 10 h at most. */
+export function sessions(ctx: AppContext, secret: string) {
+  return session({
+    name: 'indikator.sid',
+    secret,
+    store: new SqliteSessionStore(ctx.db, IDLE_TIMEOUT_MS),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, maxAge: IDLE_TIMEOUT_MS },
+  });
+}
+
+export function principalForUser(ctx: AppContext, userId: number): Principal | undefined {
+  const user = getUser(ctx.db, userId);
+  if (!user || user.disabled) return undefined;
+  return {
+    userId: user.id, tokenId: null, name: user.name, isSystemAdmin: user.isSystemAdmin,
+    grants: rolesOf(ctx.db, user.id), assignedInterventions: new Set(assignedInterventions(ctx.db, user.id)),
+  };
+}
+
+/** Loads who is signed in (or which bearer token is used on /api) into req.principal. */
+export function loadPrincipal(ctx: AppContext) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (bearer && req.path.startsWith('/api/')) {
+      const token = useApiToken(ctx.db, bearer);
+      if (!token) return next(new Problem('unauthenticated'));
+      req.principal = { userId: null, tokenId: token.id, name: `token ${token.prefix}…`, isSystemAdmin: false, grants: [{ federationId: token.federationId, role: token.role }], assignedInterventions: new Set() };
+      writeAudit(ctx.db, { tokenId: token.id, federationId: token.federationId, action: 'token.use', target: `${req.method} ${req.path}`, ip: req.ip });
+      return next();
+    }
+    const s = req.session;
+    if (s?.userId) {
+      if (s.hardExpiry && s.hardExpiry < Date.now()) return s.destroy(() => next());
+      req.principal = principalForUser(ctx, s.userId);
+      res.locals.principal = req.principal;
+    }
+    next();
+  };
+}
+
+export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
+  if (req.principal) return next();
+  if (req.path.startsWith('/api/') || req.method !== 'GET') return next(new Problem('unauthenticated'));
+  res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+}
+
+export function requireSystemAdmin(req: Request, res: Response, next: NextFunction): void {
+  requireSignedIn(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    next(req.principal!.isSystemAdmin ? undefined : new Problem('forbidden'));
+  });
+}
+
+/**
+ * Checks a permission in the federation of :fid (and for :iid, that the intervention belongs to
+ * that federation, and for staff that they are assigned to it); loads both into res.locals.
+ */
+export function authorize(ctx: AppContext, permission: Permission) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    requireSignedIn(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const federation = getFederation(ctx.db, Number(req.params.fid));
+      if (!federation) return next(new Problem('notFound'));
+      let interventionId: number | undefined;
+      if (req.params.iid !== undefined) {
+        const intervention = getIntervention(ctx.db, Number(req.params.iid));
+        if (!intervention || intervention.federationId !== federation.id) return next(new Problem('notFound'));
+        res.locals.intervention = intervention;
+        interventionId = intervention.id;
+      }
+      if (!can(req.principal!, permission, federation.id, interventionId)) return next(new Problem('forbidden'));
+      res.locals.federation = federation;
+      next();
+    });
+  };
+}

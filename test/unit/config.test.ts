@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { ROOT } from '../../server/paths.js';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('config.loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).to.equal(3000);
+    expect(config.dbFile).to.equal(path.join(ROOT, 'data', 'indikator.sqlite'));
+    expect(config.demo).to.equal(true);
+    expect(config.publicUrl).to.equal('http://localhost:3000');
+    expect(config.secureCookies).to.equal(false);
+    expect(config.trustProxy).to.equal(false);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', INDIKATOR_DEMO: '', INDIKATOR_DB: '' })).to.deep.equal(loadConfig({}));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080', INDIKATOR_DB: '/var/lib/indikator/db.sqlite', INDIKATOR_DEMO: 'no',
+      INDIKATOR_PUBLIC_URL: 'https://enkat.example.se/', INDIKATOR_SECURE_COOKIES: 'on', INDIKATOR_TRUST_PROXY: 'TRUE',
+    });
+    expect(config.port).to.equal(8080);
+    expect(config.dbFile).to.equal('/var/lib/indikator/db.sqlite');
+    expect(config.demo).to.equal(false);
+    expect(config.publicUrl).to.equal('https://enkat.example.se');
+    expect(config.secureCookies).to.equal(true);
+    expect(config.trustProxy).to.equal(true);
+  });
+
+  it('derives the public URL from the port when none is given', () => {
+    expect(loadConfig({ PORT: '4000' }).publicUrl).to.equal('http://localhost:4000');
+  });
+
+  it('resolves a relative database path against the project root', () => {
+    expect(loadConfig({ INDIKATOR_DB: 'data/other.sqlite' }).dbFile).to.equal(path.join(ROOT, 'data', 'other.sqlite'));
+  });
+
+  it('accepts the usual words for booleans', () => {
+    for (const yes of ['1', 'true', 'yes', 'on', 'Yes', ' ON ']) expect(loadConfig({ INDIKATOR_DEMO: yes }).demo, yes).to.equal(true);
+    for (const no of ['0', 'false', 'no', 'off', 'FALSE']) expect(loadConfig({ INDIKATOR_DEMO: no }).demo, no).to.equal(false);
+  });
+
+  it('throws a ConfigError naming PORT for PORT=abc', () => {
+    const err = configError({ PORT: 'abc' });
+    expect(err.message).to.match(/^PORT\b/);
+    expect(err.message).to.include('abc');
+    expect(err.message).to.not.include('\n');
+  });
+
+  it('throws a ConfigError naming INDIKATOR_DEMO for INDIKATOR_DEMO=maybe', () => {
+    const err = configError({ INDIKATOR_DEMO: 'maybe' });
+    expect(err.message).to.match(/^INDIKATOR_DEMO\b/);
+    expect(err.message).to.include('maybe');
+    expect(err.message).to.not.include('\n');
+  });
+
+  it('names the variable for other bad values too', () => {
+    expect(configError({ PORT: '70000' }).message).to.match(/^PORT\b/);
+    expect(configError({ PORT: '3000.5' }).message).to.match(/^PORT\b/);
+    expect(configError({ PORT: '-1' }).message).to.match(/^PORT\b/);
+    expect(configError({ INDIKATOR_PUBLIC_URL: 'enkat.example.se' }).message).to.match(/^INDIKATOR_PUBLIC_URL\b/);
+    expect(configError({ INDIKATOR_SECURE_COOKIES: 'ja' }).message).to.match(/^INDIKATOR_SECURE_COOKIES\b/);
+    expect(configError({ INDIKATOR_TRUST_PROXY: '2' }).message).to.match(/^INDIKATOR_TRUST_PROXY\b/);
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(loadConfig({ HOME: '/root', NODE_ENV: 'test' }).port).to.equal(3000);
+  });
+});

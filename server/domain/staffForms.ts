@@ -2,11 +2,15 @@ import { normalizeAccessCode } from './accessCode.js';
 import { isExitStatus, type ExitStatus } from './exitStatus.js';
 import { looksLikePersonnummer } from './pseudonym.js';
 
-/** A problem with one field of a staff form; `code` is a key under `staff.errors` in the translation files. */
-export interface FormError {
-  field: string;
-  code: 'localRefPersonnummer' | 'localRefTooLong' | 'dateInvalid' | 'dateMissing' | 'countInvalid' | 'exitStatusMissing' | 'pointUnknown' | 'roundUnknown' | 'codeMalformed';
-}
+export type StaffErrorCode =
+  | 'localRefPersonnummer' | 'localRefTooLong' | 'dateInvalid' | 'dateMissing' | 'countInvalid' | 'exitStatusMissing'
+  | 'pointUnknown' | 'roundUnknown' | 'codeMalformed' | 'codeNotHere' | 'codeSpent' | 'codeRevoked'
+  | 'allHaveCodes' | 'alreadyHasCode' | 'notReissuable';
+
+/** A problem with one field of a staff form; `code` is a key under `errors` in the translation files. */
+export interface FormError { field: string; code: `staff.${StaffErrorCode}` }
+
+export const fieldError = (field: string, code: StaffErrorCode): FormError => ({ field, code: `staff.${code}` });
 
 export interface Parsed<T> { value: T; errors: FormError[] }
 
@@ -30,7 +34,7 @@ export function isIsoDate(text: string): boolean {
 function optionalDate(body: Body, name: string, errors: FormError[]): string | null {
   const text = field(body, name);
   if (text === '') return null;
-  if (!isIsoDate(text)) errors.push({ field: name, code: 'dateInvalid' });
+  if (!isIsoDate(text)) errors.push(fieldError(name, 'dateInvalid'));
   return text;
 }
 
@@ -40,8 +44,8 @@ export interface NewParticipantForm { localRef: string | null; startedOn: string
 export function parseNewParticipant(body: Body): Parsed<NewParticipantForm> {
   const errors: FormError[] = [];
   const localRef = field(body, 'localRef');
-  if (looksLikePersonnummer(localRef)) errors.push({ field: 'localRef', code: 'localRefPersonnummer' });
-  else if (localRef.length > LOCAL_REF_MAX_LENGTH) errors.push({ field: 'localRef', code: 'localRefTooLong' });
+  if (looksLikePersonnummer(localRef)) errors.push(fieldError('localRef', 'localRefPersonnummer'));
+  else if (localRef.length > LOCAL_REF_MAX_LENGTH) errors.push(fieldError('localRef', 'localRefTooLong'));
   const startedOn = optionalDate(body, 'startedOn', errors);
   return { value: { localRef: localRef || null, startedOn }, errors };
 }
@@ -52,7 +56,7 @@ export function parseBulkParticipants(body: Body): Parsed<BulkParticipantsForm> 
   const errors: FormError[] = [];
   const text = field(body, 'count');
   const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
-  if (!(count >= 1 && count <= BULK_PARTICIPANTS_MAX)) errors.push({ field: 'count', code: 'countInvalid' });
+  if (!(count >= 1 && count <= BULK_PARTICIPANTS_MAX)) errors.push(fieldError('count', 'countInvalid'));
   const startedOn = optionalDate(body, 'bulkStartedOn', errors);
   return { value: { count, startedOn }, errors };
 }
@@ -62,10 +66,10 @@ export interface ExitForm { exitedOn: string; exitStatus: ExitStatus }
 export function parseExit(body: Body): Parsed<ExitForm> {
   const errors: FormError[] = [];
   const exitedOn = field(body, 'exitedOn');
-  if (exitedOn === '') errors.push({ field: 'exitedOn', code: 'dateMissing' });
-  else if (!isIsoDate(exitedOn)) errors.push({ field: 'exitedOn', code: 'dateInvalid' });
+  if (exitedOn === '') errors.push(fieldError('exitedOn', 'dateMissing'));
+  else if (!isIsoDate(exitedOn)) errors.push(fieldError('exitedOn', 'dateInvalid'));
   const exitStatus = field(body, 'exitStatus');
-  if (!isExitStatus(exitStatus)) errors.push({ field: 'exitStatus', code: 'exitStatusMissing' });
+  if (!isExitStatus(exitStatus)) errors.push(fieldError('exitStatus', 'exitStatusMissing'));
   return { value: { exitedOn, exitStatus: exitStatus as ExitStatus }, errors };
 }
 
@@ -75,20 +79,20 @@ export interface IssueForm { point: string; roundId: number | null }
 export function parseIssue(body: Body, points: readonly string[], roundIds: readonly number[]): Parsed<IssueForm> {
   const errors: FormError[] = [];
   const point = field(body, 'point');
-  if (!points.includes(point)) errors.push({ field: 'point', code: 'pointUnknown' });
+  if (!points.includes(point)) errors.push(fieldError('point', 'pointUnknown'));
   const roundText = field(body, 'round');
   const roundId = roundText === '' ? null : Number(roundText);
-  if (roundId !== null && !roundIds.includes(roundId)) errors.push({ field: 'round', code: 'roundUnknown' });
+  if (roundId !== null && !roundIds.includes(roundId)) errors.push(fieldError('round', 'roundUnknown'));
   return { value: { point, roundId }, errors };
 }
 
 export function parsePaperCode(body: Body): Parsed<{ code: string; typed: string }> {
   const typed = field(body, 'code').slice(0, 20);
   const code = normalizeAccessCode(typed);
-  return { value: { code: code ?? '', typed }, errors: code ? [] : [{ field: 'code', code: 'codeMalformed' }] };
+  return { value: { code: code ?? '', typed }, errors: code ? [] : [fieldError('code', 'codeMalformed')] };
 }
 
-/** `?codes=ABCD2345,EFGH6789` as normalised codes; null when absent, undefined entries dropped. */
+/** `?codes=ABCD2345,EFGH6789` as normalised codes, malformed ones dropped; null when absent. */
 export function parseCodeList(raw: unknown): string[] | null {
   if (typeof raw !== 'string' || raw.trim() === '') return null;
   return [...new Set(raw.split(',').map((c) => normalizeAccessCode(c)).filter((c): c is string => c !== null))];

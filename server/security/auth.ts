@@ -75,7 +75,7 @@ export function loadPrincipal(ctx: AppContext) {
 
 export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
   if (req.principal) return next();
-  if (req.path.startsWith('/api/') || req.method !== 'GET') return next(new Problem('unauthenticated'));
+  if (req.originalUrl.startsWith('/api/') || req.method !== 'GET') return next(new Problem('unauthenticated'));
   res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
 }
 

@@ -35,7 +35,12 @@ export function csrfProtection(opts: CsrfOptions) {
   };
 
   const protect = (req: Request, res: Response, next: NextFunction) => {
-    doubleCsrfProtection(req, res, (err?: unknown) => next(err ? new Problem('csrf') : undefined));
+    doubleCsrfProtection(req, res, (err?: unknown) => {
+      if (!err) return next();
+      // The error page still carries forms (sign out), so it gets a fresh token.
+      res.locals.csrfToken = generateCsrfToken(req, res, { overwrite: true });
+      next(new Problem('csrf'));
+    });
   };
 
   return [visitor, protect, token];

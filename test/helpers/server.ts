@@ -21,12 +21,12 @@ export interface TestServer {
 const instruments = loadInstruments(PATHS.indicators);
 
 /** The real app on a random port, with a real SQLite file in a fresh temp dir. */
-export async function startTestServer(opts: { codeEntryLimit?: number; prepare?: (db: Db) => void } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { codeEntryLimit?: number; loginLimit?: number; prepare?: (db: Db) => void } = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'indikator-test-'));
   const db = openDatabase(path.join(dir, 'test.sqlite'));
   opts.prepare?.(db);
   const config = { ...loadConfig({ INDIKATOR_DB: path.join(dir, 'test.sqlite') }), demo: false };
-  const ctx: AppContext = { db, instruments, config, codeEntryLimit: opts.codeEntryLimit };
+  const ctx: AppContext = { db, instruments, config, codeEntryLimit: opts.codeEntryLimit, loginLimit: opts.loginLimit };
   const server: Server = await new Promise((resolve) => {
     const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
   });

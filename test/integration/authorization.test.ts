@@ -1,0 +1,176 @@
+import { expect } from 'chai';
+import { createApp } from '../../server/app.js';
+import { createApiToken } from '../../server/storage/apiTokens.js';
+import { issueAccessCodes } from '../../server/storage/accessCodes.js';
+import { createFederation } from '../../server/storage/federations.js';
+import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
+import { createParticipant } from '../../server/storage/participants.js';
+import type { FederationRole } from '../../server/storage/users.js';
+import { HttpClient } from '../helpers/http.js';
+import { listRoutes } from '../helpers/routes.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeUser, signedIn } from '../helpers/users.js';
+
+type Actor = 'anonymous' | 'system_admin' | 'federation_admin' | 'staff' | 'staff_unassigned' | 'evaluator' | 'board' | 'other_federation_admin';
+const ACTORS: Actor[] = ['anonymous', 'system_admin', 'federation_admin', 'staff', 'staff_unassigned', 'evaluator', 'board', 'other_federation_admin'];
+
+const ANYONE = 'anyone' as const;
+const ADMIN: Actor[] = ['federation_admin'];
+const STAFF_WORK: Actor[] = ['federation_admin', 'staff'];
+const READERS: Actor[] = ['federation_admin', 'evaluator', 'board'];
+const MEMBERS: Actor[] = ['federation_admin', 'staff', 'staff_unassigned', 'evaluator', 'board'];
+const SIGNED_IN: Actor[] = ACTORS.filter((a) => a !== 'anonymous');
+
+/**
+ * Every route the app answers, and who may use it (in federation A, intervention A1). A route that
+ * is missing here fails the first test, so no new route can ship without a decision.
+ */
+const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
+  'GET /healthz': ANYONE,
+  'GET /': ANYONE,
+  'GET /login': ANYONE,
+  'POST /login': ANYONE,
+  'POST /logout': ANYONE,
+  'POST /logout-everywhere': SIGNED_IN,
+  'GET /account': SIGNED_IN,
+  'POST /account/password': SIGNED_IN,
+  'GET /s': ANYONE,
+  'POST /s': ANYONE,
+  'GET /s/thanks': ANYONE,
+  'GET /s/:code': ANYONE,
+  'GET /s/:code/language': ANYONE,
+  'POST /s/:code/language': ANYONE,
+  'GET /s/:code/paused': ANYONE,
+  'GET /s/:code/review': ANYONE,
+  'POST /s/:code/submit': ANYONE,
+  'GET /s/:code/:page': ANYONE,
+  'POST /s/:code/:page': ANYONE,
+  'GET /admin/federations': ['system_admin'],
+  'POST /admin/federations': ['system_admin'],
+  'GET /f/:fid': MEMBERS,
+  'GET /f/:fid/settings': ADMIN,
+  'POST /f/:fid/settings': ADMIN,
+  'GET /f/:fid/rounds': ADMIN,
+  'POST /f/:fid/rounds': ADMIN,
+  'GET /f/:fid/interventions/new': ADMIN,
+  'POST /f/:fid/interventions': ADMIN,
+  'GET /f/:fid/interventions/:iid/edit': ADMIN,
+  'POST /f/:fid/interventions/:iid': ADMIN,
+  'GET /f/:fid/users': ADMIN,
+  'POST /f/:fid/users': ADMIN,
+  'POST /f/:fid/users/:uid/revoke': ADMIN,
+  'GET /f/:fid/tokens': ADMIN,
+  'POST /f/:fid/tokens': ADMIN,
+  'POST /f/:fid/tokens/:tid/revoke': ADMIN,
+  'GET /f/:fid/audit': ADMIN,
+  'GET /f/:fid/interventions/:iid/results': READERS,
+  'GET /f/:fid/interventions/:iid/participants': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/participants': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/participants/:pid': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/participants/:pid/exit': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/participants/:pid/codes': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/codes': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/participants/bulk': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/participants/:pid/codes/:code/reissue': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/slips': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/paper': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/rates': STAFF_WORK,
+  // Not federation-bound: each caller gets the interventions of their own federations (the scope test below).
+  'GET /api/v1/interventions': [...READERS, 'other_federation_admin'],
+};
+
+/** Tables whose rows a refused request must not change (the audit log and sessions may grow). */
+const DATA_TABLES = ['federations', 'interventions', 'measurement_points', 'measurement_rounds', 'participants', 'access_codes', 'responses', 'answers', 'users', 'user_roles', 'staff_assignments', 'api_tokens', 'federation_parties'];
+
+describe('authorisation matrix: every route × every role', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let params: Record<string, string>;
+  const clients = new Map<Actor, HttpClient>();
+  const emails: Partial<Record<Actor, string>> = {};
+
+  before(async () => {
+    server = await startTestServer();
+    const db = server.db;
+    const a = createFederation(db, 'Förbund A');
+    const b = createFederation(db, 'Förbund B');
+    const a1 = createIntervention(db, { federationId: a.id, name: 'A1', kind: 'individual' });
+    createIntervention(db, { federationId: b.id, name: 'B1', kind: 'individual' });
+    const start = setMeasurementPoint(db, a1.id, 'start', 'participant');
+    const participant = createParticipant(db, { interventionId: a1.id });
+    const [code] = issueAccessCodes(db, { measurementPointId: start.id, participantIds: [participant.id] });
+    const grant = (role: FederationRole, federationId = a.id) => [{ federationId, role }];
+    const users: Record<Exclude<Actor, 'anonymous'>, ReturnType<typeof makeUser>> = {
+      system_admin: makeUser(db, 'sys@test.example', [], { systemAdmin: true }),
+      federation_admin: makeUser(db, 'admin@test.example', grant('federation_admin')),
+      staff: makeUser(db, 'staff@test.example', grant('staff'), { assign: [a1.id] }),
+      staff_unassigned: makeUser(db, 'staff2@test.example', grant('staff')),
+      evaluator: makeUser(db, 'eval@test.example', grant('evaluator')),
+      board: makeUser(db, 'board@test.example', grant('board')),
+      other_federation_admin: makeUser(db, 'other@test.example', grant('federation_admin', b.id)),
+    };
+    const { record } = createApiToken(db, { name: 't', federationId: a.id, role: 'evaluator', createdBy: null });
+    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1' };
+    clients.set('anonymous', new HttpClient(server.url));
+    for (const [actor, user] of Object.entries(users)) {
+      emails[actor as Actor] = user.email;
+      clients.set(actor as Actor, await signedIn(server.url, user.email));
+    }
+  });
+
+  after(() => server.close());
+
+  it('has a decision for every route the app answers, and no stale entries', () => {
+    const routes = listRoutes(createApp(server.ctx));
+    expect(routes.filter((r) => !(r in MATRIX)), 'routes without an entry in MATRIX').to.deep.equal([]);
+    expect(Object.keys(MATRIX).filter((r) => !routes.includes(r)), 'MATRIX entries for routes that do not exist').to.deep.equal([]);
+  });
+
+  const snapshot = () => JSON.stringify(DATA_TABLES.map((t) => server.db.prepare(`SELECT * FROM ${t}`).all()));
+
+  it('allows exactly the listed roles and refuses the rest without changing data', async () => {
+    const failures: string[] = [];
+    for (const [route, allowed] of Object.entries(MATRIX)) {
+      if (allowed === ANYONE) continue;
+      const [method, pattern] = route.split(' ') as [string, string];
+      const path = pattern.replace(/:(\w+)/g, (_m, name: string) => params[name]!);
+      for (const actor of ACTORS) {
+        const client = clients.get(actor)!;
+        const before = snapshot();
+        if (method === 'POST') await client.get(actor === 'anonymous' ? '/login' : '/account');
+        const res = method === 'GET' ? await client.get(path) : await client.post(path, {});
+        const refused = res.status === 401 || res.status === 403 || (res.status === 303 && (res.location ?? '').startsWith('/login?'));
+        const expectAllowed = allowed.includes(actor);
+        if (res.status >= 500) failures.push(`${route} as ${actor}: ${res.status}`);
+        else if (expectAllowed === refused) failures.push(`${route} as ${actor}: expected ${expectAllowed ? 'allowed' : 'refused'}, got ${res.status}`);
+        if (refused) {
+          const after = snapshot();
+          if (after !== before) failures.push(`${route} as ${actor}: refused but data changed`);
+        }
+        if (route === 'POST /logout-everywhere' && actor !== 'anonymous') clients.set(actor, await signedIn(server.url, emails[actor]!));
+      }
+    }
+    expect(failures).to.deep.equal([]);
+  });
+
+  it('API tokens are scoped to their federation and role', async () => {
+    const db = server.db;
+    const fedB = 2;
+    const tokens = {
+      evaluatorA: createApiToken(db, { name: 'e', federationId: Number(params.fid), role: 'evaluator', createdBy: null }).token,
+      staffA: createApiToken(db, { name: 's', federationId: Number(params.fid), role: 'staff', createdBy: null }).token,
+      evaluatorB: createApiToken(db, { name: 'b', federationId: fedB, role: 'evaluator', createdBy: null }).token,
+    };
+    const get = (token: string) => fetch(`${server.url}/api/v1/interventions`, { headers: { authorization: `Bearer ${token}` } });
+    const a = await get(tokens.evaluatorA);
+    expect(a.status).to.equal(200);
+    expect(((await a.json()) as { interventions: { name: string }[] }).interventions.map((i) => i.name)).to.deep.equal(['A1']);
+    const b = await get(tokens.evaluatorB);
+    expect(((await b.json()) as { interventions: { name: string }[] }).interventions.map((i) => i.name)).to.deep.equal(['B1']);
+    expect((await get(tokens.staffA)).status).to.equal(403);
+    expect((await get('ik_not-a-real-token')).status).to.equal(401);
+    expect((await fetch(`${server.url}/api/v1/interventions`)).status).to.equal(401);
+    const used = db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'token.use'").get() as { n: number };
+    expect(used.n).to.be.greaterThanOrEqual(3);
+  });
+});

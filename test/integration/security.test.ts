@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { createFederation } from '../../server/storage/federations.js';
+import { createIntervention } from '../../server/storage/interventions.js';
+import { HttpClient } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeUser, signedIn, TEST_PASSWORD } from '../helpers/users.js';
+
+const count = (server: TestServer, table: string) => (server.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('security', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let fid: number;
+
+  before(async () => {
+    server = await startTestServer({ loginLimit: 50 });
+    const f = createFederation(server.db, 'Förbundet');
+    fid = f.id;
+    createIntervention(server.db, { federationId: fid, name: 'Insatsen', kind: 'individual' });
+    makeUser(server.db, 'admin@sec.example', [{ federationId: fid, role: 'federation_admin' }]);
+    makeUser(server.db, 'lock@sec.example', [{ federationId: fid, role: 'evaluator' }]);
+  });
+  after(() => server.close());
+
+  describe('CSRF', () => {
+    it('refuses a form post without a token, or with a wrong one, and changes nothing', async () => {
+      const admin = await signedIn(server.url, 'admin@sec.example');
+      const before = count(server, 'interventions');
+      await admin.get(`/f/${fid}/interventions/new`);
+      const missing = await admin.post(`/f/${fid}/interventions`, { name: 'Utan token', kind: 'individual' }, { csrf: null });
+      expect(missing.status).to.equal(403);
+      expect(missing.text).to.contain('Sidan hade blivit för gammal');
+      const wrong = await admin.post(`/f/${fid}/interventions`, { name: 'Fel token', kind: 'individual' }, { csrf: 'forged-token-value' });
+      expect(wrong.status).to.equal(403);
+      // A valid token from another browser does not work either: it is bound to that browser's cookie.
+      const other = await signedIn(server.url, 'admin@sec.example');
+      await other.get('/account');
+      const stolen = await admin.post(`/f/${fid}/interventions`, { name: 'Stulen token', kind: 'individual' }, { csrf: other.csrfToken() });
+      expect(stolen.status).to.equal(403);
+      expect(count(server, 'interventions')).to.equal(before);
+      await admin.get(`/f/${fid}/interventions/new`);
+      const ok = await admin.post(`/f/${fid}/interventions`, { name: 'Med token', kind: 'individual', points: ['start', 'exit'] });
+      expect(ok.status).to.equal(303);
+      expect(count(server, 'interventions')).to.equal(before + 1);
+    });
+  });
+
+  describe('sign-in', () => {
+    it('locks an account after 5 failed attempts, with back-off, and records failures in the audit log', async () => {
+      const client = new HttpClient(server.url);
+      for (let i = 0; i < 4; i++) {
+        await client.get('/login');
+        const r = await client.post('/login', { email: 'lock@sec.example', password: 'fel-lösenord-123' });
+        expect(r.status).to.equal(401);
+        expect(r.text).to.contain('Fel e-postadress eller lösenord');
+      }
+      await client.get('/login');
+      const fifth = await client.post('/login', { email: 'lock@sec.example', password: 'fel-lösenord-123' });
+      expect(fifth.status).to.equal(429);
+      await client.get('/login');
+      const right = await client.post('/login', { email: 'lock@sec.example', password: TEST_PASSWORD });
+      expect(right.status, 'the right password is refused while locked').to.equal(429);
+      const row = server.db.prepare("SELECT locked_until AS lockedUntil FROM users WHERE email = 'lock@sec.example'").get() as { lockedUntil: string };
+      expect(new Date(row.lockedUntil).getTime()).to.be.greaterThan(Date.now());
+      const failed = server.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'login.failed'").get() as { n: number };
+      expect(failed.n).to.be.greaterThanOrEqual(6);
+    });
+
+    it('rate limits failed sign-ins per IP', async () => {
+      const limited = await startTestServer({ loginLimit: 3 });
+      try {
+        const client = new HttpClient(limited.url);
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          await client.get('/login');
+          statuses.push((await client.post('/login', { email: `nobody${i}@x.example`, password: 'whatever-password' })).status);
+        }
+        expect(statuses).to.deep.equal([401, 401, 401, 429]);
+        expect(client.lastHtml).to.contain('För många försök');
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('does not redirect off-site after sign-in', async () => {
+      const client = new HttpClient(server.url);
+      await client.get('/login');
+      const r = await client.post('/login', { email: 'admin@sec.example', password: TEST_PASSWORD, next: '//evil.example/x' });
+      expect(r.location).to.equal('/');
+    });
+
+    it('"log out everywhere" ends every session of the user', async () => {
+      const a = await signedIn(server.url, 'admin@sec.example');
+      const b = await signedIn(server.url, 'admin@sec.example');
+      expect((await b.get('/account')).status).to.equal(200);
+      await a.get('/account');
+      expect((await a.post('/logout-everywhere', {})).status).to.equal(303);
+      const after = await b.get('/account');
+      expect(after.status).to.equal(303);
+      expect(after.location).to.match(/^\/login/);
+    });
+
+    it('sets HttpOnly SameSite session cookies and security headers', async () => {
+      const client = new HttpClient(server.url);
+      await client.get('/login');
+      const res = await fetch(`${server.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: '' }, body: 'email=x' });
+      expect(res.status).to.equal(403);
+      const page = await fetch(`${server.url}/login`);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).to.contain("script-src 'self'");
+      expect(csp).not.to.contain('unsafe-inline');
+      expect(page.headers.get('x-frame-options')).to.equal('SAMEORIGIN');
+      const c = new HttpClient(server.url);
+      await c.get('/login');
+      const login = await c.post('/login', { email: 'admin@sec.example', password: TEST_PASSWORD });
+      const sid = login.headers.getSetCookie().find((h) => h.startsWith('indikator.sid='));
+      expect(sid).to.match(/HttpOnly/i);
+      expect(sid).to.match(/SameSite=Lax/i);
+      expect(sid).to.match(/Expires=/i);
+    });
+  });
+
+  describe('injection', () => {
+    const NASTY = [`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `'; DROP TABLE interventions; --`, `Robert'); DELETE FROM users;--`, `' OR '1'='1`];
+
+    it('stores names as typed and renders them escaped; SQL strings are only data', async () => {
+      const admin = await signedIn(server.url, 'admin@sec.example');
+      for (const name of NASTY) {
+        await admin.get(`/f/${fid}/interventions/new`);
+        const r = await admin.post(`/f/${fid}/interventions`, { name, kind: 'individual', targetGroup: name, points: ['start'] });
+        expect(r.status).to.equal(303);
+      }
+      const stored = server.db.prepare('SELECT name FROM interventions').pluck().all() as string[];
+      for (const name of NASTY) expect(stored).to.include(name);
+      expect(count(server, 'users')).to.be.greaterThan(0);
+      const page = await admin.get(`/f/${fid}`);
+      expect(page.text).not.to.contain('<script>alert(1)</script>');
+      expect(page.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(page.text).not.to.contain('<img src=x');
+      const audit = await admin.get(`/f/${fid}/audit?action=${encodeURIComponent("' OR '1'='1")}&user=${encodeURIComponent("'; DROP TABLE users; --")}`);
+      expect(audit.status).to.equal(200);
+      expect(count(server, 'users')).to.be.greaterThan(0);
+    });
+  });
+});

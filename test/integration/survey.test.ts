@@ -1,0 +1,541 @@
+import { expect } from 'chai';
+import { sectionsForPoint } from '../../server/domain/instrument.js';
+import type { Item, Section } from '../../server/domain/instrumentTypes.js';
+import type { Db } from '../../server/storage/db.js';
+import { smallIntervention } from '../helpers/fixtures.js';
+import { HttpClient } from '../helpers/http.js';
+import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
+
+const participant = instruments.get('participant')!;
+const SECTIONS: Section[] = sectionsForPoint(participant, 'start');
+
+/** One answer per item of the start questionnaire (form values), chosen so the expected scores are known. */
+const ANSWERS: Record<string, string> = {
+  fk_trust: '6', af_trust: 'dk', health_care_trust: '3', municipality_trust: '5', agencies_cooperate: '4', no_repeat_story: '2',
+  listened_to: '7', seen_as_person: '6', plan_together: 'dk',
+  believe_in_myself: '5', handle_hard_things: '3', feel_failure: '2',
+  overall_health: '4', mental_wellbeing: '5', life_satisfaction: '3', someone_to_talk_to: '7', meaningful_days: 'dk',
+  able_to_work_or_study: '2', work_within_year: 'dk', know_next_step: 'dk',
+  age_band: '30_39', gender: 'woman', main_income: 'dk', time_outside_work: '1_2_years',
+  anything_else: 'Bra stöd & <trevlig> personal',
+};
+
+/** Scored by hand from ANSWERS: "vet ej" is missing, feel_failure is reversed (2 → 6), at least half answered. */
+const EXPECTED_SCORES: Record<string, number> = {
+  trust_fk: 6,
+  trust_health: 3,
+  trust_municipality: 5,
+  participation: (7 + 6) / 2,
+  coordination: (4 + 2) / 2,
+  self_efficacy: (5 + 3 + 6) / 3,
+  health: (4 + 5) / 2,
+  life_situation: (3 + 7) / 2,
+  // trust_af (only "vet ej") and work_ability (1 of 3 answered) get no score; satisfaction is exit only.
+};
+
+function pageFields(section: Section, answers: Record<string, string> = ANSWERS): Record<string, string> {
+  return Object.fromEntries(section.items.filter((i) => answers[i.id] !== undefined).map((i) => [`item_${i.id}`, answers[i.id]!]));
+}
+
+interface AnswerRow { item_id: string; value_num: number | null; value_text: string | null; dont_know: number }
+
+function storedAnswers(db: Db, code: string): AnswerRow[] {
+  return db.prepare(`SELECT a.item_id, a.value_num, a.value_text, a.dont_know FROM answers a JOIN responses r ON r.id = a.response_id
+    WHERE r.code = ? ORDER BY a.item_id`).all(code) as AnswerRow[];
+}
+
+function responseRow(db: Db, code: string) {
+  return db.prepare('SELECT id, status, last_section AS lastSection, language, submitted_at AS submittedAt FROM responses WHERE code = ?').get(code) as
+    | { id: number; status: string; lastSection: number; language: string; submittedAt: string | null }
+    | undefined;
+}
+
+/** Everything a page post could change, to compare before and after a refused post. */
+function snapshot(db: Db, code: string) {
+  return { answers: storedAnswers(db, code), response: responseRow(db, code) };
+}
+
+function isChecked(html: string, item: Item, value: string): boolean {
+  return new RegExp(`name="item_${item.id}" value="${value}" checked`).test(html);
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+describe('survey flow over HTTP with a real database', function () {
+  let server: TestServer;
+  let codes: string[];
+
+  before(async () => {
+    server = await startTestServer();
+    codes = smallIntervention(server.db, 20).startCodes;
+  });
+  after(() => server.close());
+
+  let nextCode = 0;
+  const freshCode = () => codes[nextCode++]!;
+
+  /** Types a code at /s as a participant would; returns the answer to the post. */
+  async function enterCode(client: HttpClient, typed: string) {
+    await client.get('/s');
+    return client.post('/s', { code: typed });
+  }
+
+  /** Enters the code and chooses a language; the response exists afterwards. */
+  async function begin(code: string, language = 'sv'): Promise<HttpClient> {
+    const client = new HttpClient(server.url);
+    const entered = await enterCode(client, code);
+    expect(entered.status).to.equal(303);
+    await client.get(entered.location!);
+    const chosen = await client.post(`/s/${code}/language`, { language });
+    expect(chosen.status).to.equal(303);
+    expect(chosen.location).to.equal(`/s/${code}/1`);
+    return client;
+  }
+
+  /** Posts page n with the given fields (after loading it for the CSRF token). */
+  async function postPage(client: HttpClient, code: string, n: number, fields: Record<string, string | string[]>, action = 'next') {
+    await client.get(`/s/${code}/${n}`);
+    return client.post(`/s/${code}/${n}`, { ...fields, action });
+  }
+
+  describe('basics', () => {
+    it('answers GET /healthz with 200 {"status":"ok"}', async () => {
+      const res = await fetch(`${server.url}/healthz`);
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({ status: 'ok' });
+    });
+
+    it('sends the security headers', async () => {
+      const res = await new HttpClient(server.url).get('/s');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const directive = (name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
+      expect(directive('script-src')).to.equal("script-src 'self'");
+      expect(csp).to.not.include('unsafe-inline');
+      expect(csp).to.not.include('unsafe-eval');
+      expect(directive('frame-ancestors')).to.equal("frame-ancestors 'none'");
+      expect(directive('object-src')).to.equal("object-src 'none'");
+      expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(res.headers.get('x-powered-by')).to.equal(null);
+    });
+
+    it('shows the code entry page in Swedish with a labelled field', async () => {
+      const res = await new HttpClient(server.url).get('/s');
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('<html lang="sv" dir="ltr">');
+      expect(res.text).to.include('Skriv in din kod');
+      expect(res.text).to.match(/<label class="label" for="code">/);
+    });
+  });
+
+  describe('code entry', () => {
+    it('accepts a code typed in lower case with a dash', async () => {
+      const code = freshCode();
+      const client = new HttpClient(server.url);
+      const res = await enterCode(client, ` ${code.slice(0, 4).toLowerCase()}-${code.slice(4).toLowerCase()} `);
+      expect(res.status).to.equal(303);
+      expect(res.location).to.equal(`/s/${code}/language`);
+      const page = await client.get(res.location!);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include('Vilket språk vill du svara på?');
+      expect(responseRow(server.db, code), 'no response before a language is chosen').to.equal(undefined);
+    });
+
+    it('answers an unknown code with 404 and a Swedish explanation', async () => {
+      const res = await enterCode(new HttpClient(server.url), 'ZZZZ-ZZZZ');
+      expect(res.status).to.equal(404);
+      expect(res.text).to.include('Vi hittar ingen enkät med den koden');
+      expect(res.text).to.include('class="error-summary"');
+      expect(res.text).to.include('value="ZZZZ-ZZZZ"');
+    });
+
+    it('answers a malformed code with 400 and says what a code looks like', async () => {
+      const res = await enterCode(new HttpClient(server.url), 'abc');
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('Koden har 8 tecken');
+    });
+
+    it('escapes what was typed when showing it again', async () => {
+      const res = await enterCode(new HttpClient(server.url), '<b>x</b>"');
+      expect(res.status).to.equal(400);
+      expect(res.text).to.not.include('<b>x</b>');
+      expect(res.text).to.include('&lt;b&gt;x&lt;/b&gt;');
+    });
+
+    it('opens a code given in the address, /s/<code>, in any spelling', async () => {
+      const code = freshCode();
+      const res = await new HttpClient(server.url).get(`/s/${code.toLowerCase()}`);
+      expect(res.status).to.equal(303);
+      expect(res.location).to.equal(`/s/${code}/language`);
+    });
+
+    it('refuses an unknown language with 422 and creates no response', async () => {
+      const code = freshCode();
+      const client = new HttpClient(server.url);
+      await client.get(`/s/${code}/language`);
+      const res = await client.post(`/s/${code}/language`, { language: 'xx' });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('Välj vilket språk du vill svara på.');
+      expect(responseRow(server.db, code)).to.equal(undefined);
+    });
+
+    it('has no questionnaire page before a language is chosen, and no page beyond the last', async () => {
+      const code = freshCode();
+      expect((await new HttpClient(server.url).get(`/s/${code}/1`)).status).to.equal(404);
+      const client = await begin(code);
+      expect((await client.get(`/s/${code}/0`)).status).to.equal(404);
+      expect((await client.get(`/s/${code}/${SECTIONS.length + 1}`)).status).to.equal(404);
+      expect((await client.get(`/s/${code}/x`)).status).to.equal(404);
+    });
+  });
+
+  describe('the whole questionnaire', () => {
+    let code: string;
+    let client: HttpClient;
+
+    before(async () => {
+      code = freshCode();
+      client = await begin(code);
+    });
+
+    it('asks the start sections, one page each, and saves every page as it is posted', async () => {
+      expect(SECTIONS.map((s) => s.id)).to.deep.equal(['agencies', 'your_support', 'yourself', 'health_and_life', 'work_and_study', 'about_you', 'final']);
+      for (const [i, section] of SECTIONS.entries()) {
+        const n = i + 1;
+        const page = await client.get(`/s/${code}/${n}`);
+        expect(page.status).to.equal(200);
+        expect(page.text).to.include(`Del ${n} av ${SECTIONS.length}`);
+        expect(page.text).to.include(escapeHtml(section.title.sv!));
+        for (const item of section.items) expect(page.text, item.id).to.include(`name="item_${item.id}"`);
+        const res = await client.post(`/s/${code}/${n}`, { ...pageFields(section), action: 'next' });
+        expect(res.status).to.equal(303);
+        expect(res.location).to.equal(n === SECTIONS.length ? `/s/${code}/review` : `/s/${code}/${n + 1}`);
+        // Saved at once: this page's items are in the database, later pages' are not yet.
+        const saved = new Set(storedAnswers(server.db, code).map((a) => a.item_id));
+        for (const item of section.items) expect(saved.has(item.id), `${item.id} saved after page ${n}`).to.equal(true);
+        for (const later of SECTIONS.slice(n).flatMap((s) => s.items)) expect(saved.has(later.id), `${later.id} not yet saved`).to.equal(false);
+        expect(responseRow(server.db, code)!.lastSection).to.equal(n + 1);
+      }
+    });
+
+    it('stores numbers, "vet ej" and texts as they should be', () => {
+      const rows = new Map(storedAnswers(server.db, code).map((r) => [r.item_id, r]));
+      expect(rows.get('fk_trust')).to.deep.include({ value_num: 6, value_text: null, dont_know: 0 });
+      expect(rows.get('af_trust')).to.deep.include({ value_num: null, value_text: null, dont_know: 1 });
+      expect(rows.get('gender')).to.deep.include({ value_num: null, value_text: 'woman', dont_know: 0 });
+      expect(rows.get('anything_else')).to.deep.include({ value_text: ANSWERS.anything_else });
+      expect(rows.size).to.equal(Object.keys(ANSWERS).length);
+    });
+
+    it('keeps the answers when going back a page, and shows them checked', async () => {
+      const last = SECTIONS.length;
+      const back = await postPage(client, code, last, pageFields(SECTIONS[last - 1]!), 'back');
+      expect(back.status).to.equal(303);
+      expect(back.location).to.equal(`/s/${code}/${last - 1}`);
+      const page = await client.get(back.location!);
+      for (const item of SECTIONS[last - 2]!.items) expect(isChecked(page.text, item, ANSWERS[item.id]!), item.id).to.equal(true);
+      // Back from page 1 leads to the language choice, answers kept.
+      const first = await postPage(client, code, 1, pageFields(SECTIONS[0]!), 'back');
+      expect(first.location).to.equal(`/s/${code}/language`);
+      expect(storedAnswers(server.db, code)).to.have.length(Object.keys(ANSWERS).length);
+    });
+
+    it('shows every answer on the review page', async () => {
+      const page = await client.get(`/s/${code}/review`);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.include('Kontrollera dina svar');
+      expect(page.text).to.include('6 av 7');
+      expect(page.text).to.include('Vet inte / vill inte svara');
+      expect(page.text).to.include('30–39 år');
+      expect(page.text).to.include('Kvinna');
+      expect(page.text).to.include(escapeHtml(ANSWERS.anything_else!));
+      expect(page.text).to.not.include('<trevlig>');
+      expect(page.text).to.not.include('Inte besvarad');
+      for (const [i] of SECTIONS.entries()) expect(page.text).to.include(`href="/s/${code}/${i + 1}"`);
+    });
+
+    it('submits: stores the indicator scores, marks the response submitted and spends the code', async () => {
+      await client.get(`/s/${code}/review`);
+      const res = await client.post(`/s/${code}/submit`, {});
+      expect(res.status).to.equal(303);
+      expect(res.location).to.equal('/s/thanks?lang=sv');
+      const thanks = await client.get(res.location!);
+      expect(thanks.text).to.include('Tack för dina svar!');
+
+      const response = responseRow(server.db, code)!;
+      expect(response.status).to.equal('submitted');
+      expect(response.submittedAt).to.be.a('string');
+      const codeRow = server.db.prepare('SELECT status, spent_at AS spentAt FROM access_codes WHERE code = ?').get(code) as { status: string; spentAt: string | null };
+      expect(codeRow.status).to.equal('spent');
+      expect(codeRow.spentAt).to.be.a('string');
+
+      const scores = server.db.prepare('SELECT indicator_id AS id, score, point FROM response_scores WHERE response_id = ? ORDER BY indicator_id').all(response.id) as Array<{ id: string; score: number; point: string }>;
+      expect(scores.map((s) => s.id).sort()).to.deep.equal(Object.keys(EXPECTED_SCORES).sort());
+      for (const s of scores) {
+        expect(s.score, s.id).to.be.closeTo(EXPECTED_SCORES[s.id]!, 1e-12);
+        expect(s.point).to.equal('start');
+      }
+    });
+
+    it('answers a second submit with 410 "already sent" and changes nothing', async () => {
+      const before = snapshot(server.db, code);
+      const scoreCount = () => (server.db.prepare('SELECT count(*) AS n FROM response_scores').get() as { n: number }).n;
+      const scoresBefore = scoreCount();
+      await client.get('/s'); // a fresh CSRF token, as from a second tab
+      const res = await client.post(`/s/${code}/submit`, {});
+      expect(res.status).to.equal(410);
+      expect(res.text).to.include('Enkäten är redan skickad');
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+      expect(scoreCount()).to.equal(scoresBefore);
+    });
+
+    it('answers the spent code with 410 "already sent" wherever it is used', async () => {
+      const other = new HttpClient(server.url);
+      const entered = await enterCode(other, code);
+      expect(entered.status).to.equal(410);
+      expect(entered.text).to.include('Du har redan skickat in svaren för den här koden');
+      for (const path of [`/s/${code}`, `/s/${code}/1`, `/s/${code}/review`, `/s/${code}/language`]) {
+        const res = await other.get(path);
+        expect(res.status, path).to.equal(410);
+        expect(res.text, path).to.match(/Enkäten är redan skickad|Du har redan skickat in svaren/);
+      }
+      await other.get('/s');
+      const page = await other.post(`/s/${code}/1`, { ...pageFields(SECTIONS[0]!, { fk_trust: '1' }), action: 'next' });
+      expect(page.status).to.equal(410);
+      expect(storedAnswers(server.db, code).find((a) => a.item_id === 'fk_trust')!.value_num).to.equal(6);
+    });
+  });
+
+  describe('pause and resume', () => {
+    it('saves the page on "pause", and a new browser with the same code lands there with the answers checked', async () => {
+      const code = freshCode();
+      const client = await begin(code);
+      await postPage(client, code, 1, pageFields(SECTIONS[0]!));
+      await postPage(client, code, 2, pageFields(SECTIONS[1]!));
+      const partial = { believe_in_myself: '7', handle_hard_things: 'dk' };
+      const paused = await postPage(client, code, 3, pageFields(SECTIONS[2]!, partial), 'pause');
+      expect(paused.status).to.equal(303);
+      expect(paused.location).to.equal(`/s/${code}/paused`);
+      const pausedPage = await client.get(paused.location!);
+      expect(pausedPage.text).to.include('Dina svar är sparade');
+      expect(pausedPage.text).to.include(`${code.slice(0, 4)}-${code.slice(4)}`);
+      expect(responseRow(server.db, code)!.lastSection).to.equal(3);
+
+      const newBrowser = new HttpClient(server.url);
+      const entered = await enterCode(newBrowser, code.toLowerCase());
+      expect(entered.status).to.equal(303);
+      expect(entered.location).to.equal(`/s/${code}/3`);
+      const page = await newBrowser.get(entered.location!);
+      const [believe, handle, failure] = SECTIONS[2]!.items;
+      expect(isChecked(page.text, believe!, '7')).to.equal(true);
+      expect(isChecked(page.text, handle!, 'dk')).to.equal(true);
+      expect(page.text).to.not.match(new RegExp(`name="item_${failure!.id}" value="[^"]+" checked`));
+      // Earlier pages are kept too.
+      const first = await newBrowser.get(`/s/${code}/1`);
+      for (const item of SECTIONS[0]!.items) expect(isChecked(first.text, item, ANSWERS[item.id]!), item.id).to.equal(true);
+    });
+
+    it('resumes at the review page once every page is saved', async () => {
+      const code = freshCode();
+      const client = await begin(code);
+      for (const [i, section] of SECTIONS.entries()) await postPage(client, code, i + 1, pageFields(section));
+      const entered = await enterCode(new HttpClient(server.url), code);
+      expect(entered.location).to.equal(`/s/${code}/review`);
+    });
+
+    it('clears an answer that is emptied on a later visit', async () => {
+      const code = freshCode();
+      const client = await begin(code);
+      await postPage(client, code, 1, pageFields(SECTIONS[0]!));
+      await postPage(client, code, 1, pageFields(SECTIONS[0]!, { fk_trust: '2' }));
+      expect(storedAnswers(server.db, code).map((a) => [a.item_id, a.value_num])).to.deep.equal([['fk_trust', 2]]);
+    });
+
+    it('keeps the answers when the language is changed midway, and continues in the new language', async () => {
+      const code = freshCode();
+      const client = await begin(code);
+      await postPage(client, code, 1, pageFields(SECTIONS[0]!));
+      await postPage(client, code, 2, pageFields(SECTIONS[1]!), 'pause');
+      await client.get(`/s/${code}/language`);
+      const res = await client.post(`/s/${code}/language`, { language: 'en' });
+      expect(res.location).to.equal(`/s/${code}/2`);
+      const page = await client.get(res.location!);
+      expect(page.text).to.include('<html lang="en" dir="ltr">');
+      expect(page.text).to.include('The support you get');
+      expect(responseRow(server.db, code)!.language).to.equal('en');
+      expect(storedAnswers(server.db, code)).to.have.length(SECTIONS[0]!.items.length + SECTIONS[1]!.items.length);
+    });
+  });
+
+  describe('refused input saves nothing', () => {
+    let code: string;
+    let client: HttpClient;
+
+    before(async () => {
+      code = freshCode();
+      client = await begin(code);
+      await postPage(client, code, 1, pageFields(SECTIONS[0]!));
+    });
+
+    it('answers unknown item ids with 400', async () => {
+      const before = snapshot(server.db, code);
+      const res = await postPage(client, code, 1, { ...pageFields(SECTIONS[0]!, { fk_trust: '1' }), item_no_such_item: '3' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('Inget sparades');
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers an item of another page with 400', async () => {
+      const before = snapshot(server.db, code);
+      const res = await postPage(client, code, 1, { item_fk_trust: '1', item_gender: 'man' });
+      expect(res.status).to.equal(400);
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers an agree value out of range with 422, the error summary and the other answers kept on the page', async () => {
+      const before = snapshot(server.db, code);
+      const res = await postPage(client, code, 1, { ...pageFields(SECTIONS[0]!, { fk_trust: '8', af_trust: '1' }) });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('class="error-summary"');
+      expect(res.text).to.include('Något behöver rättas');
+      expect(res.text).to.include('href="#item_fk_trust-1"');
+      expect(res.text).to.include('Svaret är utanför det som går att välja');
+      expect(res.text).to.match(/<title>Fel: /);
+      expect(isChecked(res.text, SECTIONS[0]!.items[1]!, '1'), 'af_trust as posted').to.equal(true);
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers a choice that is not an option with 422', async () => {
+      await postPage(client, code, 2, pageFields(SECTIONS[1]!), 'next');
+      const n = SECTIONS.findIndex((s) => s.id === 'about_you') + 1;
+      const before = snapshot(server.db, code);
+      const res = await postPage(client, code, n, { item_gender: 'robot' });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('Välj ett av svaren i listan');
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers a body over 64 kB with 413', async () => {
+      const n = SECTIONS.findIndex((s) => s.id === 'final') + 1;
+      const before = snapshot(server.db, code);
+      const res = await postPage(client, code, n, { item_anything_else: 'x'.repeat(70 * 1024) });
+      expect(res.status).to.equal(413);
+      expect(res.text).to.include('Det som skickades är för stort');
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers a text over the item limit (but under 64 kB) with 422', async () => {
+      const n = SECTIONS.findIndex((s) => s.id === 'final') + 1;
+      const before = snapshot(server.db, code);
+      const res = await postPage(client, code, n, { item_anything_else: 'x'.repeat(2001) });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('Texten är för lång');
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers a post without a CSRF token with 403', async () => {
+      const before = snapshot(server.db, code);
+      await client.get(`/s/${code}/1`);
+      const res = await client.post(`/s/${code}/1`, { item_fk_trust: '1', action: 'next' }, { csrf: null });
+      expect(res.status).to.equal(403);
+      expect(res.text).to.include('Av säkerhetsskäl sparades inget');
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers a post with a wrong CSRF token with 403', async () => {
+      const before = snapshot(server.db, code);
+      await client.get(`/s/${code}/1`);
+      const token = client.csrfToken();
+      const wrong = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+      expect((await client.post(`/s/${code}/1`, { item_fk_trust: '1', action: 'next' }, { csrf: wrong })).status).to.equal(403);
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it("answers a post with another browser's CSRF token with 403", async () => {
+      const before = snapshot(server.db, code);
+      const attacker = new HttpClient(server.url);
+      await attacker.get('/s');
+      await client.get(`/s/${code}/1`);
+      const res = await client.post(`/s/${code}/1`, { item_fk_trust: '1', action: 'next' }, { csrf: attacker.csrfToken() });
+      expect(res.status).to.equal(403);
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('answers a submit without a CSRF token with 403 and leaves the code active', async () => {
+      await client.get(`/s/${code}/review`);
+      const res = await client.post(`/s/${code}/submit`, {}, { csrf: null });
+      expect(res.status).to.equal(403);
+      expect(responseRow(server.db, code)!.status).to.equal('in_progress');
+      const status = server.db.prepare('SELECT status FROM access_codes WHERE code = ?').pluck().get(code);
+      expect(status).to.equal('active');
+    });
+  });
+
+  describe('languages', () => {
+    it('renders the questionnaire in English when English is chosen', async () => {
+      const code = freshCode();
+      const client = await begin(code, 'en');
+      const page = await client.get(`/s/${code}/1`);
+      expect(page.text).to.include('<html lang="en" dir="ltr">');
+      expect(page.text).to.include('Agencies and health care');
+      expect(page.text).to.include('I trust Försäkringskassan.');
+      expect(page.text).to.include('Save and continue');
+      expect(page.text).to.include('Part 1 of 7');
+      expect(page.text).to.not.include('Spara och fortsätt');
+      const review = await client.get(`/s/${code}/review`);
+      expect(review.text).to.include('Check your answers');
+    });
+
+    it('renders Arabic right to left, with Arabic questions and buttons', async () => {
+      const code = freshCode();
+      const client = await begin(code, 'ar');
+      const page = await client.get(`/s/${code}/1`);
+      expect(page.text).to.include('<html lang="ar" dir="rtl">');
+      expect(page.text).to.include('الجهات الحكومية والرعاية الصحية');
+      expect(page.text).to.include('احفظ وتابع');
+      expect(page.text).to.include('الجزء 1 من 7');
+      expect(page.text).to.not.include('Spara och fortsätt');
+      const res = await postPage(client, code, 1, pageFields(SECTIONS[0]!, { fk_trust: '9' }));
+      expect(res.status).to.equal(422);
+      expect(res.text).to.include('dir="rtl"');
+      expect(res.text).to.include('الإجابة خارج الخيارات المتاحة');
+    });
+
+    it('shows the language choice in each instrument language by its own name', async () => {
+      const client = new HttpClient(server.url);
+      const entered = await enterCode(client, freshCode());
+      const page = await client.get(entered.location!);
+      expect(page.text).to.include('lang="sv">Svenska');
+      expect(page.text).to.include('lang="en">English');
+      expect(page.text).to.include('lang="ar">العربية');
+    });
+  });
+});
+
+describe('code entry rate limit', () => {
+  let server: TestServer;
+  let codes: string[];
+
+  before(async () => {
+    server = await startTestServer({ codeEntryLimit: 3 });
+    codes = smallIntervention(server.db, 5).startCodes;
+  });
+  after(() => server.close());
+
+  it('does not count codes that open, and answers the 4th failed attempt with 429 in Swedish', async () => {
+    const client = new HttpClient(server.url);
+    await client.get('/s');
+    // Successful look-ups (a class entering their codes from one network) are never counted.
+    for (const code of codes) expect((await client.post('/s', { code })).status).to.equal(303);
+    for (const code of codes) expect((await client.get(`/s/${code}`)).status).to.equal(303);
+    for (let i = 0; i < 3; i++) {
+      await client.get('/s');
+      expect((await client.post('/s', { code: `ZZZZ-ZZZ${i + 2}` })).status, `failed attempt ${i + 1}`).to.equal(404);
+    }
+    await client.get('/s');
+    const limited = await client.post('/s', { code: 'ZZZZ-ZZZ9' });
+    expect(limited.status).to.equal(429);
+    expect(limited.text).to.include('För många försök');
+    expect(limited.text).to.include('Vänta en kvart');
+    expect((await client.get('/s/ZZZZZZZ8')).status, 'guessing through the address is limited too').to.equal(429);
+  });
+});

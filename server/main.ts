@@ -2,7 +2,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { formatAccessCode } from './domain/accessCode.js';
 import { InstrumentError, loadInstruments } from './domain/instrument.js';
-import { seedDemo } from './demo/seed.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { PATHS } from './paths.js';
 import { openDatabase } from './storage/db.js';
 
@@ -15,6 +15,7 @@ function start(): void {
     if (demo) {
       console.log(`Demo data: ${demo.participants} participants in ${demo.interventionIds.length} interventions.`);
       console.log(`Unused demo codes to try at /s: ${demo.openCodes.slice(0, 5).map(formatAccessCode).join(', ')}`);
+      console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => `${a.email} (${a.role})`).join(', ')}`);
     }
   }
   const app = createApp({ db, instruments, config });

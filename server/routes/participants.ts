@@ -79,6 +79,14 @@ export function participantRoutes(ctx: AppContext): Router {
     });
   }
 
+  /** The point (of this intervention) and round (of this federation) a code form asks for; no point when the form has errors. */
+  function parseIssueForm(req: Request, res: Response) {
+    const { federation, intervention } = scope(res);
+    const points = listMeasurementPoints(db, intervention.id);
+    const form = parseIssue(req.body, points.map((p) => p.point), listRounds(db, federation.id).map((r) => r.id));
+    return { form, point: form.errors.length ? undefined : points.find((p) => p.point === form.value.point) };
+  }
+
   router.get(`${BASE}/participants`, manage, (req, res) => renderList(req, res));
 
   router.post(`${BASE}/participants`, manage, (req, res) => {
@@ -112,14 +120,11 @@ export function participantRoutes(ctx: AppContext): Router {
 
   router.post(`${BASE}/participants/:pid/codes`, manage, (req, res) => {
     const participant = loadParticipant(req, res);
-    const { federation, intervention, base } = scope(res);
-    const points = listMeasurementPoints(db, intervention.id);
-    const form = parseIssue(req.body, points.map((p) => p.point), listRounds(db, federation.id).map((r) => r.id));
-    const point = points.find((p) => p.point === form.value.point);
-    const [code] = form.errors.length || !point ? [] : issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.roundId, participantId: participant.id });
+    const { form, point } = parseIssueForm(req, res);
+    const [code] = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.roundId, participantId: participant.id }) : [];
     if (!code) return renderParticipant(req, res, participant, { errors: form.errors.length ? form.errors : [fieldError('point', 'alreadyHasCode')], input: req.body }, 422);
     audit(req, res, 'codes.issue', `participant:${participant.pseudonym}`, { point: form.value.point, count: 1 });
-    res.redirect(303, `${base}/participants/${participant.id}?issued=${code}`);
+    res.redirect(303, `${scope(res).base}/participants/${participant.id}?issued=${code}`);
   });
 
   router.post(`${BASE}/participants/:pid/codes/:code/reissue`, manage, (req, res) => {
@@ -133,11 +138,9 @@ export function participantRoutes(ctx: AppContext): Router {
   });
 
   router.post(`${BASE}/codes`, manage, (req, res) => {
-    const { federation, intervention, base } = scope(res);
-    const points = listMeasurementPoints(db, intervention.id);
-    const form = parseIssue(req.body, points.map((p) => p.point), listRounds(db, federation.id).map((r) => r.id));
-    const point = points.find((p) => p.point === form.value.point);
-    const codes = form.errors.length || !point ? [] : issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.roundId });
+    const { intervention, base } = scope(res);
+    const { form, point } = parseIssueForm(req, res);
+    const codes = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.roundId }) : [];
     if (codes.length === 0) return renderList(req, res, { errors: form.errors.length ? form.errors : [fieldError('point', 'allHaveCodes')], input: req.body }, 422);
     audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: form.value.point, count: codes.length });
     res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}`);

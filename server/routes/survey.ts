@@ -90,7 +90,9 @@ export function surveyRoutes(ctx: AppContext): Router {
     const typed = typeof req.body?.code === 'string' ? req.body.code : '';
     try {
       const survey = openSurvey(ctx, typed);
-      res.redirect(303, resumeUrl(survey));
+      // A language picked on the code page (?lang=) carries over to the choice of questionnaire language.
+      const picked = typeof req.query.lang === 'string' && !survey.response ? `?lang=${encodeURIComponent(res.locals.uiLang)}` : '';
+      res.redirect(303, resumeUrl(survey) + picked);
     } catch (err) {
       if (!(err instanceof Problem) || !err.code.startsWith('code')) throw err;
       res.status(err.status).render('survey/enter-code', { errors: [err.code], value: typed.slice(0, 20) });

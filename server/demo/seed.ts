@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 import { sectionsForPoint, type InstrumentRegistry } from '../domain/instrument.js';
 import type { Item, MeasurementPoint } from '../domain/instrumentTypes.js';
+import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse, type Answer } from '../domain/scoring.js';
 import { issueAccessCodes } from '../storage/accessCodes.js';
 import type { Db } from '../storage/db.js';
@@ -88,7 +89,9 @@ function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: Int
   const sections = sectionsForPoint(instrument, point.point);
   const answers = sections.flatMap((s) => s.items).map((item) => answerItem(rng, item, level)).filter((a): a is Answer => a !== null);
   saveAnswers(db, response.id, answers, [], submit ? sections.length + 1 : Math.ceil(sections.length / 2));
-  if (submit) submitResponse(db, getResponse(db, response.id)!, scoreResponse(instrument, point.point, new Map(answers.map((a) => [a.itemId, a]))));
+  if (!submit) return;
+  const byItem = new Map(answers.map((a) => [a.itemId, a]));
+  submitResponse(db, getResponse(db, response.id)!, scoreResponse(instrument, point.point, byItem), dimensionsOf(instrument, byItem));
 }
 
 export interface DemoSummary { federationId: number; interventionIds: number[]; participants: number; openCodes: string[] }

@@ -1,5 +1,12 @@
-import { describe, pairedChange, type DescriptiveStats, type PairedChangeResult } from './statistics.js';
-import { suppressSmallGroups, type MaybeSuppressed } from './suppression.js';
+import {
+  describe, describeCounts, pairedChange, unpairedComparison,
+  type DescriptiveStats, type PairedChangeResult, type UnpairedComparisonResult, type ValueCount,
+} from './statistics.js';
+import { hideCell, MIN_GROUP_SIZE, suppressBreakdown, suppressSmallGroups, type MaybeSuppressed } from './suppression.js';
+
+// The comparison engine: groups stored indicator scores (or item answers) by measurement point,
+// round, intervention or breakdown, and returns statistics with every group under the disclosure
+// threshold hidden. Pure: the storage layer does the filtering, this does the arithmetic.
 
 /** One stored indicator score of one submitted response. */
 export interface ScoreObservation {
@@ -11,11 +18,16 @@ export interface ScoreObservation {
 
 export type PointStats = MaybeSuppressed<DescriptiveStats & { point: string }, 'point'>;
 export type ChangeStats = MaybeSuppressed<PairedChangeResult & { from: string; to: string; n: number }, 'from' | 'to'>;
+export type GroupStats<K extends string = string> = MaybeSuppressed<DescriptiveStats & { key: K }, 'key'>;
+export type ComparisonStats = MaybeSuppressed<UnpairedComparisonResult & { n: number }, never>;
 
 export interface IndicatorResult {
   indicatorId: string;
   points: PointStats[];
+  /** The default paired change (start → exit where both exist). */
   change: ChangeStats | null;
+  /** Every paired change the intervention's points allow, in CHANGE_PAIRS order. */
+  changes: ChangeStats[];
 }
 
 /** The paired comparisons evaluators ask for, in order of preference. */
@@ -25,11 +37,12 @@ export const CHANGE_PAIRS: ReadonlyArray<[string, string]> = [
   ['exit', 'followup'],
 ];
 
-function groupScores(observations: readonly ScoreObservation[]) {
-  // indicator → point → participant (or response order for anonymous) → score; a later response of
-  // the same participant at the same point replaces the earlier one, so n counts people, never one
-  // person twice.
-  const groups = new Map<string, Map<string, { anonymous: number[]; byParticipant: Map<number, number> }>>();
+interface PointGroup { anonymous: number[]; byParticipant: Map<number, number> }
+
+function groupScores(observations: readonly ScoreObservation[]): Map<string, Map<string, PointGroup>> {
+  // indicator → point → scores; per participant, a later response at the same point replaces the earlier one,
+  // so n counts people and a group of 4 never shows as 5 responses.
+  const groups = new Map<string, Map<string, PointGroup>>();
   for (const o of observations) {
     let byPoint = groups.get(o.indicatorId);
     if (!byPoint) groups.set(o.indicatorId, (byPoint = new Map()));
@@ -41,9 +54,32 @@ function groupScores(observations: readonly ScoreObservation[]) {
   return groups;
 }
 
+function scoresOf(group: PointGroup | undefined): number[] {
+  return group ? [...group.anonymous, ...group.byParticipant.values()] : [];
+}
+
+function changeBetween(byPoint: Map<string, PointGroup> | undefined, from: string, to: string): ChangeStats {
+  const before = byPoint?.get(from)?.byParticipant ?? new Map<number, number>();
+  const after = byPoint?.get(to)?.byParticipant ?? new Map<number, number>();
+  const pairs = [...before].filter(([id]) => after.has(id)).map(([id, b]) => ({ before: b, after: after.get(id)! }));
+  const result = pairedChange(pairs);
+  return suppressSmallGroups([{ from, to, n: result.pairs, ...result }], { keep: ['from', 'to'] })[0]!;
+}
+
+/** The CHANGE_PAIRS whose two points are both in `points`. */
+export function changePairsFor(points: readonly string[]): [string, string][] {
+  return CHANGE_PAIRS.filter(([a, b]) => points.includes(a) && points.includes(b)).map(([a, b]) => [a, b]);
+}
+
+/** The first of CHANGE_PAIRS whose two points an intervention uses. */
+export function defaultChangePair(points: readonly string[]): [string, string] | null {
+  return changePairsFor(points)[0] ?? null;
+}
+
 /**
  * Per indicator: descriptive statistics per measurement point and the paired change between two
  * points for participants who answered both, with every group under the disclosure threshold hidden.
+ * `change` is the one shown by default; `changes` has every pair the points allow.
  */
 export function summarizeIntervention(
   observations: readonly ScoreObservation[],
@@ -52,26 +88,98 @@ export function summarizeIntervention(
   change: readonly [string, string] | null,
 ): IndicatorResult[] {
   const groups = groupScores(observations);
+  const pairs = changePairsFor(points);
   return indicatorIds.map((indicatorId) => {
     const byPoint = groups.get(indicatorId);
-    const pointCells = points.map((point) => {
-      const group = byPoint?.get(point);
-      return { point, ...describe(group ? [...group.anonymous, ...group.byParticipant.values()] : []) };
-    });
-    let changeCell: ChangeStats | null = null;
-    if (change) {
-      const [from, to] = change;
-      const before = byPoint?.get(from)?.byParticipant ?? new Map<number, number>();
-      const after = byPoint?.get(to)?.byParticipant ?? new Map<number, number>();
-      const pairs = [...before].filter(([id]) => after.has(id)).map(([id, b]) => ({ before: b, after: after.get(id)! }));
-      const result = pairedChange(pairs);
-      changeCell = suppressSmallGroups([{ from, to, n: result.pairs, ...result }], { keep: ['from', 'to'] })[0]!;
-    }
-    return { indicatorId, points: suppressSmallGroups(pointCells, { keep: ['point'] }), change: changeCell };
+    const pointCells = points.map((point) => ({ point, ...describe(scoresOf(byPoint?.get(point))) }));
+    return {
+      indicatorId,
+      points: suppressSmallGroups(pointCells, { keep: ['point'] }),
+      change: change ? changeBetween(byPoint, change[0], change[1]) : null,
+      changes: pairs.map(([from, to]) => changeBetween(byPoint, from, to)),
+    };
   });
 }
 
-/** The first of CHANGE_PAIRS whose two points an intervention uses. */
-export function defaultChangePair(points: readonly string[]): [string, string] | null {
-  return CHANGE_PAIRS.find(([a, b]) => points.includes(a) && points.includes(b)) ?? null;
+/**
+ * A filtered summary (e.g. only women) beside the unfiltered one: a filtered cell whose complement
+ * (unfiltered n − filtered n) is 1–4 is hidden too, or the two pages together would reveal that
+ * small complement group.
+ */
+export function protectComplement(filtered: IndicatorResult[], unfiltered: IndicatorResult[]): IndicatorResult[] {
+  const hide = <T extends { n: number | null; suppressed: boolean }>(cell: T, fullN: number | null | undefined): T => {
+    if (cell.suppressed || fullN == null || cell.n === null) return cell;
+    const complement = fullN - cell.n;
+    if (complement <= 0 || complement >= MIN_GROUP_SIZE) return cell;
+    const keep = new Set<string>(['point', 'from', 'to']);
+    return hideCell<{ n: number }, 'n'>(cell as { n: number }, keep as ReadonlySet<'n'>, 'complementary') as unknown as T;
+  };
+  return filtered.map((r, i) => {
+    const full = unfiltered[i]!;
+    return {
+      ...r,
+      points: r.points.map((c, k) => hide(c, full.points[k]?.n)),
+      change: r.change ? hide(r.change, full.change?.n) : null,
+      changes: r.changes.map((c, k) => hide(c, full.changes[k]?.n)),
+    };
+  });
+}
+
+/** Statistics per group key (an intervention, a round, a gender …) in the order of `keys`, small groups hidden. */
+export function describeGroups<K extends string>(values: readonly { key: K; score: number }[], keys: readonly K[]): GroupStats<K>[] {
+  const byKey = new Map<K, number[]>();
+  for (const v of values) {
+    let list = byKey.get(v.key);
+    if (!list) byKey.set(v.key, (list = []));
+    list.push(v.score);
+  }
+  return suppressSmallGroups(keys.map((key) => ({ key, ...describe(byKey.get(key) ?? []) })), { keep: ['key'] });
+}
+
+/**
+ * A breakdown (e.g. by gender) shown with its total: small cells hidden, plus complementary
+ * suppression so the total minus the shown cells cannot reveal a hidden one.
+ */
+export function describeBreakdown<K extends string>(values: readonly { key: K | null; score: number }[], keys: readonly K[]) {
+  const total = { key: 'total', ...describe(values.map((v) => v.score)) };
+  const cells = keys.map((key) => ({ key, ...describe(values.filter((v) => v.key === key).map((v) => v.score)) }));
+  const { cells: shown, totalSuppressed } = suppressBreakdown(cells, total.n, { keep: ['key'] });
+  const reason = total.n < MIN_GROUP_SIZE ? 'tooFew' : totalSuppressed ? 'complementary' : undefined;
+  return { cells: shown, total: hideCell<typeof total, 'key'>(total, new Set(['key']), reason) };
+}
+
+/** Unpaired comparison (Welch CI, Mann–Whitney) of two groups; hidden when either has fewer than 5. */
+export function compareGroups(a: readonly number[], b: readonly number[]): ComparisonStats {
+  const result = unpairedComparison(a, b);
+  return suppressSmallGroups([{ ...result, n: Math.min(result.nA, result.nB) }])[0]!;
+}
+
+/** National or regional aggregate from score histograms (value → count) per key; small groups hidden. */
+export function describeHistograms<K extends string>(histograms: ReadonlyMap<K, ValueCount[]>, keys: readonly K[]): GroupStats<K>[] {
+  return suppressSmallGroups(keys.map((key) => ({ key, ...describeCounts(histograms.get(key) ?? []) })), { keep: ['key'] });
+}
+
+/** How a paired change reads in plain words: a clear improvement only when the whole CI is above zero. */
+export function changeReading(change: ChangeStats | null): 'improved' | 'worsened' | 'uncertain' | 'suppressed' | 'none' {
+  if (!change) return 'none';
+  if (change.suppressed || !change.ci95) return change.suppressed ? 'suppressed' : 'uncertain';
+  if (change.ci95[0] > 0) return 'improved';
+  if (change.ci95[1] < 0) return 'worsened';
+  return 'uncertain';
+}
+
+export interface ItemAnswer { point: string; itemId: string; value: number | null; dontKnow: boolean }
+
+export type ItemPointStats = MaybeSuppressed<DescriptiveStats & { itemId: string; point: string; dontKnow: number }, 'itemId' | 'point'>;
+
+/** Item-by-item answer distributions per point (raw answers as given, "vet ej" counted apart); small groups hidden. */
+export function itemDistributions(answers: readonly ItemAnswer[], itemIds: readonly string[], points: readonly string[]): ItemPointStats[] {
+  const cells = itemIds.flatMap((itemId) =>
+    points.map((point) => {
+      const here = answers.filter((a) => a.itemId === itemId && a.point === point);
+      const values = here.filter((a) => !a.dontKnow && a.value !== null).map((a) => a.value!);
+      return { itemId, point, dontKnow: here.filter((a) => a.dontKnow).length, ...describe(values) };
+    }),
+  );
+  return suppressSmallGroups(cells, { keep: ['itemId', 'point'] });
 }

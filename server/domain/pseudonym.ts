@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 
 /** A random pseudonymous participant id, e.g. "P-7f3a9c21e0"; it carries no information about the person. */
 export function generatePseudonym(): string {
-  return `P-${randomBytes(5).toString('hex')}`;
+  for (;;) {
+    const id = `P-${randomBytes(5).toString('hex')}`;
+    // About 1 id in 1,500 is ten digits shaped like a personnummer (P-8501011234); exports must never hold one.
+    if (!looksLikePersonnummer(id)) return id;
+  }
 }
 
 // YYMMDD-XXXX, YYMMDD+XXXX, YYYYMMDDXXXX, YYYYMMDD-XXXX and YYMMDDXXXX, also inside a longer text.

@@ -283,3 +283,52 @@ export function unpairedComparison(a: readonly number[], b: readonly number[]): 
   }
   return { nA, nB, meanA, meanB, diff, ci95, mannWhitneyP: mannWhitneyP(a, b) };
 }
+
+export interface ValueCount {
+  value: number;
+  count: number;
+}
+
+/**
+ * describe() for data given as a histogram (value → count), e.g. a SQL GROUP BY score over a million
+ * responses: the same n, mean, SD (n − 1), t CI, type-7 quartiles and share positive, without
+ * holding every value in memory. `distribution` uses the same Math.round steps.
+ */
+export function describeCounts(bins: readonly ValueCount[], opts: DescribeOptions = {}): DescriptiveStats {
+  const positiveFrom = opts.positiveFrom ?? 5;
+  const scaleMin = opts.scaleMin ?? 1;
+  const scaleMax = opts.scaleMax ?? 7;
+  const sorted = bins.filter((b) => b.count > 0).sort((a, b) => a.value - b.value);
+  const n = sorted.reduce((s, b) => s + b.count, 0);
+  const distribution: ScaleStepCount[] = [];
+  for (let v = scaleMin; v <= scaleMax; v++) distribution.push({ value: v, count: 0 });
+  if (n === 0) return { n: 0, mean: null, sd: null, ci95: null, median: null, q1: null, q3: null, sharePositive: null, distribution };
+  let sum = 0;
+  let positive = 0;
+  for (const b of sorted) {
+    if (!Number.isFinite(b.value) || b.value < scaleMin || b.value > scaleMax) throw new RangeError(`value ${b.value} is off the scale ${scaleMin}..${scaleMax}`);
+    sum += b.value * b.count;
+    if (b.value >= positiveFrom) positive += b.count;
+    distribution[Math.round(b.value) - scaleMin]!.count += b.count;
+  }
+  const mean = sum / n;
+  // Two-pass sum of squares around the mean: stable for large n.
+  const ss = sorted.reduce((s, b) => s + b.count * (b.value - mean) ** 2, 0);
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : null;
+  const cumulative: number[] = [];
+  sorted.reduce((c, b, i) => (cumulative[i] = c + b.count), 0);
+  const at = (rank: number) => sorted[cumulative.findIndex((c) => c > rank)]!.value;
+  const quantile = (p: number) => {
+    const h = (n - 1) * p;
+    const lo = Math.floor(h);
+    const below = at(lo);
+    return below + (h - lo) * (at(Math.min(lo + 1, n - 1)) - below);
+  };
+  return {
+    n, mean, sd,
+    ci95: sd === null ? null : tInterval(mean, sd / Math.sqrt(n), n - 1),
+    median: quantile(0.5), q1: quantile(0.25), q3: quantile(0.75),
+    sharePositive: positive / n,
+    distribution,
+  };
+}

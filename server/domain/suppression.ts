@@ -150,7 +150,7 @@ export interface SuppressSmallGroupsOptions<K> {
   keep?: readonly K[];
 }
 
-function hideCell<T extends { n: number }, K extends keyof T>(
+export function hideCell<T extends { n: number }, K extends keyof T>(
   cell: T,
   keep: ReadonlySet<keyof T>,
   reason: SuppressionReason | undefined,

@@ -18,6 +18,7 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   res.locals.uiLanguages = UI_LANGUAGES;
   res.locals.languageName = languageName;
   res.locals.path = req.path;
+  res.locals.escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   res.locals.formatNumber = (value: number | null, digits = 1) =>
     value === null || !Number.isFinite(value) ? '–' : value.toLocaleString(res.locals.uiLang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   next();

@@ -5,6 +5,7 @@ import { formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
 import { FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
 import { sectionsForPoint } from '../domain/instrument.js';
 import type { Instrument, Section } from '../domain/instrumentTypes.js';
+import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
 import { Problem } from '../problem.js';
 import { findAccessCode, type AccessCode } from '../storage/accessCodes.js';
@@ -151,8 +152,8 @@ export function surveyRoutes(ctx: AppContext): Router {
   router.post('/s/:code/submit', (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
     const response = requireResponse(survey);
-    const scores = scoreResponse(survey.instrument, response.point, getAnswers(ctx.db, response.id));
-    submitResponse(ctx.db, response, scores);
+    const answers = getAnswers(ctx.db, response.id);
+    submitResponse(ctx.db, response, scoreResponse(survey.instrument, response.point, answers), dimensionsOf(survey.instrument, answers));
     res.redirect(303, `/s/thanks?lang=${encodeURIComponent(response.language)}`);
   });
 

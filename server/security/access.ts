@@ -11,14 +11,16 @@ export const PERMISSIONS = [
   'rates.read',
   'results.read',
   'export',
+  'reports.read', // board reports of the federation and its interventions, and their PDFs
+  'reports.freeze', // save a report as a frozen snapshot
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<FederationRole, readonly Permission[]> = {
   federation_admin: PERMISSIONS,
   staff: ['federation.view', 'participants.manage', 'rates.read'],
-  evaluator: ['federation.view', 'results.read', 'export'],
-  board: ['federation.view', 'results.read'],
+  evaluator: ['federation.view', 'results.read', 'export', 'reports.read'],
+  board: ['federation.view', 'results.read', 'reports.read'],
 };
 
 /** Permissions that staff hold only for the interventions they are assigned to. */
@@ -50,4 +52,12 @@ export function can(p: Principal, permission: Permission, federationId: number, 
 /** Federations where the principal holds any role. */
 export function federationsOf(p: Principal): number[] {
   return [...new Set(p.grants.map((g) => g.federationId))];
+}
+
+/**
+ * Who reads a regional project (its progress and report): system admins, who set projects up, and
+ * the members of its steering group. A project spans federations, so no federation role grants it.
+ */
+export function canReadProject(p: Principal, projectMemberIds: readonly number[]): boolean {
+  return p.isSystemAdmin || (p.userId !== null && projectMemberIds.includes(p.userId));
 }

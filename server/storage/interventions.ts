@@ -84,3 +84,8 @@ export function listMeasurementPoints(db: Db, interventionId: number): Intervent
 export function getMeasurementPoint(db: Db, interventionId: number, point: string): InterventionPoint | undefined {
   return sql<[number, string], InterventionPoint>(db, `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE intervention_id = ? AND point = ?`).get(interventionId, point);
 }
+
+/** Links an intervention to a subproject of a regional project (or unlinks it with null). */
+export function setInterventionSubproject(db: Db, interventionId: number, subprojectId: number | null): void {
+  sql(db, 'UPDATE interventions SET subproject_id = ? WHERE id = ?').run(subprojectId, interventionId);
+}

@@ -1,4 +1,5 @@
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
+import type { Dimensions } from '../domain/dimensions.js';
 import type { Answer, IndicatorScore } from '../domain/scoring.js';
 import type { Db } from './db.js';
 import { sql } from './statements.js';
@@ -109,17 +110,29 @@ export function saveAnswers(db: Db, responseId: number, answers: Answer[], clear
 
 /**
  * Submits a response: stores its indicator scores, marks it submitted and spends its code, all or
- * nothing. Returns false when it was already submitted (a double click, a second tab).
+ * nothing. The breakdown dimensions a participant gives (at start) are kept on the participant and
+ * copied onto every response and score row of theirs, also ones submitted earlier.
+ * Returns false when it was already submitted (a double click, a second tab).
  */
-export function submitResponse(db: Db, response: SurveyResponse, scores: IndicatorScore[]): boolean {
+export function submitResponse(db: Db, response: SurveyResponse, scores: IndicatorScore[], dims: Dimensions = { gender: null, ageBand: null }): boolean {
   const insertScore = sql(
     db,
-    `INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, round_id, participant_id, score) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, round_id, participant_id, score, gender, age_band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
-    const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, updated_at = ${NOW} WHERE id = ? AND status = 'in_progress'`).run(response.id);
+    const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, updated_at = ${NOW}, gender = ?, age_band = ? WHERE id = ? AND status = 'in_progress'`)
+      .run(dims.gender, dims.ageBand, response.id);
     if (changed.changes !== 1) return false;
-    for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.id, response.roundId, response.participantId, s.score);
+    let effective = dims;
+    if (response.participantId !== null) {
+      effective = sql<[string | null, string | null, number], Dimensions>(
+        db,
+        'UPDATE participants SET gender = coalesce(?, gender), age_band = coalesce(?, age_band) WHERE id = ? RETURNING gender, age_band AS ageBand',
+      ).get(dims.gender, dims.ageBand, response.participantId)!;
+      sql(db, 'UPDATE responses SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
+      sql(db, 'UPDATE response_scores SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
+    }
+    for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.id, response.roundId, response.participantId, s.score, effective.gender, effective.ageBand);
     if (response.code) sql(db, `UPDATE access_codes SET status = 'spent', spent_at = ${NOW} WHERE code = ?`).run(response.code);
     return true;
   })();

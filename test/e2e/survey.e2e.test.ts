@@ -7,6 +7,7 @@ import type { Section } from '../../server/domain/instrumentTypes.js';
 import { formatAccessCode } from '../../server/domain/accessCode.js';
 import { indicatorScores } from '../../server/storage/results.js';
 import { launchChromium } from '../helpers/browser.js';
+import { EXPECTED_START_SCORES, START_ANSWERS } from '../helpers/answers.js';
 import { smallIntervention } from '../helpers/fixtures.js';
 import { HttpClient } from '../helpers/http.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
@@ -16,18 +17,7 @@ const participant = instruments.get('participant')!;
 const SECTIONS: Section[] = sectionsForPoint(participant, 'start');
 const PAUSE_AFTER = 4; // pages answered before "Spara och fortsätt senare" is used on page 4
 
-/** Form values for every start item; "dk" is "Vet inte / vill inte svara". */
-const ANSWERS: Record<string, string> = {
-  fk_trust: '6', af_trust: 'dk', health_care_trust: '3', municipality_trust: '5', agencies_cooperate: '4', no_repeat_story: '2',
-  listened_to: '7', seen_as_person: '6', plan_together: '3',
-  believe_in_myself: '5', handle_hard_things: '3', feel_failure: '2',
-  overall_health: '4', mental_wellbeing: '5', life_satisfaction: '3', someone_to_talk_to: '7', meaningful_days: 'dk',
-  able_to_work_or_study: '2', work_within_year: '4', know_next_step: 'dk',
-  age_band: '30_39', gender: 'other_or_not_stated', main_income: 'dk', time_outside_work: '1_2_years',
-  anything_else: 'Tack för hjälpen.',
-};
-// self_efficacy: believe 5, handle 3, feel_failure 2 reversed → 6: (5 + 3 + 6) / 3.
-const SELF_EFFICACY = 14 / 3;
+const SELF_EFFICACY = EXPECTED_START_SCORES.self_efficacy!;
 
 interface ScoreRow { indicatorId: string; score: number }
 
@@ -69,7 +59,7 @@ describe('survey in a real browser', function () {
   }
 
   /** Answers one page by clicking the labels (the way most people do), or typing into text fields. */
-  async function answerByClicking(page: Page, section: Section, answers = ANSWERS): Promise<void> {
+  async function answerByClicking(page: Page, section: Section, answers = START_ANSWERS): Promise<void> {
     for (const item of section.items) {
       const value = answers[item.id];
       if (value === undefined) continue;
@@ -85,7 +75,7 @@ describe('survey in a real browser', function () {
 
   async function expectAnswersChecked(page: Page, section: Section): Promise<void> {
     for (const item of section.items) {
-      const value = ANSWERS[item.id]!;
+      const value = START_ANSWERS[item.id]!;
       if (item.type === 'text') {
         expect(await page.inputValue(`#item_${item.id}`)).to.equal(value);
         continue;
@@ -103,6 +93,16 @@ describe('survey in a real browser', function () {
     await button(page, 'Fortsätt').click();
   }
 
+  /** Code, then Swedish on the language page (after `onLanguagePage`, for checks there), then page 1. */
+  async function startInSwedish(page: Page, code: string, onLanguagePage?: () => Promise<void>): Promise<void> {
+    await enterCode(page, code);
+    await page.waitForURL(url(`/s/${code}/language?lang=sv`));
+    await onLanguagePage?.();
+    await page.getByLabel('Svenska').check();
+    await button(page, 'Börja').click();
+    await page.waitForURL(url(`/s/${code}/1`));
+  }
+
   async function expectNoHorizontalScroll(page: Page, where: string): Promise<void> {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `horizontal scroll on ${where}`).to.be.at.most(320);
@@ -118,11 +118,7 @@ describe('survey in a real browser', function () {
     const code = codes[0]!;
     const first: BrowserContext = await newContext({ javaScriptEnabled: false });
     let page = await first.newPage();
-    await enterCode(page, code);
-    await page.waitForURL(url(`/s/${code}/language?lang=sv`));
-    await page.getByLabel('Svenska').check();
-    await button(page, 'Börja').click();
-    await page.waitForURL(url(`/s/${code}/1`));
+    await startInSwedish(page, code);
 
     for (let n = 1; n <= PAUSE_AFTER; n++) {
       expect(await page.textContent('h1')).to.equal(SECTIONS[n - 1]!.title.sv);
@@ -153,7 +149,7 @@ describe('survey in a real browser', function () {
     expect(await page.textContent('h1')).to.equal('Kontrollera dina svar');
     const review = await page.textContent('main');
     expect(review).to.include('6 av 7');
-    expect(review).to.include('Tack för hjälpen.');
+    expect(review).to.include(START_ANSWERS.anything_else);
     expect(review).to.not.include('Inte besvarad');
     await button(page, 'Skicka in svaren').click();
     await page.waitForURL(/\/s\/thanks/);
@@ -161,20 +157,16 @@ describe('survey in a real browser', function () {
     await second.close();
 
     expect(responseOf(code).status).to.equal('submitted');
-    expect(scoresOf(code).self_efficacy).to.be.closeTo(SELF_EFFICACY, 1e-12);
-    expect(scoresOf(code).health).to.equal(4.5);
+    const scores = scoresOf(code);
+    expect(Object.keys(scores).sort()).to.deep.equal(Object.keys(EXPECTED_START_SCORES).sort());
+    for (const [id, score] of Object.entries(EXPECTED_START_SCORES)) expect(scores[id], id).to.be.closeTo(score, 1e-12);
   });
 
   it('(b) works with JavaScript and the keyboard at 320 px without horizontal scrolling', async () => {
     const code = codes[1]!;
     const context = await newContext({ viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
-    await enterCode(page, code);
-    await page.waitForURL(url(`/s/${code}/language?lang=sv`));
-    await expectNoHorizontalScroll(page, 'the language page');
-    await page.getByLabel('Svenska').check();
-    await button(page, 'Börja').click();
-    await page.waitForURL(url(`/s/${code}/1`));
+    await startInSwedish(page, code, () => expectNoHorizontalScroll(page, 'the language page'));
     await expectNoHorizontalScroll(page, 'page 1');
     await page.screenshot({ path: '/tmp/section-320.png', fullPage: true });
     await answerByClicking(page, SECTIONS[0]!);
@@ -228,12 +220,7 @@ describe('survey in a real browser', function () {
     await page.waitForSelector('.error-summary');
     await expectNoAxeViolations(page, 'the code entry page with an error');
 
-    await enterCode(page, code);
-    await page.waitForURL(url(`/s/${code}/language?lang=sv`));
-    await expectNoAxeViolations(page, 'the language page');
-    await page.getByLabel('Svenska').check();
-    await button(page, 'Börja').click();
-    await page.waitForURL(url(`/s/${code}/1`));
+    await startInSwedish(page, code, () => expectNoAxeViolations(page, 'the language page'));
     await expectNoAxeViolations(page, 'a section page');
 
     // A value no radio offers, as a tampered or stale form would send: the page comes back with 422.

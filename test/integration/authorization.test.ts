@@ -64,6 +64,10 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/tokens/:tid/revoke': ADMIN,
   'GET /f/:fid/audit': ADMIN,
   'GET /f/:fid/interventions/:iid/results': READERS,
+  'GET /f/:fid/interventions/:iid/results/indicators/:indicatorId': READERS,
+  'GET /f/:fid/compare': READERS,
+  'GET /api/v1/openapi.json': ANYONE,
+  'GET /api/v1/interventions/:id/summary': READERS,
   'GET /f/:fid/interventions/:iid/participants': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/participants': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/participants/:pid': STAFF_WORK,
@@ -110,7 +114,7 @@ describe('authorisation matrix: every route × every role', function () {
       other_federation_admin: makeUser(db, 'other@test.example', grant('federation_admin', b.id)),
     };
     const { record } = createApiToken(db, { name: 't', federationId: a.id, role: 'evaluator', createdBy: null });
-    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1' };
+    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id) };
     clients.set('anonymous', new HttpClient(server.url));
     for (const [actor, user] of Object.entries(users)) {
       emails[actor as Actor] = user.email;

@@ -2,40 +2,13 @@ import { expect } from 'chai';
 import { sectionsForPoint } from '../../server/domain/instrument.js';
 import type { Item, Section } from '../../server/domain/instrumentTypes.js';
 import type { Db } from '../../server/storage/db.js';
+import { EXPECTED_START_SCORES, pageFields, START_ANSWERS } from '../helpers/answers.js';
 import { smallIntervention } from '../helpers/fixtures.js';
 import { HttpClient } from '../helpers/http.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 
 const participant = instruments.get('participant')!;
 const SECTIONS: Section[] = sectionsForPoint(participant, 'start');
-
-/** One answer per item of the start questionnaire (form values), chosen so the expected scores are known. */
-const ANSWERS: Record<string, string> = {
-  fk_trust: '6', af_trust: 'dk', health_care_trust: '3', municipality_trust: '5', agencies_cooperate: '4', no_repeat_story: '2',
-  listened_to: '7', seen_as_person: '6', plan_together: 'dk',
-  believe_in_myself: '5', handle_hard_things: '3', feel_failure: '2',
-  overall_health: '4', mental_wellbeing: '5', life_satisfaction: '3', someone_to_talk_to: '7', meaningful_days: 'dk',
-  able_to_work_or_study: '2', work_within_year: 'dk', know_next_step: 'dk',
-  age_band: '30_39', gender: 'woman', main_income: 'dk', time_outside_work: '1_2_years',
-  anything_else: 'Bra stöd & <trevlig> personal',
-};
-
-/** Scored by hand from ANSWERS: "vet ej" is missing, feel_failure is reversed (2 → 6), at least half answered. */
-const EXPECTED_SCORES: Record<string, number> = {
-  trust_fk: 6,
-  trust_health: 3,
-  trust_municipality: 5,
-  participation: (7 + 6) / 2,
-  coordination: (4 + 2) / 2,
-  self_efficacy: (5 + 3 + 6) / 3,
-  health: (4 + 5) / 2,
-  life_situation: (3 + 7) / 2,
-  // trust_af (only "vet ej") and work_ability (1 of 3 answered) get no score; satisfaction is exit only.
-};
-
-function pageFields(section: Section, answers: Record<string, string> = ANSWERS): Record<string, string> {
-  return Object.fromEntries(section.items.filter((i) => answers[i.id] !== undefined).map((i) => [`item_${i.id}`, answers[i.id]!]));
-}
 
 interface AnswerRow { item_id: string; value_num: number | null; value_text: string | null; dont_know: number }
 
@@ -168,6 +141,27 @@ describe('survey flow over HTTP with a real database', function () {
       expect(res.location).to.equal(`/s/${code}/language`);
     });
 
+    it('carries a language picked on the code page over to the language choice', async () => {
+      const code = freshCode();
+      const client = new HttpClient(server.url);
+      const entry = await client.get('/s?lang=ar');
+      expect(entry.text).to.include('<html lang="ar" dir="rtl">');
+      expect(entry.text).to.include('action="/s?lang=ar"');
+      const res = await client.post('/s?lang=ar', { code });
+      expect(res.location).to.equal(`/s/${code}/language?lang=ar`);
+      const page = await client.get(res.location!);
+      expect(page.text).to.include('بأي لغة تريد أن تجيب؟');
+      expect(page.text).to.match(/id="language-ar" name="language" value="ar" checked/);
+    });
+
+    it('answers a revoked code with 410 and tells the participant to ask for the new one', async () => {
+      const code = freshCode();
+      server.db.prepare("UPDATE access_codes SET status = 'revoked' WHERE code = ?").run(code);
+      const res = await enterCode(new HttpClient(server.url), code);
+      expect(res.status).to.equal(410);
+      expect(res.text).to.include('Fråga personalen om den nya koden');
+    });
+
     it('refuses an unknown language with 422 and creates no response', async () => {
       const code = freshCode();
       const client = new HttpClient(server.url);
@@ -222,8 +216,8 @@ describe('survey flow over HTTP with a real database', function () {
       expect(rows.get('fk_trust')).to.deep.include({ value_num: 6, value_text: null, dont_know: 0 });
       expect(rows.get('af_trust')).to.deep.include({ value_num: null, value_text: null, dont_know: 1 });
       expect(rows.get('gender')).to.deep.include({ value_num: null, value_text: 'woman', dont_know: 0 });
-      expect(rows.get('anything_else')).to.deep.include({ value_text: ANSWERS.anything_else });
-      expect(rows.size).to.equal(Object.keys(ANSWERS).length);
+      expect(rows.get('anything_else')).to.deep.include({ value_text: START_ANSWERS.anything_else });
+      expect(rows.size).to.equal(Object.keys(START_ANSWERS).length);
     });
 
     it('keeps the answers when going back a page, and shows them checked', async () => {
@@ -232,11 +226,11 @@ describe('survey flow over HTTP with a real database', function () {
       expect(back.status).to.equal(303);
       expect(back.location).to.equal(`/s/${code}/${last - 1}`);
       const page = await client.get(back.location!);
-      for (const item of SECTIONS[last - 2]!.items) expect(isChecked(page.text, item, ANSWERS[item.id]!), item.id).to.equal(true);
+      for (const item of SECTIONS[last - 2]!.items) expect(isChecked(page.text, item, START_ANSWERS[item.id]!), item.id).to.equal(true);
       // Back from page 1 leads to the language choice, answers kept.
       const first = await postPage(client, code, 1, pageFields(SECTIONS[0]!), 'back');
       expect(first.location).to.equal(`/s/${code}/language`);
-      expect(storedAnswers(server.db, code)).to.have.length(Object.keys(ANSWERS).length);
+      expect(storedAnswers(server.db, code)).to.have.length(Object.keys(START_ANSWERS).length);
     });
 
     it('shows every answer on the review page', async () => {
@@ -247,7 +241,7 @@ describe('survey flow over HTTP with a real database', function () {
       expect(page.text).to.include('Vet inte / vill inte svara');
       expect(page.text).to.include('30–39 år');
       expect(page.text).to.include('Kvinna');
-      expect(page.text).to.include(escapeHtml(ANSWERS.anything_else!));
+      expect(page.text).to.include(escapeHtml(START_ANSWERS.anything_else!));
       expect(page.text).to.not.include('<trevlig>');
       expect(page.text).to.not.include('Inte besvarad');
       for (const [i] of SECTIONS.entries()) expect(page.text).to.include(`href="/s/${code}/${i + 1}"`);
@@ -269,9 +263,9 @@ describe('survey flow over HTTP with a real database', function () {
       expect(codeRow.spentAt).to.be.a('string');
 
       const scores = server.db.prepare('SELECT indicator_id AS id, score, point FROM response_scores WHERE response_id = ? ORDER BY indicator_id').all(response.id) as Array<{ id: string; score: number; point: string }>;
-      expect(scores.map((s) => s.id).sort()).to.deep.equal(Object.keys(EXPECTED_SCORES).sort());
+      expect(scores.map((s) => s.id).sort()).to.deep.equal(Object.keys(EXPECTED_START_SCORES).sort());
       for (const s of scores) {
-        expect(s.score, s.id).to.be.closeTo(EXPECTED_SCORES[s.id]!, 1e-12);
+        expect(s.score, s.id).to.be.closeTo(EXPECTED_START_SCORES[s.id]!, 1e-12);
         expect(s.point).to.equal('start');
       }
     });
@@ -331,7 +325,7 @@ describe('survey flow over HTTP with a real database', function () {
       expect(page.text).to.not.match(new RegExp(`name="item_${failure!.id}" value="[^"]+" checked`));
       // Earlier pages are kept too.
       const first = await newBrowser.get(`/s/${code}/1`);
-      for (const item of SECTIONS[0]!.items) expect(isChecked(first.text, item, ANSWERS[item.id]!), item.id).to.equal(true);
+      for (const item of SECTIONS[0]!.items) expect(isChecked(first.text, item, START_ANSWERS[item.id]!), item.id).to.equal(true);
     });
 
     it('resumes at the review page once every page is saved', async () => {

@@ -1,0 +1,49 @@
+import { Ajv, type JSONSchemaType } from 'ajv';
+import { MEASUREMENT_POINTS, type MeasurementPoint } from './instrumentTypes.js';
+
+/** Filters and choices of the analysis screens and the summary API, as they come in the URL. */
+export interface AnalysisQuery {
+  round?: number;
+  gender?: string;
+  ageBand?: string;
+  points?: MeasurementPoint[];
+  indicator?: string;
+  point?: MeasurementPoint;
+  intervention?: number;
+  format?: 'html' | 'csv';
+  table?: string;
+}
+
+const schema: JSONSchemaType<AnalysisQuery> = {
+  type: 'object',
+  properties: {
+    round: { type: 'integer', minimum: 1, nullable: true },
+    gender: { type: 'string', pattern: '^[a-z0-9_]{1,40}$', nullable: true },
+    ageBand: { type: 'string', pattern: '^[a-z0-9_]{1,40}$', nullable: true },
+    points: { type: 'array', items: { type: 'string', enum: [...MEASUREMENT_POINTS] }, uniqueItems: true, nullable: true },
+    indicator: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,60}$', nullable: true },
+    point: { type: 'string', enum: [...MEASUREMENT_POINTS], nullable: true },
+    intervention: { type: 'integer', minimum: 1, nullable: true },
+    format: { type: 'string', enum: ['html', 'csv'], nullable: true },
+    table: { type: 'string', pattern: '^[a-z_]{1,30}$', nullable: true },
+  },
+  additionalProperties: false,
+};
+
+const validate = new Ajv({ coerceTypes: 'array', removeAdditional: 'all', allErrors: false }).compile(schema);
+
+export class QueryError extends Error {}
+
+/** Reads the URL query (empty values mean "all"); `points` may come as repeated keys or comma-separated. */
+export function parseAnalysisQuery(query: Record<string, unknown>): AnalysisQuery {
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === '' || value === undefined) continue;
+    input[key] = key === 'points' && typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+  }
+  if (!validate(input)) {
+    const err = validate.errors?.[0];
+    throw new QueryError(`${err?.instancePath.replace(/^\//, '') || 'query'} ${err?.message ?? 'is invalid'}`);
+  }
+  return input;
+}

@@ -91,7 +91,7 @@ export const openApiDocument = {
           id: { type: 'string' }, area: { type: 'string' },
           text: { type: 'object', additionalProperties: { type: 'string' }, description: 'The indicator name per language' },
           points: { type: 'array', items: { $ref: '#/components/schemas/PointStats' } },
-          change: { allOf: [{ $ref: '#/components/schemas/Change' }], nullable: true, description: 'The default paired change (start → exit where both exist)' },
+          change: { type: 'object', allOf: [{ $ref: '#/components/schemas/Change' }], nullable: true, description: 'The default paired change (start → exit where both exist)' },
           changes: { type: 'array', items: { $ref: '#/components/schemas/Change' } },
         },
       },

@@ -12,6 +12,8 @@ import { federationRoutes } from './routes/federation.js';
 import { participantRoutes } from './routes/participants.js';
 import { systemAdminRoutes } from './routes/systemAdmin.js';
 import { apiRoutes } from './routes/api.js';
+import { projectRoutes } from './routes/projects.js';
+import { reportRoutes } from './routes/reports.js';
 import { loadPrincipal, sessions } from './security/auth.js';
 import { csrfProtection } from './security/csrf.js';
 import { appSecret } from './storage/settings.js';
@@ -67,6 +69,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(federationRoutes(ctx));
   app.use(participantRoutes(ctx));
   app.use(resultRoutes(ctx));
+  app.use(reportRoutes(ctx));
+  app.use(projectRoutes(ctx));
 
   app.use((_req, _res, next) => next(new Problem('notFound')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -4,6 +4,7 @@ import { formatAccessCode } from './domain/accessCode.js';
 import { InstrumentError, loadInstruments } from './domain/instrument.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { PATHS } from './paths.js';
+import { closePdfRenderer } from './pdf.js';
 import { openDatabase } from './storage/db.js';
 
 function start(): void {
@@ -20,7 +21,7 @@ function start(): void {
   }
   const app = createApp({ db, instruments, config });
   const server = app.listen(config.port, () => console.log(`Indikator listening on ${config.publicUrl} (database ${config.dbFile})`));
-  const stop = () => server.close(() => { db.close(); process.exit(0); });
+  const stop = () => server.close(() => { db.close(); void closePdfRenderer().finally(() => process.exit(0)); });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -37,34 +37,10 @@ export const CHANGE_PAIRS: ReadonlyArray<[string, string]> = [
   ['exit', 'followup'],
 ];
 
-interface PointGroup { anonymous: number[]; byParticipant: Map<number, number> }
-
-function groupScores(observations: readonly ScoreObservation[]): Map<string, Map<string, PointGroup>> {
-  // indicator → point → scores; per participant, a later response at the same point replaces the earlier one,
-  // so n counts people and a group of 4 never shows as 5 responses.
-  const groups = new Map<string, Map<string, PointGroup>>();
-  for (const o of observations) {
-    let byPoint = groups.get(o.indicatorId);
-    if (!byPoint) groups.set(o.indicatorId, (byPoint = new Map()));
-    let group = byPoint.get(o.point);
-    if (!group) byPoint.set(o.point, (group = { anonymous: [], byParticipant: new Map() }));
-    if (o.participantId === null) group.anonymous.push(o.score);
-    else group.byParticipant.set(o.participantId, o.score);
-  }
-  return groups;
-}
-
-function scoresOf(group: PointGroup | undefined): number[] {
-  return group ? [...group.anonymous, ...group.byParticipant.values()] : [];
-}
-
-function changeBetween(byPoint: Map<string, PointGroup> | undefined, from: string, to: string): ChangeStats {
-  const before = byPoint?.get(from)?.byParticipant ?? new Map<number, number>();
-  const after = byPoint?.get(to)?.byParticipant ?? new Map<number, number>();
-  const pairs = [...before].filter(([id]) => after.has(id)).map(([id, b]) => ({ before: b, after: after.get(id)! }));
-  const result = pairedChange(pairs);
-  return suppressSmallGroups([{ from, to, n: result.pairs, ...result }], { keep: ['from', 'to'] })[0]!;
-}
+/** How many people have each score at a point (their latest answer), per indicator. */
+export interface PointHistogram { point: string; indicatorId: string; score: number; count: number }
+/** How many participants changed by `diff` (to − from) on an indicator between two points. */
+export interface DiffHistogram { indicatorId: string; diff: number; count: number }
 
 /** The CHANGE_PAIRS whose two points are both in `points`. */
 export function changePairsFor(points: readonly string[]): [string, string][] {
@@ -76,10 +52,61 @@ export function defaultChangePair(points: readonly string[]): [string, string] |
   return changePairsFor(points)[0] ?? null;
 }
 
+/** The key under which summarizeAggregates expects the differences of a pair of points. */
+export const pairKey = (from: string, to: string) => `${from}>${to}`;
+
+function changeFrom(diffs: readonly DiffHistogram[] | undefined, from: string, to: string): ChangeStats {
+  const values: { before: number; after: number }[] = [];
+  for (const d of diffs ?? []) for (let k = 0; k < d.count; k++) values.push({ before: 0, after: d.diff });
+  const result = pairedChange(values);
+  return suppressSmallGroups([{ from, to, n: result.pairs, ...result }], { keep: ['from', 'to'] })[0]!;
+}
+
 /**
- * Per indicator: descriptive statistics per measurement point and the paired change between two
- * points for participants who answered both, with every group under the disclosure threshold hidden.
- * `change` is the one shown by default; `changes` has every pair the points allow.
+ * Per indicator: statistics per measurement point (from score histograms) and every paired change
+ * the points allow (from histograms of differences), with every group under the disclosure
+ * threshold hidden. The storage layer computes both aggregates in SQL for speed; `change` is the
+ * pair shown by default.
+ */
+export function summarizeAggregates(
+  histograms: readonly PointHistogram[],
+  diffsByPair: ReadonlyMap<string, readonly DiffHistogram[]>,
+  indicatorIds: readonly string[],
+  points: readonly string[],
+  change: readonly [string, string] | null,
+): IndicatorResult[] {
+  const bins = new Map<string, ValueCount[]>();
+  for (const h of histograms) {
+    const key = `${h.indicatorId}|${h.point}`;
+    let list = bins.get(key);
+    if (!list) bins.set(key, (list = []));
+    list.push({ value: h.score, count: h.count });
+  }
+  const diffs = new Map<string, DiffHistogram[]>();
+  for (const [pair, rows] of diffsByPair) {
+    for (const row of rows) {
+      const key = `${pair}|${row.indicatorId}`;
+      let list = diffs.get(key);
+      if (!list) diffs.set(key, (list = []));
+      list.push(row);
+    }
+  }
+  const pairs = changePairsFor(points);
+  return indicatorIds.map((indicatorId) => {
+    const pointCells = points.map((point) => ({ point, ...describeCounts(bins.get(`${indicatorId}|${point}`) ?? []) }));
+    const changeOf = (from: string, to: string) => changeFrom(diffs.get(`${pairKey(from, to)}|${indicatorId}`), from, to);
+    return {
+      indicatorId,
+      points: suppressSmallGroups(pointCells, { keep: ['point'] }),
+      change: change ? changeOf(change[0], change[1]) : null,
+      changes: pairs.map(([from, to]) => changeOf(from, to)),
+    };
+  });
+}
+
+/**
+ * summarizeAggregates over individual score rows: each participant counts once per point with
+ * their latest score (rows in response order), so a group of 4 never shows as 5 responses.
  */
 export function summarizeIntervention(
   observations: readonly ScoreObservation[],
@@ -87,18 +114,31 @@ export function summarizeIntervention(
   points: readonly string[],
   change: readonly [string, string] | null,
 ): IndicatorResult[] {
-  const groups = groupScores(observations);
-  const pairs = changePairsFor(points);
-  return indicatorIds.map((indicatorId) => {
-    const byPoint = groups.get(indicatorId);
-    const pointCells = points.map((point) => ({ point, ...describe(scoresOf(byPoint?.get(point))) }));
-    return {
-      indicatorId,
-      points: suppressSmallGroups(pointCells, { keep: ['point'] }),
-      change: change ? changeBetween(byPoint, change[0], change[1]) : null,
-      changes: pairs.map(([from, to]) => changeBetween(byPoint, from, to)),
-    };
-  });
+  const latest = new Map<string, ScoreObservation>();
+  const anonymous: ScoreObservation[] = [];
+  for (const o of observations) {
+    if (o.participantId === null) anonymous.push(o);
+    else latest.set(`${o.indicatorId}|${o.point}|${o.participantId}`, o);
+  }
+  const counts = new Map<string, PointHistogram>();
+  for (const o of [...anonymous, ...latest.values()]) {
+    const key = `${o.indicatorId}|${o.point}|${o.score}`;
+    const bin = counts.get(key);
+    if (bin) bin.count++;
+    else counts.set(key, { point: o.point, indicatorId: o.indicatorId, score: o.score, count: 1 });
+  }
+  const wanted = [...changePairsFor(points), ...(change ? [[change[0], change[1]] as [string, string]] : [])];
+  const diffsByPair = new Map<string, DiffHistogram[]>();
+  for (const [from, to] of wanted) {
+    const rows: DiffHistogram[] = [];
+    for (const o of latest.values()) {
+      if (o.point !== from) continue;
+      const after = latest.get(`${o.indicatorId}|${to}|${o.participantId}`);
+      if (after) rows.push({ indicatorId: o.indicatorId, diff: after.score - o.score, count: 1 });
+    }
+    diffsByPair.set(pairKey(from, to), rows);
+  }
+  return summarizeAggregates([...counts.values()], diffsByPair, indicatorIds, points, change);
 }
 
 /**

@@ -28,6 +28,7 @@ export interface BarChartLayout {
   ticks: { x: number; label: string }[];
   legend: { x: number; y: number; series: number; name: string }[];
   groups: BarGroup[];
+  hiddenText: string;
 }
 
 const WIDTH = 680;
@@ -89,5 +90,5 @@ export function barChartLayout(input: BarChartInput): BarChartLayout {
   });
   const ticks = [];
   for (let v = input.min; v <= input.max; v++) ticks.push({ x: xOf(v), label: String(v) });
-  return { width: WIDTH, height: y + AXIS_HEIGHT, plotX, plotWidth, plotTop, plotBottom: y, ticks, legend, groups };
+  return { width: WIDTH, height: y + AXIS_HEIGHT, plotX, plotWidth, plotTop, plotBottom: y, ticks, legend, groups, hiddenText: input.hiddenText };
 }

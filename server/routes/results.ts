@@ -11,7 +11,7 @@ import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize } from '../security/auth.js';
 import { interventionInstrument, interventionSummary } from '../services/interventionSummary.js';
-import { federationIndicatorScores, interventionItemAnswers, roundScores, type ScoreFilter } from '../storage/analysis.js';
+import { federationIndicatorScores, interventionItemAnswers, pointScoresByGender, roundScores, type ScoreFilter } from '../storage/analysis.js';
 import { writeAudit } from '../storage/audit.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import { responseCounts } from '../storage/results.js';
@@ -45,11 +45,12 @@ export function resultRoutes(ctx: AppContext): Router {
   router.get('/f/:fid/interventions/:iid/results', authorize(ctx, 'results.read'), (req, res) => {
     const q = query(req);
     const intervention = res.locals.intervention as Intervention;
-    const { instrument, allPoints, points, indicators, results, rows } = interventionSummary(ctx, intervention, q);
+    const { instrument, allPoints, points, indicators, results } = interventionSummary(ctx, intervention, q);
     const ids = indicators.map((i) => i.id);
     const genders = instrument ? dimensionOptions(instrument, 'gender') : [];
     const breakdownPoint = points.at(-1);
-    const equality = q.gender ? [] : ids.map((id) => describeBreakdown(rows.filter((r) => r.indicatorId === id && r.point === breakdownPoint).map((r) => ({ key: r.gender, score: r.score })), genders.map((g) => g.value)));
+    const genderRows = q.gender || !breakdownPoint ? [] : pointScoresByGender(ctx.db, intervention.id, breakdownPoint, { roundId: q.round, ageBand: q.ageBand });
+    const equality = q.gender ? [] : ids.map((id) => describeBreakdown(genderRows.filter((r) => r.indicatorId === id).map((r) => ({ key: r.gender, score: r.score })), genders.map((g) => g.value)));
     if (q.format === 'csv') {
       const table = q.table === 'change'
         ? results.flatMap((r) => r.changes.map((c) => ({ indicator: r.indicatorId, from: c.from, to: c.to, pairs: c.pairs, meanDiff: round3(c.meanDiff), ciLow: round3(c.ci95?.[0]), ciHigh: round3(c.ci95?.[1]), wilcoxonP: round3(c.wilcoxonP), dz: round3(c.dz), improved: c.improved, unchanged: c.unchanged, worse: c.worse, suppressed: c.suppressed })))

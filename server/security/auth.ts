@@ -6,9 +6,10 @@ import { useApiToken } from '../storage/apiTokens.js';
 import { writeAudit } from '../storage/audit.js';
 import { getFederation } from '../storage/federations.js';
 import { getIntervention } from '../storage/interventions.js';
+import { getProject, projectMemberIds } from '../storage/projects.js';
 import { SqliteSessionStore } from '../storage/sessions.js';
 import { assignedInterventions, getUser, rolesOf } from '../storage/users.js';
-import { can, type Permission, type Principal } from './access.js';
+import { can, canReadProject, type Permission, type Principal } from './access.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -105,6 +106,21 @@ export function authorize(ctx: AppContext, permission: Permission) {
       }
       if (!can(req.principal!, permission, federation.id, interventionId)) return next(new Problem('forbidden'));
       res.locals.federation = federation;
+      next();
+    });
+  };
+}
+
+/** Lets system admins and the project's steering group read the project of :pid; loads it into res.locals.project. */
+export function authorizeProject(ctx: AppContext) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    requireSignedIn(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const pid = String(req.params.pid);
+      const project = /^\d{1,12}$/.test(pid) ? getProject(ctx.db, Number(pid)) : undefined;
+      if (!project) return next(new Problem('notFound'));
+      if (!canReadProject(req.principal!, projectMemberIds(ctx.db, project.id))) return next(new Problem('forbidden'));
+      res.locals.project = project;
       next();
     });
   };

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
 import type { AnalysisQuery } from '../domain/analysisQuery.js';
-import { defaultChangePair, protectComplement, summarizeIntervention, type IndicatorResult } from '../domain/comparison.js';
+import { changePairsFor, defaultChangePair, pairKey, protectComplement, summarizeAggregates, type IndicatorResult } from '../domain/comparison.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
-import { interventionScores, type ScoreRow } from '../storage/analysis.js';
+import { interventionPairDiffs, interventionPointHistograms, type ScoreFilter } from '../storage/analysis.js';
 import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 
 export interface InterventionSummary {
@@ -12,8 +12,6 @@ export interface InterventionSummary {
   points: string[];
   indicators: Indicator[];
   results: IndicatorResult[];
-  /** The filtered score rows, for breakdowns on the same data. */
-  rows: ScoreRow[];
 }
 
 /** The instrument an intervention is measured with, and its measurement points in order. */
@@ -23,9 +21,9 @@ export function interventionInstrument(ctx: AppContext, intervention: Interventi
 }
 
 /**
- * The per-indicator summary of one intervention under the evaluator's filters: one indexed range
- * scan of stored scores, the pair join in memory, small groups hidden, and with a gender or age
- * filter, complementary protection against the unfiltered figures.
+ * The per-indicator summary of one intervention under the evaluator's filters: one aggregate query
+ * over stored scores plus the pair join (both in SQL, on covering indexes), small groups hidden,
+ * and with a gender or age filter, complementary protection against the unfiltered figures.
  */
 export function interventionSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): InterventionSummary {
   const { instrument, points: allPoints } = interventionInstrument(ctx, intervention);
@@ -33,10 +31,11 @@ export function interventionSummary(ctx: AppContext, intervention: Intervention,
   const indicators = instrument?.indicators ?? [];
   const ids = indicators.map((i) => i.id);
   const change = defaultChangePair(points);
-  const rows = interventionScores(ctx.db, intervention.id, { roundId: q.round, gender: q.gender, ageBand: q.ageBand });
-  let results = summarizeIntervention(rows, ids, points, change);
-  if (q.gender || q.ageBand) {
-    results = protectComplement(results, summarizeIntervention(interventionScores(ctx.db, intervention.id, { roundId: q.round }), ids, points, change));
-  }
-  return { instrument, allPoints, points, indicators, results, rows };
+  const summarize = (filter: ScoreFilter) => {
+    const diffs = new Map(changePairsFor(points).map(([from, to]) => [pairKey(from, to), interventionPairDiffs(ctx.db, intervention.id, from, to, filter)]));
+    return summarizeAggregates(interventionPointHistograms(ctx.db, intervention.id, filter), diffs, ids, points, change);
+  };
+  let results = summarize({ roundId: q.round, gender: q.gender, ageBand: q.ageBand });
+  if (q.gender || q.ageBand) results = protectComplement(results, summarize({ roundId: q.round }));
+  return { instrument, allPoints, points, indicators, results };
 }

@@ -8,18 +8,60 @@ export interface ScoreFilter {
   ageBand?: string;
 }
 
-const FILTER_SQL = `AND (:roundId IS NULL OR round_id = :roundId) AND (:gender IS NULL OR gender = :gender) AND (:ageBand IS NULL OR age_band = :ageBand)`;
-const filterParams = (f: ScoreFilter) => ({ roundId: f.roundId ?? null, gender: f.gender ?? null, ageBand: f.ageBand ?? null });
+/** Only the conditions of the filters in use, so an unfiltered query reads nothing but its covering index. */
+function filterSql(f: ScoreFilter, table = ''): string {
+  const col = (name: string) => (table ? `${table}.${name}` : name);
+  return [
+    f.roundId !== undefined ? `AND ${col('round_id')} = :roundId` : '',
+    f.gender !== undefined ? `AND ${col('gender')} = :gender` : '',
+    f.ageBand !== undefined ? `AND ${col('age_band')} = :ageBand` : '',
+  ].join(' ');
+}
+const filterParams = (f: ScoreFilter) => ({
+  ...(f.roundId !== undefined && { roundId: f.roundId }),
+  ...(f.gender !== undefined && { gender: f.gender }),
+  ...(f.ageBand !== undefined && { ageBand: f.ageBand }),
+});
 
-export interface ScoreRow { point: string; indicatorId: string; participantId: number | null; gender: string | null; score: number }
+export interface GenderScoreRow { indicatorId: string; gender: string | null; score: number }
 
-/** An intervention's stored indicator scores, filtered (one primary-key range scan). */
-export function interventionScores(db: Db, interventionId: number, filter: ScoreFilter = {}): ScoreRow[] {
-  return sql<[Record<string, unknown>], ScoreRow>(
+/** Every person's latest score at one point of an intervention, with their gender, for the equality breakdown. */
+export function pointScoresByGender(db: Db, interventionId: number, point: string, filter: ScoreFilter = {}): GenderScoreRow[] {
+  return sql<[Record<string, unknown>], GenderScoreRow>(
     db,
-    `SELECT point, indicator_id AS indicatorId, participant_id AS participantId, gender, score
-     FROM response_scores WHERE intervention_id = :interventionId ${FILTER_SQL}`,
+    `SELECT indicator_id AS indicatorId, gender, score FROM response_scores
+     WHERE intervention_id = :interventionId AND point = :point AND latest = 1 ${filterSql(filter)}`,
+  ).all({ interventionId, point, ...filterParams(filter) });
+}
+
+export interface PointHistogramRow { point: string; indicatorId: string; score: number; count: number }
+
+/** Per point and indicator, how many people have each score (their latest answer): one covering-index scan. */
+export function interventionPointHistograms(db: Db, interventionId: number, filter: ScoreFilter = {}): PointHistogramRow[] {
+  return sql<[Record<string, unknown>], PointHistogramRow>(
+    db,
+    `SELECT point, indicator_id AS indicatorId, score, count(*) AS count FROM response_scores
+     WHERE intervention_id = :interventionId AND latest = 1 ${filterSql(filter)}
+     GROUP BY point, indicator_id, score`,
   ).all({ interventionId, ...filterParams(filter) });
+}
+
+export interface DiffHistogramRow { indicatorId: string; diff: number; count: number }
+
+/**
+ * The paired change from one point to another as a histogram of differences (to − from) per
+ * indicator, over participants with a latest score at both points: the pair join done in SQL.
+ */
+export function interventionPairDiffs(db: Db, interventionId: number, from: string, to: string, filter: ScoreFilter = {}): DiffHistogramRow[] {
+  return sql<[Record<string, unknown>], DiffHistogramRow>(
+    db,
+    `SELECT indicator_id AS indicatorId, diff, count(*) AS count FROM (
+       SELECT indicator_id, max(CASE WHEN point = :to THEN score END) - max(CASE WHEN point = :from THEN score END) AS diff
+       FROM response_scores
+       WHERE intervention_id = :interventionId AND participant_id IS NOT NULL AND point IN (:from, :to) AND latest = 1 ${filterSql(filter)}
+       GROUP BY indicator_id, participant_id
+     ) WHERE diff IS NOT NULL GROUP BY indicator_id, diff`,
+  ).all({ interventionId, from, to, ...filterParams(filter) });
 }
 
 export interface ItemAnswerRow { point: string; itemId: string; value: number | null; dontKnow: number }
@@ -33,7 +75,7 @@ export function interventionItemAnswers(db: Db, interventionId: number, itemIds:
      FROM responses r JOIN answers a ON a.response_id = r.id
      WHERE r.intervention_id = :interventionId AND r.status = 'submitted'
        AND a.item_id IN (SELECT value FROM json_each(:items))
-       AND (:roundId IS NULL OR r.round_id = :roundId) AND (:gender IS NULL OR r.gender = :gender) AND (:ageBand IS NULL OR r.age_band = :ageBand)`,
+       ${filterSql(filter, 'r')}`,
   ).all({ interventionId, items: JSON.stringify(itemIds), ...filterParams(filter) });
 }
 
@@ -45,7 +87,7 @@ export function federationIndicatorScores(db: Db, federationId: number, point: s
     db,
     `SELECT CAST(intervention_id AS TEXT) AS key, score FROM response_scores
      WHERE intervention_id IN (SELECT id FROM interventions WHERE federation_id = :federationId)
-       AND point = :point AND indicator_id = :indicatorId ${FILTER_SQL}`,
+       AND point = :point AND indicator_id = :indicatorId AND latest = 1 ${filterSql(filter)}`,
   ).all({ federationId, point, indicatorId, ...filterParams(filter) });
 }
 

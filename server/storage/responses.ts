@@ -131,6 +131,8 @@ export function submitResponse(db: Db, response: SurveyResponse, scores: Indicat
       ).get(dims.gender, dims.ageBand, response.participantId)!;
       sql(db, 'UPDATE responses SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
       sql(db, 'UPDATE response_scores SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
+      sql(db, 'UPDATE response_scores SET latest = 0 WHERE intervention_id = ? AND participant_id = ? AND point = ? AND latest = 1')
+        .run(response.interventionId, response.participantId, response.point);
     }
     for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.id, response.roundId, response.participantId, s.score, effective.gender, effective.ageBand);
     if (response.code) sql(db, `UPDATE access_codes SET status = 'spent', spent_at = ${NOW} WHERE code = ?`).run(response.code);

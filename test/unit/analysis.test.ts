@@ -91,7 +91,7 @@ describe('analysis engine', () => {
       answers.push({ point: 'start', itemId: 'q', value: null as unknown as number, dontKnow: true });
       const [cell] = itemDistributions(answers, ['q'], ['start']);
       expect(cell).to.include({ n: 6, dontKnow: 1, suppressed: false });
-      expect(cell!.distribution.map((d) => d.count)).to.deep.equal([1, 2, 0, 0, 0, 0, 3]);
+      expect(cell!.distribution!.map((d) => d.count)).to.deep.equal([1, 2, 0, 0, 0, 0, 3]);
     });
   });
 

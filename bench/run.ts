@@ -1,0 +1,70 @@
+// npm run bench: the speed figures issue 4 names, measured on real SQLite files in a temp dir.
+//   1. the summary of one intervention with 10,000 responses (target < 100 ms)
+//   2. the national aggregate over 1,000,000 responses (target < 3 s, memory < 500 MB)
+// BENCH_RESPONSES overrides the national size (e.g. 100000 for a quick run).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../server/config.js';
+import type { AppContext } from '../server/context.js';
+import { loadInstruments } from '../server/domain/instrument.js';
+import { PATHS } from '../server/paths.js';
+import { interventionSummary } from '../server/services/interventionSummary.js';
+import { nationalAggregate } from '../server/services/nationalAggregate.js';
+import { openDatabase } from '../server/storage/db.js';
+import { getIntervention } from '../server/storage/interventions.js';
+import { fill } from './fill.js';
+
+const instruments = loadInstruments(PATHS.indicators);
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'indikator-bench-'));
+try {
+  // 1. One intervention with 10,000 responses.
+  const db1 = openDatabase(path.join(dir, 'summary.sqlite'));
+  const filled1 = time(() => fill(db1, instruments, 10_000, 1, 'summary'));
+  const ctx: AppContext = { db: db1, instruments, config: loadConfig({}) };
+  const intervention = getIntervention(db1, filled1.value[0]!)!;
+  interventionSummary(ctx, intervention, {});
+  const runs = Array.from({ length: 20 }, () => time(() => interventionSummary(ctx, intervention, {})).ms);
+  const filtered = Array.from({ length: 20 }, () => time(() => interventionSummary(ctx, intervention, { gender: 'woman' })).ms);
+  console.log(`summary, 10,000 responses (${filled1.ms.toFixed(0)} ms to fill):`);
+  console.log(`  unfiltered: median ${median(runs).toFixed(1)} ms, max ${Math.max(...runs).toFixed(1)} ms (target < 100 ms)`);
+  console.log(`  gender filter + complement check: median ${median(filtered).toFixed(1)} ms, max ${Math.max(...filtered).toFixed(1)} ms`);
+  db1.close();
+
+  // 2. National aggregate over 1,000,000 responses.
+  const total = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
+  const db2 = openDatabase(path.join(dir, 'national.sqlite'));
+  const filled2 = time(() => fill(db2, instruments, total, 80, 'national'));
+  db2.pragma('wal_checkpoint(TRUNCATE)');
+  const rows = (db2.prepare('SELECT count(*) AS n FROM response_scores').get() as { n: number }).n;
+  console.log(`national aggregate, ${total.toLocaleString('en')} responses / ${rows.toLocaleString('en')} score rows (${(filled2.ms / 1000).toFixed(1)} s to fill):`);
+  db2.close();
+  // A fresh connection, as a request would have: nothing cached in this process.
+  const db3 = openDatabase(path.join(dir, 'national.sqlite'));
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const national = time(() => nationalAggregate(db3));
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const again = time(() => nationalAggregate(db3));
+  console.log(`  first run ${national.ms.toFixed(0)} ms, second run ${again.ms.toFixed(0)} ms (target < 3,000 ms); ${national.value.length} cells`);
+  console.log(`  process RSS ${(peak / 2 ** 20).toFixed(0)} MB at peak (${((peak - rssBefore) / 2 ** 20).toFixed(0)} MB during the aggregate; target < 500 MB)`);
+  const sample = national.value.find((c) => c.indicatorId === 'health' && c.point === 'exit')!;
+  console.log(`  e.g. health at exit: n ${sample.stats.n}, mean ${sample.stats.mean?.toFixed(3)}, median ${sample.stats.median?.toFixed(3)}`);
+  db3.close();
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -13,7 +13,8 @@ export function generateAccessCode(): string {
 
 /** What the participant typed, made comparable: case, spaces and dashes do not matter. Null when it cannot be a code. */
 export function normalizeAccessCode(input: string): string | null {
-  const code = input.toUpperCase().replace(/[\s-]/g, '');
+  // Spaces and any dash (a pasted en dash too) are only separators.
+  const code = input.toUpperCase().replace(/[\s\-\u2010-\u2015\u2212]/g, '');
   if (code.length !== CODE_LENGTH) return null;
   for (const ch of code) if (!CODE_ALPHABET.includes(ch)) return null;
   return code;

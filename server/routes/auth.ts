@@ -7,6 +7,7 @@ import { HARD_TIMEOUT_MS, requireSignedIn } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
 import { writeAudit } from '../storage/audit.js';
 import { getFederation } from '../storage/federations.js';
+import { projectsOfUser } from '../storage/projects.js';
 import { destroyUserSessions } from '../storage/sessions.js';
 import { findUserByEmail, getUser, recordFailedLogin, recordSuccessfulLogin, setPassword } from '../storage/users.js';
 
@@ -35,7 +36,8 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/', (req, res) => {
     const federations = req.principal ? federationsOf(req.principal).map((id) => getFederation(ctx.db, id)!) : [];
-    res.render('home', { federations });
+    const projects = req.principal?.userId ? projectsOfUser(ctx.db, req.principal.userId) : [];
+    res.render('home', { federations, projects });
   });
 
   router.get('/login', (req, res) => res.render('auth/login', { error: null, email: '', next: safeNext(req.query.next) }));

@@ -18,6 +18,16 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   res.locals.uiLanguages = UI_LANGUAGES;
   res.locals.languageName = languageName;
   res.locals.path = req.path;
+  // A language link keeps the rest of the query (filters, slips), changing only lang.
+  res.locals.langHref = (code: string) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.query)) {
+      if (key === 'lang') continue;
+      for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') params.append(key, v);
+    }
+    params.set('lang', code);
+    return `${req.path}?${params}`;
+  };
   res.locals.escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   res.locals.formatNumber = (value: number | null, digits = 1) =>
     value === null || !Number.isFinite(value) ? '–' : value.toLocaleString(res.locals.uiLang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -181,6 +181,8 @@ export function participantRoutes(ctx: AppContext): Router {
 
   router.get(`${BASE}/rates`, authorize(ctx, 'rates.read'), (req, res) => {
     const { federation, intervention, base } = scope(res);
+    // The outstanding list names pseudonyms, so looking at it is recorded like the participant list.
+    audit(req, res, 'rates.view', `intervention:${intervention.id}`);
     res.render('participants/rates', {
       federation, intervention, base, formatAccessCode,
       byPoint: ratesByPoint(db, intervention.id).map(withRate),

@@ -62,11 +62,11 @@ function requireResponse(survey: Survey): SurveyResponse {
   return survey.response;
 }
 
-function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], status = 200): void {
+function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], returnToReview: boolean, status = 200): void {
   const response = requireResponse(survey);
   setLanguage(res, response.language);
   res.status(status).render('survey/section', {
-    survey, response, section: survey.sections[n - 1], n, total: survey.sections.length, values, errors,
+    survey, response, section: survey.sections[n - 1], n, total: survey.sections.length, values, errors, returnToReview,
     displayCode: formatAccessCode(survey.code.code),
   });
 }
@@ -159,10 +159,11 @@ export function surveyRoutes(ctx: AppContext): Router {
 
   router.get('/s/:code/:page', (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
+    if (!survey.response) return res.redirect(303, surveyUrl(survey, 'language'));
     const n = pageNumber(survey, req.params.page);
     const answers = getAnswers(ctx.db, requireResponse(survey).id);
     const values = new Map(survey.sections[n - 1]!.items.map((item) => [item.id, formValue(item, answers.get(item.id))]));
-    renderSection(res, survey, n, values, []);
+    renderSection(res, survey, n, values, [], req.query.review === '1');
   });
 
   router.post('/s/:code/:page', (req, res) => {
@@ -174,11 +175,13 @@ export function surveyRoutes(ctx: AppContext): Router {
     if (parsed.unknownFields.length > 0) throw new Problem('unknownItems', parsed.unknownFields.join(', '));
     if (parsed.errors.length > 0) {
       const values = new Map(section.items.map((item) => [item.id, submittedValues(req.body?.[FIELD_PREFIX + item.id])]));
-      renderSection(res, survey, n, values, parsed.errors, 422);
+      renderSection(res, survey, n, values, parsed.errors, req.body?.review === '1', 422);
       return;
     }
     const action = req.body?.action;
-    const next = action === 'back' ? n - 1 : action === 'pause' ? n : n + 1;
+    // A page opened from the review ("Ändra") goes straight back to the review when saved.
+    const backToReview = req.body?.review === '1' && action !== 'back' && action !== 'pause';
+    const next = backToReview ? survey.sections.length + 1 : action === 'back' ? n - 1 : action === 'pause' ? n : n + 1;
     saveAnswers(ctx.db, response.id, parsed.answers, parsed.cleared, Math.max(1, next));
     if (action === 'pause') res.redirect(303, surveyUrl(survey, 'paused'));
     else if (next < 1) res.redirect(303, surveyUrl(survey, 'language'));

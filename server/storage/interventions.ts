@@ -1,6 +1,6 @@
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import type { Db } from './db.js';
-import { sql } from './statements.js';
+import { pointOrderSql, sql } from './statements.js';
 
 export type InterventionKind = 'individual' | 'structural';
 
@@ -77,7 +77,7 @@ export function listMeasurementPoints(db: Db, interventionId: number): Intervent
   return sql<[number], InterventionPoint>(
     db,
     `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE intervention_id = ?
-     ORDER BY CASE point WHEN 'start' THEN 1 WHEN 'ongoing' THEN 2 WHEN 'exit' THEN 3 WHEN 'followup' THEN 4 ELSE 5 END`,
+     ORDER BY ${pointOrderSql('point')}`,
   ).all(interventionId);
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { sql } from './statements.js';
+import { pointOrderSql, sql } from './statements.js';
 
 export interface ScoreRow { point: string; indicatorId: string; participantId: number | null; score: number }
 
@@ -7,7 +7,8 @@ export interface ScoreRow { point: string; indicatorId: string; participantId: n
 export function indicatorScores(db: Db, interventionId: number): ScoreRow[] {
   return sql<[number], ScoreRow>(
     db,
-    `SELECT point, indicator_id AS indicatorId, participant_id AS participantId, score FROM response_scores WHERE intervention_id = ?`,
+    `SELECT point, indicator_id AS indicatorId, participant_id AS participantId, score FROM response_scores WHERE intervention_id = ?
+     ORDER BY point, indicator_id, response_id`,
   ).all(interventionId);
 }
 
@@ -22,11 +23,10 @@ export function responseCounts(db: Db, interventionId: number): ResponseCounts[]
        (SELECT count(*) FROM responses r WHERE r.intervention_id = mp.intervention_id AND r.point = mp.point) AS started,
        (SELECT count(*) FROM responses r WHERE r.intervention_id = mp.intervention_id AND r.point = mp.point AND r.status = 'submitted') AS submitted
      FROM measurement_points mp WHERE mp.intervention_id = ?
-     ORDER BY CASE mp.point WHEN 'start' THEN 1 WHEN 'ongoing' THEN 2 WHEN 'exit' THEN 3 WHEN 'followup' THEN 4 ELSE 5 END`,
+     ORDER BY ${pointOrderSql('mp.point')}`,
   ).all(interventionId);
 }
 
-const pointOrder = (column: string) => `CASE ${column} WHEN 'start' THEN 1 WHEN 'ongoing' THEN 2 WHEN 'exit' THEN 3 WHEN 'followup' THEN 4 ELSE 5 END`;
 
 /** Codes issued (not revoked), with a response started (submitted ones included) and submitted. */
 export interface RateCounts { point: string; roundId: number | null; roundName: string | null; issued: number; started: number; submitted: number }
@@ -42,7 +42,7 @@ const RATE_FROM = `count(c.code) AS issued, count(resp.id) AS started, count(CAS
 export function ratesByPoint(db: Db, interventionId: number): RateCounts[] {
   return sql<[number], RateCounts>(
     db,
-    `SELECT mp.point, NULL AS roundId, NULL AS roundName, ${RATE_FROM} GROUP BY mp.point ORDER BY ${pointOrder('mp.point')}`,
+    `SELECT mp.point, NULL AS roundId, NULL AS roundName, ${RATE_FROM} GROUP BY mp.point ORDER BY ${pointOrderSql('mp.point')}`,
   ).all(interventionId);
 }
 
@@ -51,7 +51,7 @@ export function ratesByRound(db: Db, interventionId: number): RateCounts[] {
   return sql<[number], RateCounts>(
     db,
     `SELECT mp.point, c.round_id AS roundId, r.name AS roundName, ${RATE_FROM} AND c.code IS NOT NULL
-     GROUP BY c.round_id, mp.point ORDER BY r.starts_on IS NULL, r.starts_on, ${pointOrder('mp.point')}`,
+     GROUP BY c.round_id, mp.point ORDER BY r.starts_on IS NULL, r.starts_on, ${pointOrderSql('mp.point')}`,
   ).all(interventionId);
 }
 
@@ -68,6 +68,6 @@ export function outstandingCodes(db: Db, interventionId: number): OutstandingCod
      LEFT JOIN measurement_rounds r ON r.id = c.round_id
      LEFT JOIN responses resp ON resp.code = c.code
      WHERE mp.intervention_id = ? AND c.status = 'active' AND (resp.status IS NULL OR resp.status != 'submitted')
-     ORDER BY ${pointOrder('mp.point')}, c.rowid`,
+     ORDER BY ${pointOrderSql('mp.point')}, c.rowid`,
   ).all(interventionId);
 }

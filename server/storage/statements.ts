@@ -1,3 +1,4 @@
+import { MEASUREMENT_POINTS } from '../domain/instrumentTypes.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
@@ -10,4 +11,9 @@ export function sql<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, t
   let statement = statements.get(text);
   if (!statement) statements.set(text, (statement = db.prepare(text)));
   return statement as unknown as Statement<P, R>;
+}
+
+/** SQL that sorts measurement points in their natural order (start, ongoing, exit, follow-up, yearly). */
+export function pointOrderSql(column: string): string {
+  return `CASE ${column} ${MEASUREMENT_POINTS.map((p, i) => `WHEN '${p}' THEN ${i + 1}`).join(' ')} ELSE ${MEASUREMENT_POINTS.length + 1} END`;
 }

@@ -172,9 +172,11 @@ describe('survey flow over HTTP with a real database', function () {
       expect(responseRow(server.db, code)).to.equal(undefined);
     });
 
-    it('has no questionnaire page before a language is chosen, and no page beyond the last', async () => {
+    it('sends a questionnaire page opened before a language is chosen to the language choice, and has no page beyond the last', async () => {
       const code = freshCode();
-      expect((await new HttpClient(server.url).get(`/s/${code}/1`)).status).to.equal(404);
+      const early = await new HttpClient(server.url).get(`/s/${code}/1`);
+      expect(early.status).to.equal(303);
+      expect(early.location).to.equal(`/s/${code}/language`);
       const client = await begin(code);
       expect((await client.get(`/s/${code}/0`)).status).to.equal(404);
       expect((await client.get(`/s/${code}/${SECTIONS.length + 1}`)).status).to.equal(404);
@@ -244,7 +246,7 @@ describe('survey flow over HTTP with a real database', function () {
       expect(page.text).to.include(escapeHtml(START_ANSWERS.anything_else!));
       expect(page.text).to.not.include('<trevlig>');
       expect(page.text).to.not.include('Inte besvarad');
-      for (const [i] of SECTIONS.entries()) expect(page.text).to.include(`href="/s/${code}/${i + 1}"`);
+      for (const [i] of SECTIONS.entries()) expect(page.text).to.include(`href="/s/${code}/${i + 1}?review=1"`);
     });
 
     it('submits: stores the indicator scores, marks the response submitted and spends the code', async () => {
@@ -334,6 +336,24 @@ describe('survey flow over HTTP with a real database', function () {
       for (const [i, section] of SECTIONS.entries()) await postPage(client, code, i + 1, pageFields(section));
       const entered = await enterCode(new HttpClient(server.url), code);
       expect(entered.location).to.equal(`/s/${code}/review`);
+    });
+
+    it('goes back to the review after "Ändra" and saving a page', async () => {
+      const code = freshCode();
+      const client = await begin(code);
+      for (const [i, section] of SECTIONS.entries()) await postPage(client, code, i + 1, pageFields(section));
+      const review = await client.get(`/s/${code}/review`);
+      expect(review.text).to.contain(`href="/s/${code}/2?review=1"`);
+      const page = await client.get(`/s/${code}/2?review=1`);
+      expect(page.text).to.contain('name="review" value="1"');
+      const saved = await client.post(`/s/${code}/2`, { ...pageFields(SECTIONS[1]!), review: '1', action: 'next' });
+      expect(saved.location).to.equal(`/s/${code}/review`);
+    });
+
+    it('accepts a pasted code with an en dash', async () => {
+      const code = freshCode();
+      const entered = await enterCode(new HttpClient(server.url), `${code.slice(0, 4)}\u2013${code.slice(4)}`);
+      expect(entered.status).to.equal(303);
     });
 
     it('clears an answer that is emptied on a later visit', async () => {

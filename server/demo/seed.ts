@@ -6,12 +6,13 @@ import { scoreResponse, type Answer } from '../domain/scoring.js';
 import { issueAccessCodes } from '../storage/accessCodes.js';
 import type { Db } from '../storage/db.js';
 import { createFederation, listFederations } from '../storage/federations.js';
-import { createIntervention, setMeasurementPoint, type InterventionPoint } from '../storage/interventions.js';
+import { createIntervention, setInterventionSubproject, setMeasurementPoint, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, recordExit } from '../storage/participants.js';
-import { createRound } from '../storage/rounds.js';
+import { addProjectMember, addProjectTarget, createProject, createSubproject } from '../storage/projects.js';
+import { createRound, type MeasurementRound } from '../storage/rounds.js';
 import { getResponse, saveAnswers, startResponse, submitResponse } from '../storage/responses.js';
 import { hashPasswordSync } from '../security/password.js';
-import { assignStaff, createUser, grantRole, type FederationRole } from '../storage/users.js';
+import { assignStaff, createUser, findUserByEmail, grantRole, type FederationRole } from '../storage/users.js';
 
 /** Demo accounts, one per role (demo data only; listed in the README). */
 export const DEMO_PASSWORD = 'Indikator-demo-2026';
@@ -94,6 +95,72 @@ function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: Int
   submitResponse(db, getResponse(db, response.id)!, scoreResponse(instrument, point.point, byItem), dimensionsOf(instrument, byItem));
 }
 
+/**
+ * One demo intervention of a federation: participants in two rounds who answer at start, some
+ * midway, most at exit, and then leave with an exit status.
+ */
+function seedIntervention(
+  db: Db, instruments: InstrumentRegistry, rng: Rng,
+  opts: { federationId: number; spec: DemoIntervention; rounds: [MeasurementRound, MeasurementRound]; instrumentId: string },
+): { interventionId: number; openCodes: string[] } {
+  const { spec, rounds: [spring, autumn] } = opts;
+  const openCodes: string[] = [];
+  const intervention = createIntervention(db, { federationId: opts.federationId, name: spec.name, kind: 'individual', targetGroup: spec.targetGroup, startsOn: '2025-09-01' });
+  const points = spec.points.map((p) => setMeasurementPoint(db, intervention.id, p, opts.instrumentId));
+  for (let i = 0; i < spec.participants; i++) {
+    const round = i % 2 === 0 ? spring : autumn;
+    const participant = createParticipant(db, { interventionId: intervention.id, startedOn: round.startsOn });
+    const startLevel = 3.4 + normal(rng) * 1.0;
+    const change = spec.effect + normal(rng) * spec.spread;
+    const reachesExit = rng() < 0.78;
+    for (const point of points) {
+      if (point.point === 'start') answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel, rng, true);
+      else if (point.point === 'ongoing' && rng() < 0.6) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change / 2, rng, true);
+      else if (point.point === 'exit' && reachesExit) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change, rng, rng() < 0.95);
+    }
+    if (reachesExit) recordExit(db, participant.id, round.endsOn, pick(rng, EXIT_STATUSES));
+    else if (i % 10 === 1) openCodes.push(...issueAccessCodes(db, { measurementPointId: points.at(-1)!.id, participantIds: [participant.id], roundId: round.id }));
+  }
+  return { interventionId: intervention.id, openCodes };
+}
+
+/** The two other federations of the demo region, one intervention each. */
+const REGIONAL_FEDERATIONS: { name: string; subproject: string; intervention: DemoIntervention }[] = [
+  {
+    name: 'Samordningsförbundet Åsby', subproject: 'Delprojekt Åsby',
+    intervention: { name: 'Vägen vidare Åsby', targetGroup: 'Unga 16–29 år som varken arbetar eller studerar', points: ['start', 'exit'], participants: 36, effect: 0.7, spread: 0.9 },
+  },
+  {
+    name: 'Samordningsförbundet Sjöbygden', subproject: 'Delprojekt Sjöbygden',
+    intervention: { name: 'Vägen vidare Sjöbygden', targetGroup: 'Personer som länge har stått långt från arbetsmarknaden', points: ['start', 'exit'], participants: 30, effect: 0.4, spread: 1.0 },
+  },
+];
+
+/**
+ * The regional project "Vägen vidare (ESF)": the demo federation and two more, one delprojekt
+ * each with their interventions linked, two outcome targets (competence development counts the
+ * exit statuses studies and other intervention, see domain/projectReport.ts), and the demo board
+ * member in the steering group. Its own random stream, so the first federation's data stay as they were.
+ */
+function seedRegionalProject(db: Db, instruments: InstrumentRegistry, rng: Rng, home: { federationId: number; interventionIds: number[]; instrumentId: string }): void {
+  const project = createProject(db, { name: 'Vägen vidare (ESF)', startsOn: '2025-09-01', endsOn: '2027-08-31' });
+  const link = (federationId: number, name: string, interventionIds: number[]) => {
+    const subproject = createSubproject(db, { projectId: project.id, federationId, name });
+    for (const id of interventionIds) setInterventionSubproject(db, id, subproject.id);
+  };
+  link(home.federationId, 'Delprojekt Exempeldalen', home.interventionIds);
+  for (const regional of REGIONAL_FEDERATIONS) {
+    const federation = createFederation(db, regional.name);
+    const spring = createRound(db, { federationId: federation.id, name: 'Vår 2026', startsOn: '2026-01-01', endsOn: '2026-06-30' });
+    const autumn = createRound(db, { federationId: federation.id, name: 'Höst 2026', startsOn: '2026-07-01', endsOn: '2026-12-31' });
+    const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec: regional.intervention, rounds: [spring, autumn], instrumentId: home.instrumentId });
+    link(federation.id, regional.subproject, [seeded.interventionId]);
+  }
+  addProjectTarget(db, { projectId: project.id, label: '300 deltagare till arbete eller studier', kind: 'work_or_studies', exitStatuses: null, target: 300 });
+  addProjectTarget(db, { projectId: project.id, label: '200 i kompetensutveckling', kind: 'competence', exitStatuses: null, target: 200 });
+  addProjectMember(db, project.id, findUserByEmail(db, 'styrelse@demo.example')!.id);
+}
+
 export interface DemoSummary { federationId: number; interventionIds: number[]; participants: number; openCodes: string[] }
 
 /**
@@ -114,24 +181,10 @@ export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indika
     const openCodes: string[] = [];
     let participants = 0;
     for (const spec of INTERVENTIONS) {
-      const intervention = createIntervention(db, { federationId: federation.id, name: spec.name, kind: 'individual', targetGroup: spec.targetGroup, startsOn: '2025-09-01' });
-      interventionIds.push(intervention.id);
-      const points = spec.points.map((p) => setMeasurementPoint(db, intervention.id, p, participantInstrument.id));
-      for (let i = 0; i < spec.participants; i++) {
-        const round = i % 2 === 0 ? spring : autumn;
-        const participant = createParticipant(db, { interventionId: intervention.id, startedOn: round.startsOn });
-        participants++;
-        const startLevel = 3.4 + normal(rng) * 1.0;
-        const change = spec.effect + normal(rng) * spec.spread;
-        const reachesExit = rng() < 0.78;
-        for (const point of points) {
-          if (point.point === 'start') answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel, rng, true);
-          else if (point.point === 'ongoing' && rng() < 0.6) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change / 2, rng, true);
-          else if (point.point === 'exit' && reachesExit) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change, rng, rng() < 0.95);
-        }
-        if (reachesExit) recordExit(db, participant.id, round.endsOn, pick(rng, EXIT_STATUSES));
-        else if (i % 10 === 1) openCodes.push(...issueAccessCodes(db, { measurementPointId: points.at(-1)!.id, participantIds: [participant.id], roundId: round.id }));
-      }
+      const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec, rounds: [spring, autumn], instrumentId: participantInstrument.id });
+      interventionIds.push(seeded.interventionId);
+      participants += spec.participants;
+      openCodes.push(...seeded.openCodes);
     }
     for (const account of DEMO_ACCOUNTS) {
       const user = createUser(db, { email: account.email, name: account.name, passwordHash, isSystemAdmin: account.role === 'system_admin' });
@@ -139,6 +192,7 @@ export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indika
       grantRole(db, user.id, federation.id, account.role);
       if (account.role === 'staff') for (const id of interventionIds) assignStaff(db, user.id, id);
     }
+    seedRegionalProject(db, instruments, seedrandom(`${seed}-region`), { federationId: federation.id, interventionIds, instrumentId: participantInstrument.id });
     return { federationId: federation.id, interventionIds, participants, openCodes };
   })();
 }

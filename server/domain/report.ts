@@ -194,7 +194,7 @@ export function exitStatusBreakdown(counts: Readonly<Record<string, number>>): S
 export function shownSum(counts: Readonly<Record<string, Count>>, keys: readonly string[]): Count {
   let sum = 0;
   for (const key of keys) {
-    const n = counts[key] ?? 0;
+    const n: Count = key in counts ? (counts[key] as Count) : 0;
     if (n === null) return null;
     sum += n;
   }

@@ -2,6 +2,7 @@
 //   1. the summary of one intervention with 10,000 responses (target < 100 ms)
 //   2. the national aggregate over 1,000,000 responses (target < 3 s, memory < 500 MB)
 // BENCH_RESPONSES overrides the national size (e.g. 100000 for a quick run).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,6 @@ import type { AppContext } from '../server/context.js';
 import { loadInstruments } from '../server/domain/instrument.js';
 import { PATHS } from '../server/paths.js';
 import { interventionSummary } from '../server/services/interventionSummary.js';
-import { nationalAggregate } from '../server/services/nationalAggregate.js';
 import { openDatabase } from '../server/storage/db.js';
 import { getIntervention } from '../server/storage/interventions.js';
 import { fill } from './fill.js';
@@ -51,20 +51,12 @@ try {
   const rows = (db2.prepare('SELECT count(*) AS n FROM response_scores').get() as { n: number }).n;
   console.log(`national aggregate, ${total.toLocaleString('en')} responses / ${rows.toLocaleString('en')} score rows (${(filled2.ms / 1000).toFixed(1)} s to fill):`);
   db2.close();
-  // A fresh connection, as a request would have: nothing cached in this process.
-  const db3 = openDatabase(path.join(dir, 'national.sqlite'));
-  const rssBefore = process.memoryUsage().rss;
-  let peak = rssBefore;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  const national = time(() => nationalAggregate(db3));
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const again = time(() => nationalAggregate(db3));
-  console.log(`  first run ${national.ms.toFixed(0)} ms, second run ${again.ms.toFixed(0)} ms (target < 3,000 ms); ${national.value.length} cells`);
-  console.log(`  process RSS ${(peak / 2 ** 20).toFixed(0)} MB at peak (${((peak - rssBefore) / 2 ** 20).toFixed(0)} MB during the aggregate; target < 500 MB)`);
-  const sample = national.value.find((c) => c.indicatorId === 'health' && c.point === 'exit')!;
-  console.log(`  e.g. health at exit: n ${sample.stats.n}, mean ${sample.stats.mean?.toFixed(3)}, median ${sample.stats.median?.toFixed(3)}`);
-  db3.close();
+  const probe = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'nationalProbe.ts'), path.join(dir, 'national.sqlite')], { encoding: 'utf8' }),
+  ) as { first: number; second: number; cells: number; baselineMb: number; peakMb: number; n: number; mean: number; median: number };
+  console.log(`  first run ${probe.first.toFixed(0)} ms, second run ${probe.second.toFixed(0)} ms (target < 3,000 ms); ${probe.cells} cells`);
+  console.log(`  peak RSS of the process that ran it ${probe.peakMb.toFixed(0)} MB (${probe.baselineMb.toFixed(0)} MB before the aggregate; target < 500 MB)`);
+  console.log(`  e.g. health at exit: n ${probe.n}, mean ${probe.mean.toFixed(3)}, median ${probe.median.toFixed(3)}`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

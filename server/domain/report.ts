@@ -61,9 +61,12 @@ export function numberLocale(lang: string): string {
   return lang === 'en' ? 'en-GB' : 'sv-SE';
 }
 
-/** A number with a fixed count of decimals in the language's own way ("3,9" in Swedish). */
-export function formatDecimal(value: number, lang: string, digits = 1): string {
-  return value.toLocaleString(numberLocale(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/**
+ * A number with a fixed count of decimals in the language's own way ("3,9" in Swedish); `signed`
+ * writes + and − except on what rounds to zero ("+0,4", "−0,1", "0,0").
+ */
+export function formatDecimal(value: number, lang: string, digits = 1, signed = false): string {
+  return value.toLocaleString(numberLocale(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: signed ? 'exceptZero' : 'auto' });
 }
 
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
@@ -73,12 +76,17 @@ export type Count = number | null;
 
 const hideSmall = (n: number): Count => (n > 0 && n < MIN_GROUP_SIZE ? null : n);
 
-/** One indicator's change for the same participants between two measurement points. */
+/**
+ * One indicator's change for the same participants between two measurement points; or, for an
+ * indicator asked only at the second point (satisfaction with the intervention), its mean there.
+ */
 export interface PairedLine {
   indicatorId: string;
   text: LocalizedText;
+  /** True when the indicator has no answers at the first point: n, after are for the second only. */
+  endOnly: boolean;
   suppressed: boolean;
-  /** Participants who answered at both points (null when hidden). */
+  /** Participants who answered at both points (or, endOnly, at the second); null when hidden. */
   n: Count;
   /** Their mean at the first and at the second point. */
   before: number | null;
@@ -93,11 +101,15 @@ export interface PairedLine {
  * The change of one indicator as a sentence a board member reads: "Förtroende för
  * Försäkringskassan: 3,9 → 4,8, 14 av 20 förbättrades", or that there were too few answers.
  */
-export function changeSentence(t: Translate, lang: string, label: string, line: Pick<PairedLine, 'suppressed' | 'n' | 'before' | 'after' | 'improved'>): string {
+export function changeSentence(t: Translate, lang: string, label: string, line: Pick<PairedLine, 'endOnly' | 'suppressed' | 'n' | 'before' | 'after' | 'improved'>): string {
+  const locale = numberLocale(lang);
+  if (line.endOnly) {
+    if (line.suppressed || line.n === null || line.after === null) return t('reports.endOnlySentenceTooFew', { indicator: label });
+    return t('reports.endOnlySentence', { indicator: label, after: formatDecimal(line.after, lang), n: line.n.toLocaleString(locale) });
+  }
   if (line.suppressed || line.n === null || line.before === null || line.after === null || line.improved === null) {
     return t('reports.changeSentenceTooFew', { indicator: label });
   }
-  const locale = numberLocale(lang);
   return t('reports.changeSentence', {
     indicator: label,
     before: formatDecimal(line.before, lang),
@@ -128,7 +140,31 @@ function pairedObservations(observations: readonly ScoreObservation[], from: str
   });
 }
 
+/** The scores at a point submitted in the period: each participant's latest, every anonymous one (n counts people). */
+function pointScores(observations: readonly TimedObservation[], point: string, indicatorId: string, period: Period): number[] {
+  const byParticipant = new Map<number, number>();
+  const anonymous: number[] = [];
+  for (const o of observations) {
+    if (o.point !== point || o.indicatorId !== indicatorId || !inPeriod(o.submittedOn, period)) continue;
+    if (o.participantId === null) anonymous.push(o.score);
+    else byParticipant.set(o.participantId, o.score);
+  }
+  return [...anonymous, ...byParticipant.values()];
+}
+
 export interface IndicatorInfo { id: string; text: LocalizedText }
+
+interface LineBasis { relevant: TimedObservation[]; endOnly: Set<string> }
+
+/** The observations a change uses: answers at `to` submitted in the period, at `from` up to its end. */
+function lineBasis(observations: readonly TimedObservation[], change: readonly [string, string], period: Period): LineBasis {
+  const [from, to] = change;
+  const relevant = observations.filter((o) => o.point === from || (o.point === to && inPeriod(o.submittedOn, period)));
+  const asked = new Set(relevant.filter((o) => o.point === from).map((o) => o.indicatorId));
+  return { relevant, endOnly: new Set(relevant.filter((o) => !asked.has(o.indicatorId)).map((o) => o.indicatorId)) };
+}
+
+const hiddenLine = (line: PairedLine): PairedLine => ({ ...line, suppressed: true, n: null, before: null, after: null, meanDiff: null, improved: null, unchanged: null, worse: null });
 
 /**
  * Per indicator, the paired change from `from` to `to` for participants whose answer at `to` was
@@ -137,17 +173,20 @@ export interface IndicatorInfo { id: string; text: LocalizedText }
  */
 export function pairedLines(observations: readonly TimedObservation[], indicators: readonly IndicatorInfo[], change: readonly [string, string], period: Period): PairedLine[] {
   const [from, to] = change;
-  const relevant = observations.filter((o) => o.point === from || (o.point === to && inPeriod(o.submittedOn, period)));
+  const { relevant, endOnly } = lineBasis(observations, change, period);
   const results = summarizeIntervention(pairedObservations(relevant, from, to), indicators.map((i) => i.id), [from, to], [from, to]);
   return results.map((r, k) => {
-    const text = indicators[k]!.text;
-    const c = r.change;
-    if (!c || c.suppressed) {
-      return { indicatorId: r.indicatorId, text, suppressed: true, n: null, before: null, after: null, meanDiff: null, improved: null, unchanged: null, worse: null };
+    const base = { indicatorId: r.indicatorId, text: indicators[k]!.text, endOnly: endOnly.has(r.indicatorId) };
+    const empty: PairedLine = { ...base, suppressed: true, n: null, before: null, after: null, meanDiff: null, improved: null, unchanged: null, worse: null };
+    if (base.endOnly) {
+      const cell = meanCell(pointScores(relevant, to, r.indicatorId, period));
+      return cell.suppressed ? empty : { ...empty, suppressed: false, n: cell.n, after: cell.mean };
     }
+    const c = r.change;
+    if (!c || c.suppressed) return empty;
     const [before, after] = r.points;
     return {
-      indicatorId: r.indicatorId, text, suppressed: false, n: c.n,
+      ...base, suppressed: false, n: c.n,
       before: before && !before.suppressed ? before.mean : null,
       after: after && !after.suppressed ? after.mean : null,
       meanDiff: c.meanDiff, improved: c.improved, unchanged: c.unchanged, worse: c.worse,
@@ -155,18 +194,20 @@ export function pairedLines(observations: readonly TimedObservation[], indicator
   });
 }
 
-/** Pairs per indicator before suppression, so combined groups can check their parts. */
-function pairCounts(observations: readonly TimedObservation[], change: readonly [string, string], period: Period): Map<string, number> {
+/** Per indicator, the group size behind its line before suppression: pairs, or respondents at `to` for endOnly. */
+function lineSizes(observations: readonly TimedObservation[], change: readonly [string, string], period: Period): Map<string, number> {
   const [from, to] = change;
-  const relevant = observations.filter((o) => o.point === from || (o.point === to && inPeriod(o.submittedOn, period)));
-  const counts = new Map<string, number>();
-  for (const o of pairedObservations(relevant, from, to)) if (o.point === to) counts.set(o.indicatorId, (counts.get(o.indicatorId) ?? 0) + 1);
-  return counts;
+  const { relevant, endOnly } = lineBasis(observations, change, period);
+  const sizes = new Map<string, number>();
+  for (const o of pairedObservations(relevant, from, to)) if (o.point === to) sizes.set(o.indicatorId, (sizes.get(o.indicatorId) ?? 0) + 1);
+  for (const id of endOnly) sizes.set(id, pointScores(relevant, to, id, period).length);
+  return sizes;
 }
 
 /**
- * The paired change of a group made of several parts (a subproject's interventions): hidden when
- * any part has 1–4 pairs, since the parts are shown elsewhere and the difference would reveal it.
+ * The change of a group made of several parts (a subproject's interventions): hidden when any
+ * part has 1–4 people behind it, since the parts are shown elsewhere and the difference would
+ * reveal that small group.
  */
 export function combinedPairedLines(
   parts: ReadonlyArray<{ observations: readonly TimedObservation[] }>,
@@ -175,11 +216,8 @@ export function combinedPairedLines(
   period: Period,
 ): PairedLine[] {
   const lines = pairedLines(parts.flatMap((p) => p.observations), indicators, change, period);
-  const partCounts = parts.map((p) => pairCounts(p.observations, change, period));
-  return lines.map((line) => {
-    const unsafe = partCounts.some((counts) => hideSmall(counts.get(line.indicatorId) ?? 0) === null);
-    return unsafe ? { ...line, suppressed: true, n: null, before: null, after: null, meanDiff: null, improved: null, unchanged: null, worse: null } : line;
-  });
+  const partSizes = parts.map((p) => lineSizes(p.observations, change, period));
+  return lines.map((line) => (partSizes.some((sizes) => hideSmall(sizes.get(line.indicatorId) ?? 0) === null) ? hiddenLine(line) : line));
 }
 
 /** Exit status counts in EXIT_STATUSES order (then any other status), with complementary suppression. */
@@ -187,6 +225,8 @@ export function exitStatusBreakdown(counts: Readonly<Record<string, number>>): S
   const ordered: Record<string, number> = {};
   for (const status of EXIT_STATUSES) ordered[status] = counts[status] ?? 0;
   for (const [status, n] of Object.entries(counts)) if (!(status in ordered)) ordered[status] = n;
+  // Nobody ended: zeros describe nobody, there is nothing to hide.
+  if (Object.values(ordered).every((n) => n === 0)) return { counts: ordered, total: 0 };
   return suppressCounts(ordered);
 }
 
@@ -301,18 +341,6 @@ function meanCell(values: readonly number[]): MeanCell {
 
 const HIDDEN: MeanCell = { suppressed: true, n: null, mean: null };
 
-function exitScores(input: InterventionInput, indicatorId: string, period: Period): number[] {
-  // The latest answer per participant, every anonymous one: n counts people.
-  const byParticipant = new Map<number, number>();
-  const anonymous: number[] = [];
-  for (const o of input.observations) {
-    if (o.point !== COMPARISON_POINT || o.indicatorId !== indicatorId || !inPeriod(o.submittedOn, period)) continue;
-    if (o.participantId === null) anonymous.push(o.score);
-    else byParticipant.set(o.participantId, o.score);
-  }
-  return [...anonymous, ...byParticipant.values()];
-}
-
 function installationCell(agg: InstallationAggregate | undefined): MeanCell {
   // Shown only when the other federations have at least 5 answers between them: otherwise this
   // federation's own figures subtracted from the total would reveal a small group elsewhere.
@@ -384,18 +412,18 @@ export function buildReport(input: ReportInput): ReportData {
     const others = input.interventions.filter((i) => i !== focus);
     columns = [{ kind: 'intervention', id: focus.intervention.id, name: focus.intervention.name }, { kind: 'otherInterventions' }, { kind: 'installation', federations }];
     rows = indicators.map((ind) => {
-      const parts = others.map((o) => exitScores(o, ind.id, period));
+      const parts = others.map((o) => pointScores(o.observations, COMPARISON_POINT, ind.id, period));
       // Combined, the other interventions are hidden when one of them is small on its own: the
       // federation report shows them one by one, and the difference would reveal the small one.
       const othersCell = parts.some((p) => hideSmall(p.length) === null) ? HIDDEN : meanCell(parts.flat());
-      return { indicatorId: ind.id, text: ind.text, cells: [meanCell(exitScores(focus, ind.id, period)), othersCell, installationCell(installation.get(ind.id))] };
+      return { indicatorId: ind.id, text: ind.text, cells: [meanCell(pointScores(focus.observations, COMPARISON_POINT, ind.id, period)), othersCell, installationCell(installation.get(ind.id))] };
     });
   } else {
     columns = [...input.interventions.map((i): ComparisonColumn => ({ kind: 'intervention', id: i.intervention.id, name: i.intervention.name })), { kind: 'installation', federations }];
     rows = indicators.map((ind) => ({
       indicatorId: ind.id,
       text: ind.text,
-      cells: [...input.interventions.map((i) => meanCell(exitScores(i, ind.id, period))), installationCell(installation.get(ind.id))],
+      cells: [...input.interventions.map((i) => meanCell(pointScores(i.observations, COMPARISON_POINT, ind.id, period))), installationCell(installation.get(ind.id))],
     }));
   }
 

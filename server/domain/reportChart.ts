@@ -29,15 +29,17 @@ export interface BarChartLayout {
   legend: { x: number; y: number; series: number; name: string }[];
   groups: BarGroup[];
   hiddenText: string;
+  /** Between the lines of a wrapped label. */
+  lineHeight: number;
 }
 
 const WIDTH = 680;
 const LABEL_WIDTH = 250;
 const RIGHT_PAD = 40;
-const BAR_HEIGHT = 13;
-const BAR_GAP = 2;
-const GROUP_PAD = 10;
-const LINE_HEIGHT = 14;
+const BAR_HEIGHT = 11;
+const BAR_GAP = 1;
+const GROUP_PAD = 5;
+const LINE_HEIGHT = 13;
 const LEGEND_HEIGHT = 26;
 const AXIS_HEIGHT = 22;
 const LABEL_CHARS = 34;
@@ -77,7 +79,7 @@ export function barChartLayout(input: BarChartInput): BarChartLayout {
       if (v === null || v === undefined) return;
       const barY = top + k * (BAR_HEIGHT + BAR_GAP);
       const end = xOf(v);
-      bars.push({ x: plotX, y: barY, width: Math.max(1, end - plotX), height: BAR_HEIGHT, series: k, label: input.formatValue(v), labelX: end + 4, labelY: barY + BAR_HEIGHT - 3 });
+      bars.push({ x: plotX, y: barY, width: Math.max(1, end - plotX), height: BAR_HEIGHT, series: k, label: input.formatValue(v), labelX: end + 4, labelY: barY + BAR_HEIGHT - 2 });
     });
     const group: BarGroup = {
       labelLines,
@@ -90,5 +92,5 @@ export function barChartLayout(input: BarChartInput): BarChartLayout {
   });
   const ticks = [];
   for (let v = input.min; v <= input.max; v++) ticks.push({ x: xOf(v), label: String(v) });
-  return { width: WIDTH, height: y + AXIS_HEIGHT, plotX, plotWidth, plotTop, plotBottom: y, ticks, legend, groups, hiddenText: input.hiddenText };
+  return { width: WIDTH, height: y + AXIS_HEIGHT, plotX, plotWidth, plotTop, plotBottom: y, ticks, legend, groups, hiddenText: input.hiddenText, lineHeight: LINE_HEIGHT };
 }

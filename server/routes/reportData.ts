@@ -102,6 +102,7 @@ export function reportHelpers(res: Response) {
   return {
     sentence: (label: string, line: Parameters<typeof changeSentence>[3]) => changeSentence(t, lang, label, line),
     decimal: (value: number | null, digits = 1) => (value === null ? '–' : formatDecimal(value, lang, digits)),
+    signedDecimal: (value: number | null) => (value === null ? '–' : formatDecimal(value, lang, 1, true)),
     integer: (value: number | null) => (value === null ? '–' : value.toLocaleString(locale)),
     percent: (share: number | null) => (share === null ? '–' : `${Math.round(share * 100).toLocaleString(locale)} %`),
     /** A calendar date (YYYY-MM-DD) or a timestamp, written out: "25 november 2026". */

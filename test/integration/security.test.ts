@@ -100,6 +100,21 @@ describe('security', function () {
       expect(after.location).to.match(/^\/login/);
     });
 
+    it('ends a session after 30 idle minutes, and after 10 hours whatever the activity', async () => {
+      const idle = await signedIn(server.url, 'admin@sec.example');
+      expect((await idle.get('/account')).status).to.equal(200);
+      server.db.prepare('UPDATE sessions SET expires_at = ?').run(Date.now() - 1000);
+      expect((await idle.get('/account')).location).to.match(/^\/login/);
+      const long = await signedIn(server.url, 'admin@sec.example');
+      const rows = server.db.prepare('SELECT sid, data FROM sessions').all() as { sid: string; data: string }[];
+      for (const row of rows) {
+        const data = JSON.parse(row.data) as { hardExpiry?: number };
+        data.hardExpiry = Date.now() - 1000;
+        server.db.prepare('UPDATE sessions SET data = ? WHERE sid = ?').run(JSON.stringify(data), row.sid);
+      }
+      expect((await long.get('/account')).location).to.match(/^\/login/);
+    });
+
     it('sets HttpOnly SameSite session cookies and security headers', async () => {
       const client = new HttpClient(server.url);
       await client.get('/login');
@@ -137,6 +152,20 @@ describe('security', function () {
       expect(page.text).not.to.contain('<script>alert(1)</script>');
       expect(page.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(page.text).not.to.contain('<img src=x');
+      const anonymous = new HttpClient(server.url);
+      for (const email of [`' OR '1'='1' --`, `admin@sec.example' --`]) {
+        await anonymous.get('/login');
+        expect((await anonymous.post('/login', { email, password: `' OR '1'='1` })).status).to.equal(401);
+      }
+      const interventionId = (server.db.prepare('SELECT id FROM interventions ORDER BY id LIMIT 1').get() as { id: number }).id;
+      for (const localRef of NASTY) {
+        await admin.get(`/f/${fid}/interventions/${interventionId}/participants`);
+        expect((await admin.post(`/f/${fid}/interventions/${interventionId}/participants`, { localRef })).status).to.equal(303);
+      }
+      const refs = server.db.prepare('SELECT local_ref FROM participants').pluck().all() as string[];
+      for (const localRef of NASTY) expect(refs).to.include(localRef);
+      const list = await admin.get(`/f/${fid}/interventions/${interventionId}/participants`);
+      expect(list.text).not.to.contain('<img src=x');
       const audit = await admin.get(`/f/${fid}/audit?action=${encodeURIComponent("' OR '1'='1")}&user=${encodeURIComponent("'; DROP TABLE users; --")}`);
       expect(audit.status).to.equal(200);
       expect(count(server, 'users')).to.be.greaterThan(0);

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
 import { federationsOf } from '../security/access.js';
 import { HARD_TIMEOUT_MS, requireSignedIn } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
+import { failedAttemptLimit } from '../security/rateLimits.js';
 import { writeAudit } from '../storage/audit.js';
 import { getFederation } from '../storage/federations.js';
 import { projectsOfUser } from '../storage/projects.js';
@@ -25,14 +25,7 @@ function regenerate(req: Request): Promise<void> {
 
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: ctx.loginLimit ?? 10,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new Problem('rateLimited')),
-  });
+  const loginLimiter = failedAttemptLimit(ctx.loginLimit ?? 10);
 
   router.get('/', (req, res) => {
     const federations = req.principal ? federationsOf(req.principal).map((id) => getFederation(ctx.db, id)!) : [];

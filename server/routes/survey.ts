@@ -1,5 +1,4 @@
 import { Router, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context.js';
 import { formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
 import { FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
@@ -8,6 +7,7 @@ import type { Instrument, Section } from '../domain/instrumentTypes.js';
 import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
 import { Problem } from '../problem.js';
+import { failedAttemptLimit } from '../security/rateLimits.js';
 import { findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
 import { setLanguage } from './locals.js';
@@ -73,15 +73,7 @@ function renderSection(res: Response, survey: Survey, n: number, values: Map<str
 
 export function surveyRoutes(ctx: AppContext): Router {
   const router = Router();
-  // Only failed look-ups count, so a class answering from one school network is never blocked.
-  const codeEntryLimiter = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: ctx.codeEntryLimit ?? 20,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new Problem('rateLimited')),
-  });
+  const codeEntryLimiter = failedAttemptLimit(ctx.codeEntryLimit ?? 20);
 
   router.get('/s', (req, res) => {
     res.render('survey/enter-code', { errors: [], value: '' });

@@ -42,19 +42,11 @@ export function getResponse(db: Db, id: number): SurveyResponse | undefined {
   return fromRow(sql<[number], Row>(db, `SELECT ${COLUMNS} FROM responses WHERE id = ?`).get(id));
 }
 
-export interface NewResponse {
-  code: string | null;
-  participantId: number | null;
-  interventionId: number;
-  point: MeasurementPoint;
-  roundId: number | null;
-  instrumentId: string;
-  instrumentVersion: string;
-  language: string;
+export type NewResponse = Pick<SurveyResponse, 'code' | 'participantId' | 'interventionId' | 'point' | 'roundId' | 'instrumentId' | 'instrumentVersion' | 'language'> & {
   enteredByStaff?: boolean;
   /** The staff user typing in a paper questionnaire. */
   enteredByUserId?: number | null;
-}
+};
 
 export function startResponse(db: Db, r: NewResponse): SurveyResponse {
   return fromRow(

@@ -20,6 +20,14 @@ export function languageName(code: string): string {
   return LANGUAGE_NAMES[code] ?? code;
 }
 
+/** Codes of ours that are no valid BCP 47 tag, and the tag to put in HTML `lang` for them. */
+const HTML_LANG: Record<string, string> = { 'sv-easy': 'sv' };
+
+/** The value of an HTML `lang` attribute for a language code: easy-to-read Swedish ("sv-easy") is Swedish, "sv". */
+export function htmlLang(code: string): string {
+  return HTML_LANG[code] ?? code;
+}
+
 const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'prs', 'he', 'ur', 'ckb', 'ps']);
 
 /** Writing direction of a language code (its base part decides: "ar-x" is right to left). */

@@ -25,6 +25,8 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
+  // Keeps codes as our files name them: else i18next reads "sv-easy" as the script tag "sv-Easy" and misses sv-easy.json.
+  lowerCaseLng: true,
   initAsync: false,
   interpolation: { escapeValue: false },
   returnNull: false,

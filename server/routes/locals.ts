@@ -1,11 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
-import { languageName, textDirection } from '../domain/languages.js';
+import { htmlLang, languageName, textDirection } from '../domain/languages.js';
 import { negotiateLanguage, translator, UI_LANGUAGES } from '../i18n/index.js';
 
-/** Sets the language every view is rendered in (t, lang, dir). */
+/** Sets the language every view is rendered in (t, lang, htmlLang, dir). */
 export function setLanguage(res: Response, lang: string): void {
   const ui = negotiateLanguage(lang, undefined);
   res.locals.lang = lang;
+  res.locals.htmlLang = htmlLang(lang);
   res.locals.uiLang = ui;
   res.locals.dir = textDirection(lang);
   res.locals.t = translator(ui);
@@ -17,6 +18,7 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   setLanguage(res, negotiateLanguage(req.query.lang, req.get('accept-language')));
   res.locals.uiLanguages = UI_LANGUAGES;
   res.locals.languageName = languageName;
+  res.locals.htmlLangOf = htmlLang;
   res.locals.path = req.path;
   // A language link keeps the rest of the query (filters, slips), changing only lang.
   res.locals.langHref = (code: string) => {
@@ -30,6 +32,6 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   };
   res.locals.escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   res.locals.formatNumber = (value: number | null, digits = 1) =>
-    value === null || !Number.isFinite(value) ? '–' : value.toLocaleString(res.locals.uiLang === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    value === null || !Number.isFinite(value) ? '–' : value.toLocaleString(htmlLang(res.locals.uiLang) === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   next();
 }

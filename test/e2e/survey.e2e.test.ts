@@ -98,7 +98,7 @@ describe('survey in a real browser', function () {
     await enterCode(page, code);
     await page.waitForURL(url(`/s/${code}/language?lang=sv`));
     await onLanguagePage?.();
-    await page.getByLabel('Svenska').check();
+    await page.getByLabel('Svenska', { exact: true }).check();
     await button(page, 'Börja').click();
     await page.waitForURL(url(`/s/${code}/1`));
   }

@@ -522,6 +522,37 @@ describe('survey flow over HTTP with a real database', function () {
       expect(page.text).to.include('lang="en">English');
       expect(page.text).to.include('lang="ar">العربية');
     });
+
+    it('renders easy-to-read Swedish (Lätt svenska) with the sv-easy texts and <html lang="sv">', async () => {
+      const code = freshCode();
+      const client = new HttpClient(server.url);
+      const entered = await enterCode(client, code);
+      const choice = await client.get(entered.location!);
+      expect(choice.text).to.match(/id="language-sv-easy" name="language" value="sv-easy"/);
+      expect(choice.text).to.include('lang="sv">Lätt svenska');
+      expect(choice.text).to.not.include('lang="sv-easy"');
+      expect((await client.post(`/s/${code}/language`, { language: 'sv-easy' })).location).to.equal(`/s/${code}/1`);
+      expect(responseRow(server.db, code)!.language).to.equal('sv-easy');
+      const page = await client.get(`/s/${code}/1`);
+      expect(page.text).to.include('<html lang="sv" dir="ltr">');
+      expect(page.text).to.include(escapeHtml(SECTIONS[0]!.title['sv-easy']!));
+      expect(page.text).to.include('Jag litar på kommunen där jag bor.');
+      expect(page.text).to.include('Jag vet inte eller vill inte svara');
+      expect(page.text).to.include('Spara och gå vidare');
+      expect(page.text).to.include('Sida 1 av 7');
+      expect(page.text).to.not.include('Myndigheter och vård<');
+      expect(page.text).to.not.include('Spara och fortsätt');
+      const review = await client.get(`/s/${code}/review`);
+      expect(review.text).to.include('<html lang="sv"');
+      expect(review.text).to.include('Titta på dina svar');
+    });
+
+    it('shows the code entry page in Lätt svenska for ?lang=sv-easy', async () => {
+      const page = await new HttpClient(server.url).get('/s?lang=sv-easy');
+      expect(page.text).to.include('<html lang="sv" dir="ltr">');
+      expect(page.text).to.include('Du hittar koden på din lapp.');
+      expect(page.text).to.include('action="/s?lang=sv-easy"');
+    });
   });
 });
 

@@ -110,3 +110,27 @@ describe('i18n runtime', () => {
     expect(negotiateLanguage(undefined, undefined)).to.equal('sv');
   });
 });
+
+describe('sv-easy.json (lätt svenska)', () => {
+  // Everything a participant can see: the survey, its errors, the page frame and the measurement points.
+  const PARTICIPANT_FACING = ['app.', 'errors.', 'survey.', 'points.'];
+
+  it('exists, names itself "Lätt svenska" and is offered as a UI language', () => {
+    expect(languageFiles).to.include('sv-easy');
+    expect(UI_LANGUAGES.find((l) => l.code === 'sv-easy')?.name).to.equal('Lätt svenska');
+  });
+
+  it('has every participant-facing key of sv.json (app, errors, survey, points), none empty', () => {
+    const easy = leaves(load('sv-easy'));
+    const wanted = [...sv.keys()].filter((k) => PARTICIPANT_FACING.some((p) => k.startsWith(p)));
+    expect(wanted.length).to.be.greaterThan(50);
+    expect(wanted.filter((k) => !easy.has(k))).to.deep.equal([]);
+    expect(wanted.filter((k) => easy.get(k)!.trim() === '')).to.deep.equal([]);
+  });
+
+  it('is chosen by an explicit ?lang=sv-easy and translates the survey', () => {
+    expect(negotiateLanguage('sv-easy', 'en-GB,en;q=0.8')).to.equal('sv-easy');
+    expect(translator('sv-easy')('survey.progress', { n: 2, total: 7 })).to.equal('Sida 2 av 7');
+    expect(translator('sv-easy')('survey.next')).to.not.equal(translator('sv')('survey.next'));
+  });
+});

@@ -268,7 +268,7 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
       itemId: 'gender',
       breakIt: (item) => ((item.options as ChoiceOption[])[1]!.text.fi = 'Mies'),
       below: '/options/1/text/fi',
-      reason: "is not one of the instrument's languages (sv, en, ar)",
+      reason: "is not one of the instrument's languages (sv, sv-easy, en, ar)",
     },
     {
       name: 'an unknown item type',
@@ -330,7 +330,7 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
   it('an RTL language that is not declared', () => {
     const copy = structuredClone(participant);
     copy.rtlLanguages = ['ar', 'fa'];
-    expectRejected(copy, '/rtlLanguages/1', '"fa" is not one of the instrument\'s languages (sv, en, ar)');
+    expectRejected(copy, '/rtlLanguages/1', '"fa" is not one of the instrument\'s languages (sv, sv-easy, en, ar)');
   });
 
   it('min greater than max', () => {
@@ -401,5 +401,40 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
         expect(registry.get('participant')?.version).to.equal('1.1');
       },
     );
+  });
+});
+
+describe('easy-to-read Swedish (sv-easy) in the participant instrument', () => {
+  /** Every LocalizedText in the instrument (an object of strings with an "sv" text), with its JSON path. */
+  function localizedTexts(value: unknown, path = ''): Array<{ path: string; text: Record<string, string> }> {
+    if (Array.isArray(value)) return value.flatMap((v, i) => localizedTexts(v, `${path}/${i}`));
+    if (value === null || typeof value !== 'object') return [];
+    const entries = Object.entries(value);
+    if ('sv' in value && entries.every(([, v]) => typeof v === 'string')) return [{ path, text: value as Record<string, string> }];
+    return entries.flatMap(([k, v]) => localizedTexts(v, `${path}/${k}`));
+  }
+
+  const items = participant.sections.flatMap((section) => section.items);
+  const sentences = (text: string) => text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter((s) => s !== '');
+  const words = (sentence: string) => sentence.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+
+  it('declares sv-easy and has a non-empty sv-easy text in every LocalizedText', () => {
+    expect(participant.languages).to.include('sv-easy');
+    const texts = localizedTexts(participant);
+    expect(texts.length).to.be.greaterThan(80);
+    const missing = texts.filter(({ text: t }) => typeof t['sv-easy'] !== 'string' || t['sv-easy'].trim() === '').map(({ path }) => path);
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('really rewrites the item texts: at least 80 % differ from the Swedish', () => {
+    const rewritten = items.filter((item) => item.text['sv-easy'] !== item.text.sv);
+    expect(rewritten.length / items.length).to.be.at.least(0.8);
+  });
+
+  it('keeps sentences short: on average at most 12 words per sentence in the item texts and hints', () => {
+    const all = items.flatMap((item) => [item.text['sv-easy']!, ...(item.hint ? [item.hint['sv-easy']!] : [])]).flatMap(sentences);
+    const average = all.reduce((sum, s) => sum + words(s).length, 0) / all.length;
+    expect(all.length).to.be.at.least(items.length);
+    expect(average).to.be.at.most(12);
   });
 });

@@ -103,12 +103,12 @@ function seedIntervention(
   db: Db, instruments: InstrumentRegistry, rng: Rng,
   opts: { federationId: number; spec: DemoIntervention; rounds: [MeasurementRound, MeasurementRound]; instrumentId: string },
 ): { interventionId: number; openCodes: string[] } {
-  const { spec, rounds: [spring, autumn] } = opts;
+  const { spec, rounds: [older, newer] } = opts;
   const openCodes: string[] = [];
-  const intervention = createIntervention(db, { federationId: opts.federationId, name: spec.name, kind: 'individual', targetGroup: spec.targetGroup, startsOn: '2025-09-01' });
+  const intervention = createIntervention(db, { federationId: opts.federationId, name: spec.name, kind: 'individual', targetGroup: spec.targetGroup, startsOn: opts.rounds[0].startsOn });
   const points = spec.points.map((p) => setMeasurementPoint(db, intervention.id, p, opts.instrumentId));
   for (let i = 0; i < spec.participants; i++) {
-    const round = i % 2 === 0 ? spring : autumn;
+    const round = i % 2 === 0 ? older : newer;
     const participant = createParticipant(db, { interventionId: intervention.id, startedOn: round.startsOn });
     const startLevel = 3.4 + normal(rng) * 1.0;
     const change = spec.effect + normal(rng) * spec.spread;
@@ -122,6 +122,28 @@ function seedIntervention(
     else if (i % 10 === 1) openCodes.push(...issueAccessCodes(db, { measurementPointId: points.at(-1)!.id, participantIds: [participant.id], roundId: round.id }));
   }
   return { interventionId: intervention.id, openCodes };
+}
+
+/**
+ * The two most recent half-years that have ended by `today` (e.g. Höst 2025 and Vår 2026 on
+ * 2026-11-25), so every demo exit date lies in the past and inside a report's default 12 months.
+ */
+export function demoRoundPeriods(today: Date): [{ name: string; startsOn: string; endsOn: string }, { name: string; startsOn: string; endsOn: string }] {
+  const half = (year: number, second: boolean) => ({
+    name: `${second ? 'Höst' : 'Vår'} ${year}`,
+    startsOn: `${year}-${second ? '07-01' : '01-01'}`,
+    endsOn: `${year}-${second ? '12-31' : '06-30'}`,
+  });
+  const year = today.getUTCFullYear();
+  const inSecondHalf = today.getUTCMonth() >= 6;
+  const newer = inSecondHalf ? half(year, false) : half(year - 1, true);
+  const older = inSecondHalf ? half(year - 1, true) : half(year - 1, false);
+  return [older, newer];
+}
+
+function createDemoRounds(db: Db, federationId: number, today: Date): [MeasurementRound, MeasurementRound] {
+  const [older, newer] = demoRoundPeriods(today);
+  return [createRound(db, { federationId, ...older }), createRound(db, { federationId, ...newer })];
 }
 
 /** The two other federations of the demo region, one intervention each. */
@@ -142,8 +164,9 @@ const REGIONAL_FEDERATIONS: { name: string; subproject: string; intervention: De
  * exit statuses studies and other intervention, see domain/projectReport.ts), and the demo board
  * member in the steering group. Its own random stream, so the first federation's data stay as they were.
  */
-function seedRegionalProject(db: Db, instruments: InstrumentRegistry, rng: Rng, home: { federationId: number; interventionIds: number[]; instrumentId: string }): void {
-  const project = createProject(db, { name: 'Vägen vidare (ESF)', startsOn: '2025-09-01', endsOn: '2027-08-31' });
+function seedRegionalProject(db: Db, instruments: InstrumentRegistry, rng: Rng, home: { federationId: number; interventionIds: number[]; instrumentId: string; today: Date }): void {
+  const [first] = demoRoundPeriods(home.today);
+  const project = createProject(db, { name: 'Vägen vidare (ESF)', startsOn: first.startsOn, endsOn: `${Number(first.startsOn.slice(0, 4)) + 2}${first.startsOn.slice(4)}` });
   const link = (federationId: number, name: string, interventionIds: number[]) => {
     const subproject = createSubproject(db, { projectId: project.id, federationId, name });
     for (const id of interventionIds) setInterventionSubproject(db, id, subproject.id);
@@ -151,9 +174,7 @@ function seedRegionalProject(db: Db, instruments: InstrumentRegistry, rng: Rng, 
   link(home.federationId, 'Delprojekt Exempeldalen', home.interventionIds);
   for (const regional of REGIONAL_FEDERATIONS) {
     const federation = createFederation(db, regional.name);
-    const spring = createRound(db, { federationId: federation.id, name: 'Vår 2026', startsOn: '2026-01-01', endsOn: '2026-06-30' });
-    const autumn = createRound(db, { federationId: federation.id, name: 'Höst 2026', startsOn: '2026-07-01', endsOn: '2026-12-31' });
-    const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec: regional.intervention, rounds: [spring, autumn], instrumentId: home.instrumentId });
+    const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec: regional.intervention, rounds: createDemoRounds(db, federation.id, home.today), instrumentId: home.instrumentId });
     link(federation.id, regional.subproject, [seeded.interventionId]);
   }
   addProjectTarget(db, { projectId: project.id, label: '300 deltagare till arbete eller studier', kind: 'work_or_studies', exitStatuses: null, target: 300 });
@@ -168,20 +189,19 @@ export interface DemoSummary { federationId: number; interventionIds: number[]; 
  * start and exit answers look real: most improve a little, some do not, some never reach exit.
  * Deterministic for a given seed (except the random codes and pseudonyms).
  */
-export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indikator-demo'): DemoSummary | null {
+export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indikator-demo', today = new Date()): DemoSummary | null {
   if (listFederations(db).length > 0) return null;
   const rng = seedrandom(seed);
   const passwordHash = hashPasswordSync(DEMO_PASSWORD);
   return db.transaction(() => {
     const federation = createFederation(db, 'Samordningsförbundet Exempeldalen');
-    const spring = createRound(db, { federationId: federation.id, name: 'Vår 2026', startsOn: '2026-01-01', endsOn: '2026-06-30' });
-    const autumn = createRound(db, { federationId: federation.id, name: 'Höst 2026', startsOn: '2026-07-01', endsOn: '2026-12-31' });
+    const rounds = createDemoRounds(db, federation.id, today);
     const participantInstrument = instruments.forGroup('participant').at(-1)!;
     const interventionIds: number[] = [];
     const openCodes: string[] = [];
     let participants = 0;
     for (const spec of INTERVENTIONS) {
-      const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec, rounds: [spring, autumn], instrumentId: participantInstrument.id });
+      const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec, rounds, instrumentId: participantInstrument.id });
       interventionIds.push(seeded.interventionId);
       participants += spec.participants;
       openCodes.push(...seeded.openCodes);
@@ -192,7 +212,7 @@ export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indika
       grantRole(db, user.id, federation.id, account.role);
       if (account.role === 'staff') for (const id of interventionIds) assignStaff(db, user.id, id);
     }
-    seedRegionalProject(db, instruments, seedrandom(`${seed}-region`), { federationId: federation.id, interventionIds, instrumentId: participantInstrument.id });
+    seedRegionalProject(db, instruments, seedrandom(`${seed}-region`), { federationId: federation.id, interventionIds, instrumentId: participantInstrument.id, today });
     return { federationId: federation.id, interventionIds, participants, openCodes };
   })();
 }

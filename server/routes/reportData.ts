@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { AppContext } from '../context.js';
 import { buildProjectReport, targetProgress, type ProjectReportData, type SubprojectInput } from '../domain/projectReport.js';
 import {
-  buildReport, changeSentence, formatDecimal, type FederationProjectProgress, type IndicatorInfo, type InterventionInput, type Period, type ReportData, type Translate,
+  buildReport, changeSentence, formatDecimal, numberLocale, type FederationProjectProgress, type IndicatorInfo, type InterventionInput, type Period, type ReportData, type Translate,
 } from '../domain/report.js';
 import { barChartLayout } from '../domain/reportChart.js';
 import { htmlToPdf } from '../pdf.js';
@@ -97,7 +97,7 @@ export function projectReport(ctx: AppContext, project: Project): ProjectReportD
 export function reportHelpers(res: Response) {
   const t = res.locals.t as Translate;
   const lang = res.locals.uiLang as string;
-  const locale = lang === 'en' ? 'en-GB' : 'sv-SE';
+  const locale = numberLocale(lang);
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'Europe/Stockholm' });
   return {
     sentence: (label: string, line: Parameters<typeof changeSentence>[3]) => changeSentence(t, lang, label, line),

@@ -46,7 +46,6 @@ export function reportRoutes(ctx: AppContext): Router {
         self: s.base,
         pdf: shown.frozen ? `/f/${s.federation.id}/reports/snapshots/${shown.frozen.id}.pdf` : `${s.base}.pdf${query}`,
         freeze: !shown.frozen && can(req.principal!, 'reports.freeze', s.federation.id) ? `${s.base}/freeze` : null,
-        federationReport: `/f/${s.federation.id}/report`,
       },
       snapshots: listSnapshots(ctx.db, s.federation.id, s.interventionId ?? undefined),
     };

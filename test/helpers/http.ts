@@ -34,6 +34,13 @@ export class HttpClient {
     return this.request('GET', path);
   }
 
+  /** GET of a binary download (a PDF), with the client's cookies. */
+  async download(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const res = await fetch(this.baseUrl + path, { redirect: 'manual', headers: { cookie: this.cookieHeader() } });
+    this.remember(res);
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
   /** GET, following redirects like a browser (same origin only). */
   async follow(path: string): Promise<{ status: number; text: string; path: string }> {
     let current = path;

@@ -5,14 +5,18 @@ import { issueAccessCodes } from '../../server/storage/accessCodes.js';
 import { createFederation } from '../../server/storage/federations.js';
 import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
 import { createParticipant } from '../../server/storage/participants.js';
+import { buildReport } from '../../server/domain/report.js';
+import { closePdfRenderer } from '../../server/pdf.js';
+import { addProjectMember, addProjectTarget, createProject, createSubproject, listProjectTargets } from '../../server/storage/projects.js';
+import { saveSnapshot } from '../../server/storage/reports.js';
 import type { FederationRole } from '../../server/storage/users.js';
 import { HttpClient } from '../helpers/http.js';
 import { listRoutes } from '../helpers/routes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { makeUser, signedIn } from '../helpers/users.js';
 
-type Actor = 'anonymous' | 'system_admin' | 'federation_admin' | 'staff' | 'staff_unassigned' | 'evaluator' | 'board' | 'other_federation_admin';
-const ACTORS: Actor[] = ['anonymous', 'system_admin', 'federation_admin', 'staff', 'staff_unassigned', 'evaluator', 'board', 'other_federation_admin'];
+type Actor = 'anonymous' | 'system_admin' | 'federation_admin' | 'staff' | 'staff_unassigned' | 'evaluator' | 'board' | 'other_federation_admin' | 'project_member';
+const ACTORS: Actor[] = ['anonymous', 'system_admin', 'federation_admin', 'staff', 'staff_unassigned', 'evaluator', 'board', 'other_federation_admin', 'project_member'];
 
 const ANYONE = 'anyone' as const;
 const ADMIN: Actor[] = ['federation_admin'];
@@ -20,6 +24,8 @@ const STAFF_WORK: Actor[] = ['federation_admin', 'staff'];
 const READERS: Actor[] = ['federation_admin', 'evaluator', 'board'];
 const MEMBERS: Actor[] = ['federation_admin', 'staff', 'staff_unassigned', 'evaluator', 'board'];
 const SIGNED_IN: Actor[] = ACTORS.filter((a) => a !== 'anonymous');
+const PROJECT_READERS: Actor[] = ['system_admin', 'project_member'];
+const SYSTEM: Actor[] = ['system_admin'];
 
 /**
  * Every route the app answers, and who may use it (in federation A, intervention A1). A route that
@@ -79,17 +85,40 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /f/:fid/interventions/:iid/slips': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/paper': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/rates': STAFF_WORK,
+  'GET /f/:fid/report': READERS,
+  'GET /f/:fid/report.pdf': READERS,
+  'POST /f/:fid/report/freeze': ADMIN,
+  'GET /f/:fid/interventions/:iid/report': READERS,
+  'GET /f/:fid/interventions/:iid/report.pdf': READERS,
+  'POST /f/:fid/interventions/:iid/report/freeze': ADMIN,
+  'GET /f/:fid/reports/snapshots/:sid': READERS,
+  'GET /f/:fid/reports/snapshots/:sid.pdf': READERS,
+  // Regional projects span federations: the steering group (project members) and system admins read them.
+  'GET /projects/:pid': PROJECT_READERS,
+  'GET /projects/:pid/report': PROJECT_READERS,
+  'GET /projects/:pid/report.pdf': PROJECT_READERS,
+  'GET /admin/projects': SYSTEM,
+  'POST /admin/projects': SYSTEM,
+  'GET /admin/projects/:pid': SYSTEM,
+  'POST /admin/projects/:pid/subprojects': SYSTEM,
+  'POST /admin/projects/:pid/targets': SYSTEM,
+  'POST /admin/projects/:pid/targets/:targetId/remove': SYSTEM,
+  'POST /admin/projects/:pid/members': SYSTEM,
+  'POST /admin/projects/:pid/members/:uid/remove': SYSTEM,
   // Not federation-bound: each caller gets the interventions of their own federations (the scope test below).
   'GET /api/v1/interventions': [...READERS, 'other_federation_admin'],
 };
 
 /** Tables whose rows a refused request must not change (the audit log and sessions may grow). */
-const DATA_TABLES = ['federations', 'interventions', 'measurement_points', 'measurement_rounds', 'participants', 'access_codes', 'responses', 'answers', 'users', 'user_roles', 'staff_assignments', 'api_tokens', 'federation_parties'];
+const DATA_TABLES = ['federations', 'interventions', 'measurement_points', 'measurement_rounds', 'participants', 'access_codes', 'responses', 'answers', 'users', 'user_roles', 'staff_assignments', 'api_tokens', 'federation_parties',
+  'projects', 'subprojects', 'project_targets', 'project_members', 'report_snapshots'];
 
 describe('authorisation matrix: every route × every role', function () {
   this.timeout(120_000);
   let server: TestServer;
   let params: Record<string, string>;
+  /** :pid is a participant under /f/…, but a project under /projects and /admin/projects. */
+  let projectParams: Record<string, string>;
   const clients = new Map<Actor, HttpClient>();
   const emails: Partial<Record<Actor, string>> = {};
 
@@ -112,9 +141,18 @@ describe('authorisation matrix: every route × every role', function () {
       evaluator: makeUser(db, 'eval@test.example', grant('evaluator')),
       board: makeUser(db, 'board@test.example', grant('board')),
       other_federation_admin: makeUser(db, 'other@test.example', grant('federation_admin', b.id)),
+      project_member: makeUser(db, 'project@test.example'),
     };
+    const project = createProject(db, { name: 'Projektet' });
+    createSubproject(db, { projectId: project.id, federationId: a.id, name: 'Delprojekt A' });
+    addProjectTarget(db, { projectId: project.id, label: 'Mål', kind: 'work_or_studies', exitStatuses: null, target: 10 });
+    addProjectMember(db, project.id, users.project_member.id);
+    const period = { from: '2026-01-01', to: '2026-06-30' };
+    const frozen = buildReport({ federation: a, period, generatedAt: '2026-07-01T00:00:00Z', interventions: [], installation: [], projects: [] });
+    const snapshotId = saveSnapshot(db, { federationId: a.id, interventionId: null, period, data: frozen, createdBy: null });
     const { record } = createApiToken(db, { name: 't', federationId: a.id, role: 'evaluator', createdBy: null });
-    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id) };
+    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id), sid: String(snapshotId) };
+    projectParams = { ...params, pid: String(project.id), targetId: String(listProjectTargets(db, project.id)[0]!.id) };
     clients.set('anonymous', new HttpClient(server.url));
     for (const [actor, user] of Object.entries(users)) {
       emails[actor as Actor] = user.email;
@@ -122,7 +160,10 @@ describe('authorisation matrix: every route × every role', function () {
     }
   });
 
-  after(() => server.close());
+  after(async () => {
+    await closePdfRenderer();
+    await server.close();
+  });
 
   it('has a decision for every route the app answers, and no stale entries', () => {
     const routes = listRoutes(createApp(server.ctx));
@@ -137,7 +178,8 @@ describe('authorisation matrix: every route × every role', function () {
     for (const [route, allowed] of Object.entries(MATRIX)) {
       if (allowed === ANYONE) continue;
       const [method, pattern] = route.split(' ') as [string, string];
-      const path = pattern.replace(/:(\w+)/g, (_m, name: string) => params[name]!);
+      const values = /^\/(admin\/)?projects\//.test(pattern) ? projectParams : params;
+      const path = pattern.replace(/:(\w+)/g, (_m, name: string) => values[name]!);
       for (const actor of ACTORS) {
         const client = clients.get(actor)!;
         const before = snapshot();

@@ -103,3 +103,11 @@ describe('analysis engine', () => {
     });
   });
 });
+
+describe('demo rounds', () => {
+  it('are the two most recent half-years that have ended', async () => {
+    const { demoRoundPeriods } = await import('../../server/demo/seed.js');
+    expect(demoRoundPeriods(new Date('2026-11-25T12:00:00Z')).map((r) => r.name)).to.deep.equal(['Höst 2025', 'Vår 2026']);
+    expect(demoRoundPeriods(new Date('2027-03-01T12:00:00Z')).map((r) => `${r.startsOn}..${r.endsOn}`)).to.deep.equal(['2026-01-01..2026-06-30', '2026-07-01..2026-12-31']);
+  });
+});

@@ -227,7 +227,7 @@ describe('project targets', () => {
       generatedAt: '2026-07-01T10:00:00Z',
       subprojects: [
         { ...sub(1, [{ work: 6 }]), interventions: [{ id: 10, exitStatuses: { work: 6 }, observations }] },
-        { ...sub(2, [{ work: 6 }]), interventions: [{ id: 20, exitStatuses: { work: 6 }, observations }, { id: 21, exitStatuses: {}, observations: pairs('trust_fk', [[1, 2]], 500) }] },
+        { ...sub(2, [{ work: 6 }]), interventions: [{ id: 20, exitStatuses: { work: 6 }, observations }, { id: 21, exitStatuses: {} as Record<string, number>, observations: pairs('trust_fk', [[1, 2]], 500) }] },
       ],
       targets: [],
       indicators: IND,

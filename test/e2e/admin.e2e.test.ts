@@ -100,6 +100,30 @@ describe('staff and evaluators in a real browser', function () {
     await participantContext.close();
   });
 
+  it('the staff and admin pages have no accessibility violations (axe, WCAG 2.1 AA)', async () => {
+    const { context, page } = await signedInPage('chef@prov.example');
+    const interventionId = (server.db.prepare('SELECT id FROM interventions ORDER BY id LIMIT 1').get() as { id: number }).id;
+    const base = `/f/${federationId}/interventions/${interventionId}`;
+    const participantId = (server.db.prepare('SELECT id FROM participants WHERE intervention_id = ? LIMIT 1').get(interventionId) as { id: number }).id;
+    const pages = ['/', `/f/${federationId}`, `/f/${federationId}/interventions/new`, `${base}/edit`, `/f/${federationId}/users`, `/f/${federationId}/tokens`,
+      `/f/${federationId}/audit`, `/f/${federationId}/rounds`, `/f/${federationId}/settings`, `${base}/participants`, `${base}/participants/${participantId}`,
+      `${base}/rates`, `${base}/slips?point=start`, '/account'];
+    const violations: string[] = [];
+    for (const path of pages) {
+      await page.goto(server.url + path);
+      const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      violations.push(...axe.violations.map((v) => `${path}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    }
+    // An error summary on a form page too.
+    await page.goto(`${server.url}/f/${federationId}/rounds`);
+    await page.click('main form button[type="submit"]');
+    expect(await page.isVisible('.error-summary')).to.equal(true);
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    violations.push(...axe.violations.map((v) => `rounds with errors: ${v.id}`));
+    expect(violations).to.deep.equal([]);
+    await context.close();
+  });
+
   it('an evaluator sees the analysis with drawn charts, no console errors and no accessibility violations', async () => {
     const seeded = await startTestServer({ prepare: (db) => void seedDemo(db, instruments) });
     try {

@@ -80,7 +80,8 @@ function answerItem(rng: Rng, item: Item, level: number): Answer | null {
   }
 }
 
-function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: InterventionPoint, participantId: number, roundId: number, level: number, rng: Rng, submit: boolean): void {
+/** One questionnaire answered with a fresh code; `participantId` null answers anonymously (a yearly questionnaire). */
+function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: InterventionPoint, participantId: number | null, roundId: number, level: number, rng: Rng, submit: boolean): void {
   const instrument = instruments.get(point.instrumentId)!;
   const [code] = issueAccessCodes(db, { measurementPointId: point.id, participantIds: [participantId], roundId });
   const response = startResponse(db, {
@@ -182,12 +183,26 @@ function seedRegionalProject(db: Db, instruments: InstrumentRegistry, rng: Rng, 
   addProjectMember(db, project.id, findUserByEmail(db, 'styrelse@demo.example')!.id);
 }
 
+/**
+ * The board's yearly questionnaire, set up as a structural intervention: anonymous codes (no
+ * participant), a dozen submitted in the newer round and two still unanswered. Its own random
+ * stream, so the rest of the demo data stay as they were.
+ */
+function seedBoardQuestionnaire(db: Db, instruments: InstrumentRegistry, rng: Rng, opts: { federationId: number; round: MeasurementRound }): void {
+  const board = instruments.forGroup('board').at(-1)!;
+  const intervention = createIntervention(db, { federationId: opts.federationId, name: 'Styrelseenkät', kind: 'structural', targetGroup: 'Förbundets styrelse: ledamöter och ersättare', startsOn: opts.round.startsOn });
+  const point = setMeasurementPoint(db, intervention.id, 'yearly', board.id);
+  for (let i = 0; i < 12; i++) answerQuestionnaire(db, instruments, point, null, opts.round.id, 4.8 + normal(rng) * 0.9, rng, true);
+  issueAccessCodes(db, { measurementPointId: point.id, count: 2, roundId: opts.round.id });
+}
+
 export interface DemoSummary { federationId: number; interventionIds: number[]; participants: number; openCodes: string[] }
 
 /**
  * Fills an empty database with one federation, three interventions and ~150 participants whose
- * start and exit answers look real: most improve a little, some do not, some never reach exit.
- * Deterministic for a given seed (except the random codes and pseudonyms).
+ * start and exit answers look real: most improve a little, some do not, some never reach exit;
+ * plus the board's anonymous yearly questionnaire. Deterministic for a given seed (except the
+ * random codes and pseudonyms).
  */
 export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indikator-demo', today = new Date()): DemoSummary | null {
   if (listFederations(db).length > 0) return null;
@@ -213,6 +228,7 @@ export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indika
       if (account.role === 'staff') for (const id of interventionIds) assignStaff(db, user.id, id);
     }
     seedRegionalProject(db, instruments, seedrandom(`${seed}-region`), { federationId: federation.id, interventionIds, instrumentId: participantInstrument.id, today });
+    seedBoardQuestionnaire(db, instruments, seedrandom(`${seed}-board`), { federationId: federation.id, round: rounds[1] });
     return { federationId: federation.id, interventionIds, participants, openCodes };
   })();
 }

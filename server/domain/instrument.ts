@@ -5,13 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import instrumentSchema from '../../indicators/schema.json' with { type: 'json' };
-import type {
-  Instrument,
-  Item,
-  LocalizedText,
-  MeasurementPoint,
-  RespondentGroup,
-  Section,
+import {
+  RESPONDENT_GROUPS,
+  type Instrument,
+  type Item,
+  type LocalizedText,
+  type MeasurementPoint,
+  type RespondentGroup,
+  type Section,
 } from './instrumentTypes.js';
 
 export const SCHEMA_FILE_NAME = 'schema.json';
@@ -100,6 +101,15 @@ export class InstrumentRegistry {
   /** Every instrument (all versions) for one respondent group, sorted by id and version. */
   forGroup(group: RespondentGroup): Instrument[] {
     return this.instruments.filter((instrument) => instrument.respondentGroup === group);
+  }
+
+  /**
+   * The questionnaires a structural intervention can use: the latest version of every instrument
+   * answered yearly and anonymously (every respondent group but participants), in the order of the groups.
+   */
+  yearly(): Instrument[] {
+    const latest = new Map(this.instruments.filter((instrument) => instrument.respondentGroup !== 'participant').map((instrument) => [instrument.id, instrument]));
+    return [...latest.values()].sort((a, b) => RESPONDENT_GROUPS.indexOf(a.respondentGroup) - RESPONDENT_GROUPS.indexOf(b.respondentGroup) || a.id.localeCompare(b.id));
   }
 }
 

@@ -5,7 +5,7 @@ import { looksLikePersonnummer } from './pseudonym.js';
 export type StaffErrorCode =
   | 'localRefPersonnummer' | 'localRefTooLong' | 'dateInvalid' | 'dateMissing' | 'countInvalid' | 'exitStatusMissing'
   | 'pointUnknown' | 'roundUnknown' | 'codeMalformed' | 'codeNotHere' | 'codeSpent' | 'codeRevoked'
-  | 'allHaveCodes' | 'alreadyHasCode' | 'notReissuable';
+  | 'allHaveCodes' | 'alreadyHasCode' | 'notReissuable' | 'anonymousCountInvalid';
 
 /** A problem with one field of a staff form; `code` is a key under `errors` in the translation files. */
 export interface FormError { field: string; code: `staff.${StaffErrorCode}` }
@@ -16,6 +16,7 @@ export interface Parsed<T> { value: T; errors: FormError[] }
 
 export const LOCAL_REF_MAX_LENGTH = 40;
 export const BULK_PARTICIPANTS_MAX = 200;
+export const ANONYMOUS_CODES_MAX = 500;
 
 type Body = Record<string, unknown> | undefined;
 
@@ -52,13 +53,27 @@ export function parseNewParticipant(body: Body): Parsed<NewParticipantForm> {
 
 export interface BulkParticipantsForm { count: number; startedOn: string | null }
 
+/** A whole number from 1 to `max` in the field `count`. */
+function countField(body: Body, max: number, code: StaffErrorCode, errors: FormError[]): number {
+  const text = field(body, 'count');
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= max)) errors.push(fieldError('count', code));
+  return n;
+}
+
+/** The optional round (one of `roundIds`) in the field `round`; null when none is chosen. */
+function optionalRound(body: Body, roundIds: readonly number[], errors: FormError[]): number | null {
+  const text = field(body, 'round');
+  const roundId = text === '' ? null : Number(text);
+  if (roundId !== null && !roundIds.includes(roundId)) errors.push(fieldError('round', 'roundUnknown'));
+  return roundId;
+}
+
 export function parseBulkParticipants(body: Body): Parsed<BulkParticipantsForm> {
   const errors: FormError[] = [];
-  const text = field(body, 'count');
-  const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
-  if (!(count >= 1 && count <= BULK_PARTICIPANTS_MAX)) errors.push(fieldError('count', 'countInvalid'));
+  const n = countField(body, BULK_PARTICIPANTS_MAX, 'countInvalid', errors);
   const startedOn = optionalDate(body, 'bulkStartedOn', errors);
-  return { value: { count, startedOn }, errors };
+  return { value: { count: n, startedOn }, errors };
 }
 
 export interface ExitForm { exitedOn: string; exitStatus: ExitStatus }
@@ -80,10 +95,18 @@ export function parseIssue(body: Body, points: readonly string[], roundIds: read
   const errors: FormError[] = [];
   const point = field(body, 'point');
   if (!points.includes(point)) errors.push(fieldError('point', 'pointUnknown'));
-  const roundText = field(body, 'round');
-  const roundId = roundText === '' ? null : Number(roundText);
-  if (roundId !== null && !roundIds.includes(roundId)) errors.push(fieldError('round', 'roundUnknown'));
+  const roundId = optionalRound(body, roundIds, errors);
   return { value: { point, roundId }, errors };
+}
+
+export interface AnonymousIssueForm { count: number; roundId: number | null }
+
+/** How many anonymous codes (1–500) to issue for a yearly questionnaire, and the optional round (one of `roundIds`). */
+export function parseAnonymousIssue(body: Body, roundIds: readonly number[]): Parsed<AnonymousIssueForm> {
+  const errors: FormError[] = [];
+  const n = countField(body, ANONYMOUS_CODES_MAX, 'anonymousCountInvalid', errors);
+  const roundId = optionalRound(body, roundIds, errors);
+  return { value: { count: n, roundId }, errors };
 }
 
 export function parsePaperCode(body: Body): Parsed<{ code: string; typed: string }> {

@@ -6,10 +6,11 @@ import { Problem } from '../problem.js';
 import { can, type Principal } from '../security/access.js';
 import { authorize } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
+import { listCodesForPoint } from '../storage/accessCodes.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../storage/apiTokens.js';
 import { listAudit, writeAudit } from '../storage/audit.js';
 import { listParties, renameFederation, setParties, type PartyKind } from '../storage/federations.js';
-import { createIntervention, listInterventions, listMeasurementPoints, setMeasurementPoints, updateIntervention, type Intervention } from '../storage/interventions.js';
+import { createIntervention, getMeasurementPoint, listInterventions, listMeasurementPoints, setMeasurementPoints, updateIntervention, type Intervention } from '../storage/interventions.js';
 import { listSubprojects } from '../storage/projects.js';
 import { responseCounts } from '../storage/results.js';
 import { createRound, listRounds } from '../storage/rounds.js';
@@ -18,7 +19,7 @@ import { DATE_PATTERN, parseForm, type FormError } from './forms.js';
 
 const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
 
-interface InterventionForm { name: string; kind: 'individual' | 'structural'; targetGroup?: string; startsOn?: string; endsOn?: string; subprojectId?: number; points?: MeasurementPoint[]; staff?: number[] }
+interface InterventionForm { name: string; kind: 'individual' | 'structural'; targetGroup?: string; startsOn?: string; endsOn?: string; subprojectId?: number; points?: MeasurementPoint[]; instrumentId?: string; staff?: number[] }
 const interventionSchema: JSONSchemaType<InterventionForm> = {
   type: 'object',
   properties: {
@@ -29,6 +30,7 @@ const interventionSchema: JSONSchemaType<InterventionForm> = {
     endsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
     subprojectId: { type: 'integer', nullable: true },
     points: { type: 'array', items: { type: 'string', enum: [...MEASUREMENT_POINTS] }, nullable: true, uniqueItems: true },
+    instrumentId: { type: 'string', maxLength: 100, nullable: true },
     staff: { type: 'array', items: { type: 'integer' }, nullable: true },
   },
   required: ['name', 'kind'],
@@ -131,13 +133,31 @@ export function federationRoutes(ctx: AppContext): Router {
 
   const renderInterventionForm = (res: Response, intervention: Intervention | null, input: Record<string, unknown>, errors: FormError[], status = 200) => {
     const members = listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff'));
-    res.status(status).render('federation/intervention-form', { intervention, input, errors, members, subprojects: listSubprojects(ctx.db, fid(res)), allPoints: INDIVIDUAL_POINTS });
+    res.status(status).render('federation/intervention-form', {
+      intervention, input, errors, members, subprojects: listSubprojects(ctx.db, fid(res)), allPoints: INDIVIDUAL_POINTS, yearlyInstruments: ctx.instruments.yearly(),
+    });
   };
 
-  const interventionInput = (i: Intervention) => ({
-    name: i.name, kind: i.kind, targetGroup: i.targetGroup, startsOn: i.startsOn, endsOn: i.endsOn, subprojectId: i.subprojectId,
-    points: listMeasurementPoints(ctx.db, i.id).map((p) => p.point), staff: staffOfIntervention(ctx.db, i.id).map((s) => s.id),
-  });
+  const interventionInput = (i: Intervention) => {
+    const points = listMeasurementPoints(ctx.db, i.id);
+    return {
+      name: i.name, kind: i.kind, targetGroup: i.targetGroup, startsOn: i.startsOn, endsOn: i.endsOn, subprojectId: i.subprojectId,
+      points: points.map((p) => p.point), instrumentId: points.find((p) => p.point === 'yearly')?.instrumentId, staff: staffOfIntervention(ctx.db, i.id).map((s) => s.id),
+    };
+  };
+
+  /**
+   * Why a structural intervention cannot use the chosen yearly questionnaire, if it cannot: it must be
+   * installed and not the participant one, and it stays fixed once codes are out (the answers would
+   * otherwise be read with another questionnaire's indicators).
+   */
+  const yearlyInstrumentError = (existing: Intervention | null, instrumentId: string | undefined): FormError | null => {
+    if (!instrumentId) return { field: 'instrumentId', code: 'form.instrumentRequired' };
+    if (!ctx.instruments.yearly().some((i) => i.id === instrumentId)) return { field: 'instrumentId', code: 'form.invalid' };
+    const current = existing && getMeasurementPoint(ctx.db, existing.id, 'yearly');
+    if (current && current.instrumentId !== instrumentId && listCodesForPoint(ctx.db, current.id).length > 0) return { field: 'instrumentId', code: 'form.instrumentLocked' };
+    return null;
+  };
 
   const saveIntervention = (req: Request, res: Response, existing: Intervention | null) => {
     const form = parseForm(interventionSchema, req.body);
@@ -145,10 +165,12 @@ export function federationRoutes(ctx: AppContext): Router {
     const v = form.value;
     const subprojects = listSubprojects(ctx.db, fid(res));
     if (v.subprojectId !== undefined && !subprojects.some((s) => s.id === v.subprojectId)) return renderInterventionForm(res, existing, form.value as unknown as Record<string, unknown>, [{ field: 'subprojectId', code: 'form.invalid' }], 422);
+    const instrumentError = v.kind === 'structural' ? yearlyInstrumentError(existing, v.instrumentId) : null;
+    if (instrumentError) return renderInterventionForm(res, existing, form.value as unknown as Record<string, unknown>, [instrumentError], 422);
     const staffIds = new Set(listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff')).map((m) => m.id));
     const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null };
     const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => p !== 'yearly') : ['yearly'];
-    const instrumentId = v.kind === 'individual' ? 'participant' : 'staff';
+    const instrumentId = v.kind === 'individual' ? 'participant' : v.instrumentId!;
     const id = ctx.db.transaction(() => {
       const interventionId = existing ? (updateIntervention(ctx.db, existing.id, data), existing.id) : createIntervention(ctx.db, { federationId: fid(res), ...data }).id;
       setMeasurementPoints(ctx.db, interventionId, points, instrumentId);

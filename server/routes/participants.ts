@@ -5,14 +5,14 @@ import { progressByParticipant, progressOf } from '../domain/codeProgress.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
 import {
-  fieldError, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode, type FormError,
+  fieldError, parseAnonymousIssue, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode, type FormError,
 } from '../domain/staffForms.js';
 import { Problem } from '../problem.js';
 import { authorize } from '../security/auth.js';
-import { codesForSlips, findAccessCode, issueMissingCodes, listInterventionCodes, listParticipantCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
+import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { writeAudit } from '../storage/audit.js';
 import type { Federation } from '../storage/federations.js';
-import { getMeasurementPoint, listMeasurementPoints, type Intervention } from '../storage/interventions.js';
+import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, type Participant } from '../storage/participants.js';
 import { startPaperResponse } from '../storage/responses.js';
 import { outstandingCodes, ratesByPoint, ratesByRound, type RateCounts } from '../storage/results.js';
@@ -30,9 +30,9 @@ function scope(res: Response) {
   return { federation, intervention, base: `/f/${federation.id}/interventions/${intervention.id}` };
 }
 
-/** Why a typed code cannot be entered on paper for this intervention, if it cannot. */
+/** Why a typed code cannot be entered on paper for this intervention, if it cannot. Anonymous codes only belong to yearly questionnaires. */
 function paperCodeError(code: AccessCode | undefined, interventionId: number): FormError | null {
-  if (!code || code.interventionId !== interventionId || code.participantId === null) return fieldError('code', 'codeNotHere');
+  if (!code || code.interventionId !== interventionId || (code.participantId === null && code.point !== 'yearly')) return fieldError('code', 'codeNotHere');
   if (code.status === 'spent') return fieldError('code', 'codeSpent');
   if (code.status === 'revoked') return fieldError('code', 'codeRevoked');
   return null;
@@ -49,17 +49,29 @@ export function participantRoutes(ctx: AppContext): Router {
   const audit = (req: Request, res: Response, action: string, target: string, detail?: Record<string, unknown>) =>
     writeAudit(db, { userId: req.principal!.userId, federationId: (res.locals.federation as Federation).id, action, target, detail, ip: req.ip });
 
-  /** The participant list with its forms; every showing of it is audited. */
+  /** The participant list with its forms; every showing of it is audited. A yearly questionnaire has anonymous codes instead. */
   function renderList(req: Request, res: Response, forms = NO_FORMS, status = 200): void {
     const { federation, intervention, base } = scope(res);
     audit(req, res, 'participants.view', `intervention:${intervention.id}`);
+    const points = listMeasurementPoints(db, intervention.id);
+    const yearly = points.find((p) => p.point === 'yearly');
+    if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, ...anonymousCodes(yearly), rounds: listRounds(db, federation.id) });
     res.status(status).render('participants/index', {
-      federation, intervention, base, ...forms,
-      points: listMeasurementPoints(db, intervention.id),
+      federation, intervention, base, ...forms, points,
       participants: listParticipants(db, intervention.id),
       progress: progressByParticipant(listInterventionCodes(db, intervention.id)),
       rounds: listRounds(db, federation.id),
     });
+  }
+
+  /** A yearly questionnaire's instrument and how its anonymous codes have been answered, in total and per round. */
+  function anonymousCodes(point: InterventionPoint) {
+    const own = (r: RateCounts) => r.point === point.point;
+    return {
+      instrument: ctx.instruments.get(point.instrumentId),
+      total: withRate(ratesByPoint(db, point.interventionId).find(own)!),
+      byRound: ratesByRound(db, point.interventionId).filter(own).map(withRate),
+    };
   }
 
   function loadParticipant(req: Request, res: Response): Participant {
@@ -144,6 +156,17 @@ export function participantRoutes(ctx: AppContext): Router {
     if (codes.length === 0) return renderList(req, res, { errors: form.errors.length ? form.errors : [fieldError('point', 'allHaveCodes')], input: req.body }, 422);
     audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: form.value.point, count: codes.length });
     res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}`);
+  });
+
+  router.post(`${BASE}/codes/anonymous`, manage, (req, res) => {
+    const { federation, intervention, base } = scope(res);
+    const point = getMeasurementPoint(db, intervention.id, 'yearly');
+    if (!point) throw new Problem('notFound');
+    const form = parseAnonymousIssue(req.body, listRounds(db, federation.id).map((r) => r.id));
+    if (form.errors.length) return renderList(req, res, { errors: form.errors, input: req.body }, 422);
+    const codes = issueAccessCodes(db, { measurementPointId: point.id, count: form.value.count, roundId: form.value.roundId });
+    audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: point.point, count: codes.length, anonymous: true });
+    res.redirect(303, `${base}/slips?point=${point.point}&codes=${codes.join(',')}`);
   });
 
   router.get(`${BASE}/slips`, manage, async (req, res) => {

@@ -49,7 +49,8 @@ export function resultRoutes(ctx: AppContext): Router {
     const ids = indicators.map((i) => i.id);
     const genders = instrument ? dimensionOptions(instrument, 'gender') : [];
     const breakdownPoint = points.at(-1);
-    const genderRows = q.gender || !breakdownPoint ? [] : pointScoresByGender(ctx.db, intervention.id, breakdownPoint, { roundId: q.round, ageBand: q.ageBand });
+    // A yearly questionnaire (structural) asks no gender, so it has no equality breakdown.
+    const genderRows = q.gender || !breakdownPoint || !genders.length ? [] : pointScoresByGender(ctx.db, intervention.id, breakdownPoint, { roundId: q.round, ageBand: q.ageBand });
     const equality = q.gender ? [] : ids.map((id) => describeBreakdown(genderRows.filter((r) => r.indicatorId === id).map((r) => ({ key: r.gender, score: r.score })), genders.map((g) => g.value)));
     if (q.format === 'csv') {
       const table = q.table === 'change'

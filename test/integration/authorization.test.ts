@@ -80,6 +80,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/interventions/:iid/participants/:pid/exit': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/participants/:pid/codes': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/codes': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/codes/anonymous': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/participants/bulk': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/participants/:pid/codes/:code/reissue': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/slips': STAFF_WORK,

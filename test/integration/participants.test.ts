@@ -279,3 +279,152 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
     });
   });
 });
+
+describe('anonymous yearly questionnaires: a structural intervention answered with anonymous codes', function () {
+  this.timeout(60_000);
+  const board = instruments.get('board')!;
+  /** Each respondent answers every agreement item with the same value, so each indicator score is that value. */
+  const VALUES = ['4', '5', '6', '4', '5'];
+  let server: TestServer;
+  let db: Db;
+  let federation: Federation;
+  let admin: HttpClient;
+  let base: string;
+  let interventionId: number;
+  let roundId: number;
+  let codes: string[];
+
+  before(async () => {
+    server = await startTestServer();
+    db = server.db;
+    federation = createFederation(db, 'Förbund Y');
+    roundId = createRound(db, { federationId: federation.id, name: 'Vår 2026', startsOn: '2026-01-01', endsOn: '2026-06-30' }).id;
+    makeUser(db, 'admin@y.example', [{ federationId: federation.id, role: 'federation_admin' }]);
+    admin = await signedIn(server.url, 'admin@y.example');
+  });
+  after(() => server.close());
+
+  /** A respondent types the code at /s, answers every page of the yearly questionnaire and submits. */
+  async function answerAll(code: string, value: string): Promise<void> {
+    const respondent = new HttpClient(server.url);
+    await respondent.get('/s');
+    const entered = await respondent.post('/s', { code: formatAccessCode(code).toLowerCase() });
+    expect(entered.location).to.equal(`/s/${code}/language`);
+    await respondent.get(entered.location!);
+    expect((await respondent.post(`/s/${code}/language`, { language: 'sv' })).location).to.equal(`/s/${code}/1`);
+    for (const [k, section] of sectionsForPoint(board, 'yearly').entries()) {
+      const fields = Object.fromEntries(section.items.flatMap((item) =>
+        item.type === 'agree7' ? [[`item_${item.id}`, value]] : item.type === 'single' ? [[`item_${item.id}`, item.options![0]!.value]] : []));
+      await respondent.get(`/s/${code}/${k + 1}`);
+      expect((await respondent.post(`/s/${code}/${k + 1}`, { ...fields, action: 'next' })).status).to.equal(303);
+    }
+    await respondent.get(`/s/${code}/review`);
+    const submitted = await respondent.post(`/s/${code}/submit`, {});
+    expect(submitted.location).to.match(/^\/s\/thanks/);
+  }
+
+  it('offers the yearly questionnaires in the form, and refuses the participant one (or none) for a structural intervention', async () => {
+    const form = await admin.get(`/f/${federation.id}/interventions/new`);
+    for (const id of ['staff', 'board', 'managers', 'referrers']) expect(form.text).to.contain(`id="instrumentId-${id}"`);
+    expect(form.text).not.to.contain('id="instrumentId-participant"');
+    expect(form.text).to.contain('Enkät till styrelsen').and.contain('Styrelseenkät 2026');
+    const before = count(db, 'SELECT count(*) AS n FROM interventions');
+    for (const [instrumentId, text] of [['participant', 'Värdet är inte giltigt'], ['', 'Välj vilken enkät den strukturella insatsen använder']] as const) {
+      const res = await admin.post(`/f/${federation.id}/interventions`, { name: 'Fel enkät', kind: 'structural', instrumentId });
+      expect(res.status, instrumentId).to.equal(422);
+      expect(res.text).to.contain(text).and.contain('href="#instrumentId"').and.contain('id="instrumentId-error"');
+    }
+    expect(count(db, 'SELECT count(*) AS n FROM interventions')).to.equal(before);
+  });
+
+  it('creates a structural intervention with the board questionnaire through the form, and shows the choice when edited', async () => {
+    await admin.get(`/f/${federation.id}/interventions/new`);
+    const res = await admin.post(`/f/${federation.id}/interventions`, { name: 'Styrelseenkät 2026', kind: 'structural', instrumentId: 'board' });
+    expect(res.status).to.equal(303);
+    interventionId = Number(/\/interventions\/(\d+)\/participants$/.exec(res.location!)![1]);
+    base = `/f/${federation.id}/interventions/${interventionId}`;
+    expect(db.prepare('SELECT point, instrument_id AS instrumentId FROM measurement_points WHERE intervention_id = ?').all(interventionId)).to.deep.equal([{ point: 'yearly', instrumentId: 'board' }]);
+    const edit = await admin.get(`${base}/edit`);
+    expect(edit.text).to.contain('id="instrumentId-board" name="instrumentId" value="board" checked');
+    expect(edit.text).not.to.match(/id="instrumentId-(staff|managers|referrers)"[^>]*checked/);
+  });
+
+  it('shows anonymous codes instead of participant registration on the staff page', async () => {
+    const page = await admin.get(`${base}/participants`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Anonyma koder').and.contain('Enkät till styrelsen').and.contain('inga deltagar-id');
+    expect(page.text).to.contain(`action="${base}/codes/anonymous"`).and.contain('Inga koder är utdelade ännu.');
+    expect(page.text).not.to.contain('<table id="participants">').and.not.contain(`action="${base}/participants/bulk"`).and.not.contain(`action="${base}/participants"`);
+  });
+
+  it('refuses a number of codes outside 1–500 and issues nothing', async () => {
+    await admin.get(`${base}/participants`);
+    for (const bad of ['0', '501', 'sex']) {
+      const res = await admin.post(`${base}/codes/anonymous`, { count: bad, round: String(roundId) });
+      expect(res.status, bad).to.equal(422);
+      expect(res.text).to.contain('Skriv ett antal mellan 1 och 500').and.contain('href="#count"');
+    }
+    expect(count(db, 'SELECT count(*) AS n FROM access_codes')).to.equal(0);
+  });
+
+  it('issues 6 anonymous codes for the yearly point and round, and shows exactly those slips', async () => {
+    await admin.get(`${base}/participants`);
+    const res = await admin.post(`${base}/codes/anonymous`, { count: '6', round: String(roundId) });
+    expect(res.status).to.equal(303);
+    expect(res.location).to.match(new RegExp(`^${base}/slips\\?point=yearly&codes=`));
+    codes = codesInLocation(res.location!);
+    expect(codes).to.have.length(6);
+    const rows = db.prepare(`SELECT c.participant_id AS participantId, c.round_id AS roundId, mp.point FROM access_codes c
+      JOIN measurement_points mp ON mp.id = c.measurement_point_id WHERE c.code IN (SELECT value FROM json_each(?))`).all(JSON.stringify(codes));
+    expect(rows).to.deep.equal(codes.map(() => ({ participantId: null, roundId, point: 'yearly' })));
+    const slips = await admin.get(res.location!);
+    expect(slips.status).to.equal(200);
+    for (const code of codes) expect(slips.text).to.contain(formatAccessCode(code));
+    expect((slips.text.match(/class="slip-code"/g) ?? []).length).to.equal(6);
+    expect((slips.text.match(/<svg /g) ?? []).length).to.equal(6);
+    expect(slips.text).to.contain('Styrelseenkät 2026').and.not.contain('id="showRef"');
+  });
+
+  it('takes five answers through the questionnaire pages, none tied to a participant', async () => {
+    for (const [k, code] of codes.slice(0, 5).entries()) await answerAll(code, VALUES[k]!);
+    expect(count(db, `SELECT count(*) AS n FROM responses WHERE intervention_id = ? AND status = 'submitted' AND participant_id IS NULL AND point = 'yearly' AND round_id = ? AND instrument_id = 'board'`, interventionId, roundId)).to.equal(5);
+    expect(count(db, 'SELECT count(*) AS n FROM responses WHERE intervention_id = ? AND participant_id IS NOT NULL', interventionId)).to.equal(0);
+    expect(count(db, 'SELECT count(*) AS n FROM response_scores WHERE intervention_id = ? AND participant_id IS NOT NULL', interventionId)).to.equal(0);
+    expect(count(db, 'SELECT count(*) AS n FROM participants')).to.equal(0);
+  });
+
+  it('shows the board indicators at "yearly" with n = 5, and no change or gender tables', async () => {
+    const res = await admin.get(`${base}/results`);
+    expect(res.status).to.equal(200);
+    const row = new RegExp(`<tr>\\s*<th scope="row"><a href="${base}/results/indicators/mandate_knowledge"[\\s\\S]*?</tr>`).exec(res.text)?.[0] ?? '';
+    expect(row).to.match(/data-point="yearly">4,8 <span class="hint">\([^)]*; n=5\)/);
+    expect(res.text).not.to.contain('class="change-table"').and.not.contain('id="equality-table"');
+    const drill = await admin.get(`${base}/results/indicators/mandate_knowledge`);
+    expect(drill.status).to.equal(200);
+  });
+
+  it('counts issued, started and submitted codes per round on the staff page', async () => {
+    const page = await admin.get(`${base}/participants`);
+    expect(rowText(page.text, 'anonymous-codes', `data-round="${roundId}"`)).to.equal('Vår 2026 6 5 5 83 %');
+  });
+
+  it('lets staff type in a paper questionnaire with an anonymous code of the yearly point', async () => {
+    await admin.get(`${base}/participants`);
+    const res = await admin.post(`${base}/paper`, { code: codes[5]! });
+    expect(res.status).to.equal(303);
+    expect(res.location).to.equal(`/s/${codes[5]}/1`);
+    expect(db.prepare('SELECT participant_id AS participantId, entered_by_staff AS byStaff, point FROM responses WHERE code = ?').get(codes[5]!)).to.deep.equal({ participantId: null, byStaff: 1, point: 'yearly' });
+  });
+
+  it('keeps the questionnaire once codes are out, and answers 404 for anonymous codes of an individual intervention', async () => {
+    await admin.get(`${base}/edit`);
+    const res = await admin.post(base, { name: 'Styrelseenkät 2026', kind: 'structural', instrumentId: 'managers' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Enkäten kan inte bytas');
+    expect(db.prepare("SELECT instrument_id AS id FROM measurement_points WHERE intervention_id = ? AND point = 'yearly'").get(interventionId)).to.deep.equal({ id: 'board' });
+    const individual = createIntervention(db, { federationId: federation.id, name: 'Individ', kind: 'individual' });
+    setMeasurementPoint(db, individual.id, 'start', 'participant');
+    await admin.get(`${base}/participants`);
+    expect((await admin.post(`/f/${federation.id}/interventions/${individual.id}/codes/anonymous`, { count: '3' })).status).to.equal(404);
+  });
+});

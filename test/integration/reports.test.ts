@@ -106,7 +106,7 @@ describe('board reports and regional projects', function () {
   it('shows each indicator start → exit with the paired change computed from the rows', async () => {
     const res = await board.get('/f/1/report');
     expect(res.status).to.equal(200);
-    const interventions = server.db.prepare(`SELECT id FROM interventions WHERE federation_id = 1 ORDER BY id`).pluck().all() as number[];
+    const interventions = server.db.prepare(`SELECT id FROM interventions WHERE federation_id = 1 AND kind = 'individual' ORDER BY id`).pluck().all() as number[];
     expect(interventions).to.have.length(3);
     for (const iid of interventions) {
       const section = element(res.text, `data-intervention="${iid}" aria-label`, 'section');

@@ -226,6 +226,14 @@ describe('helpers', () => {
     expect(registry.forGroup('participant')).to.have.length(3);
     expect(registry.forGroup('board')).to.have.length(0);
   });
+
+  it('offers the latest version of every non-participant instrument as a yearly questionnaire, in group order', () => {
+    const shipped = loadInstruments(INDICATORS_DIR);
+    expect(shipped.yearly().map((instrument) => instrument.id)).to.deep.equal(['staff', 'board', 'managers', 'referrers']);
+    const board = shipped.get('board')!;
+    const registry = new InstrumentRegistry([{ ...board, version: '1.10' }, participant, { ...board, version: '1.9' }]);
+    expect(registry.yearly().map((instrument) => `${instrument.id}@${instrument.version}`)).to.deep.equal(['board@1.10']);
+  });
 });
 
 describe('broken instruments are rejected with file, JSON path and reason', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EXIT_STATUSES, isExitStatus } from '../../server/domain/exitStatus.js';
-import { isIsoDate, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode } from '../../server/domain/staffForms.js';
+import { isIsoDate, parseAnonymousIssue, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode } from '../../server/domain/staffForms.js';
 
 describe('staff forms', () => {
   it('accepts only real calendar dates as YYYY-MM-DD', () => {
@@ -27,6 +27,13 @@ describe('staff forms', () => {
     expect(isExitStatus('lottery')).to.equal(false);
     expect(parseExit({ exitedOn: '2026-06-01', exitStatus: 'work' }).errors).to.deep.equal([]);
     expect(parseExit({}).errors.map((e) => e.code)).to.deep.equal(['staff.dateMissing', 'staff.exitStatusMissing']);
+  });
+
+  it('takes 1 to 500 anonymous codes at once, with an optional round of the federation', () => {
+    expect(parseAnonymousIssue({ count: '500', round: '' }, [3])).to.deep.equal({ value: { count: 500, roundId: null }, errors: [] });
+    expect(parseAnonymousIssue({ count: '12', round: '3' }, [3]).value).to.deep.equal({ count: 12, roundId: 3 });
+    for (const bad of ['0', '501', '2.5', '', 'tolv']) expect(parseAnonymousIssue({ count: bad }, []).errors, bad).to.deep.equal([{ field: 'count', code: 'staff.anonymousCountInvalid' }]);
+    expect(parseAnonymousIssue({ count: '5', round: '4' }, [3]).errors.map((e) => e.field)).to.deep.equal(['round']);
   });
 
   it('checks the point and round against what the intervention and federation have', () => {

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
-import { parseAnalysisQuery, QueryError } from '../domain/analysisQuery.js';
 import type { ChangeStats, PointStats } from '../domain/comparison.js';
 import { Problem } from '../problem.js';
 import { can, federationsOf } from '../security/access.js';
@@ -9,6 +8,7 @@ import { interventionSummary } from '../services/interventionSummary.js';
 import { writeAudit } from '../storage/audit.js';
 import { getIntervention, listInterventions } from '../storage/interventions.js';
 import { openApiDocument } from './openapi.js';
+import { readAnalysisQuery } from './results.js';
 
 const pointJson = (c: PointStats) => ({ point: c.point, n: c.n, mean: c.mean, sd: c.sd, ci95: c.ci95, median: c.median, sharePositive: c.sharePositive, suppressed: c.suppressed });
 const changeJson = (c: ChangeStats) => ({
@@ -37,13 +37,7 @@ export function apiRoutes(ctx: AppContext): Router {
     const intervention = getIntervention(ctx.db, Number(req.params.id));
     if (!intervention) throw new Problem('notFound');
     if (!can(req.principal!, 'results.read', intervention.federationId)) throw new Problem('forbidden');
-    let q;
-    try {
-      q = parseAnalysisQuery(req.query as Record<string, unknown>);
-    } catch (err) {
-      if (err instanceof QueryError) throw new Problem('badRequest', err.message);
-      throw err;
-    }
+    const q = readAnalysisQuery(req);
     const summary = interventionSummary(ctx, intervention, q);
     writeAudit(ctx.db, { userId: req.principal!.userId, tokenId: req.principal!.tokenId, federationId: intervention.federationId, action: 'api.summary', target: `intervention ${intervention.id}`, detail: { query: req.query }, ip: req.ip });
     res.json({

@@ -111,3 +111,17 @@ describe('demo rounds', () => {
     expect(demoRoundPeriods(new Date('2027-03-01T12:00:00Z')).map((r) => `${r.startsOn}..${r.endsOn}`)).to.deep.equal(['2026-01-01..2026-06-30', '2026-07-01..2026-12-31']);
   });
 });
+
+describe('analysis tables for CSV', () => {
+  it('gives every row the same columns, suppressed or not, so the CSV header is complete', async () => {
+    const { itemRows, overviewRows } = await import('../../server/domain/analysisTables.js');
+    const few = [1, 2].map((v) => ({ point: 'start', itemId: 'q', value: v, dontKnow: false }));
+    const many = [1, 2, 2, 7, 7].map((v) => ({ point: 'exit', itemId: 'q', value: v, dontKnow: false }));
+    const rows = itemRows(itemDistributions([...few, ...many], ['q'], ['start', 'exit']));
+    expect(Object.keys(rows[0]!)).to.deep.equal(Object.keys(rows[1]!));
+    expect(rows[0]).to.include({ suppressed: true, answered_1: null, n: null });
+    expect(rows[1]).to.include({ suppressed: false, answered_2: 2, answered_7: 2, n: 5 });
+    const results = summarizeIntervention([1, 2, 3, 4, 5].map((p) => ({ point: 'start', indicatorId: 'x', participantId: p, score: 4 + p / 10 })), ['x'], ['start'], null);
+    expect(overviewRows(results)[0]).to.include({ indicator: 'x', point: 'start', n: 5, mean: 4.3, suppressed: false });
+  });
+});

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Route } from 'playwright-core';
 import { PATHS } from './paths.js';
+import { Problem } from './problem.js';
 
 /** A made-up origin: nothing is ever fetched from it, every request is answered by routeRequest. */
 const ORIGIN = 'http://report.indikator.invalid';
@@ -34,11 +35,16 @@ function launch(): Promise<Browser> {
   return browser;
 }
 
-// Two PDFs at a time at most: Chromium is the heaviest thing this server runs.
+// Two PDFs at a time at most: Chromium is the heaviest thing this server runs. A bounded queue
+// behind them; past it the caller is asked to try again rather than piling up memory.
+const MAX_WAITING = 20;
 let running = 0;
 const waiting: (() => void)[] = [];
 async function slot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= MAX_PARALLEL) {
+    if (waiting.length >= MAX_WAITING) throw new Problem('busy');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   running++;
   try {
     return await work();

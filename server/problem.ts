@@ -16,6 +16,7 @@ export const PROBLEMS = {
   codeRevoked: 410,
   unknownItems: 400,
   languageUnknown: 400,
+  busy: 503,
   serverError: 500,
 } as const;
 

@@ -165,6 +165,14 @@ export function surveyRoutes(ctx: AppContext): Router {
     const section = survey.sections[n - 1]!;
     const parsed = parseSectionForm(section.items, req.body ?? {});
     if (parsed.unknownFields.length > 0) throw new Problem('unknownItems', parsed.unknownFields.join(', '));
+    if (req.body?.action === 'autosave') {
+      // A draft saved by public/js/autosave.js while the participant answers: the valid answers are
+      // kept (a half-typed number is left for the real submit to report), the page is where to resume.
+      const invalid = new Set(parsed.errors.map((e) => e.itemId));
+      saveAnswers(ctx.db, response.id, parsed.answers, parsed.cleared.filter((id) => !invalid.has(id)), n);
+      res.status(204).end();
+      return;
+    }
     if (parsed.errors.length > 0) {
       const values = new Map(section.items.map((item) => [item.id, submittedValues(req.body?.[FIELD_PREFIX + item.id])]));
       renderSection(res, survey, n, values, parsed.errors, req.body?.review === '1', 422);

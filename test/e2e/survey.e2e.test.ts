@@ -6,6 +6,7 @@ import { sectionsForPoint } from '../../server/domain/instrument.js';
 import type { Section } from '../../server/domain/instrumentTypes.js';
 import { formatAccessCode } from '../../server/domain/accessCode.js';
 import { indicatorScores } from '../../server/storage/results.js';
+import { issueAccessCodes } from '../../server/storage/accessCodes.js';
 import { launchChromium } from '../helpers/browser.js';
 import { EXPECTED_START_SCORES, START_ANSWERS } from '../helpers/answers.js';
 import { smallIntervention } from '../helpers/fixtures.js';
@@ -26,6 +27,7 @@ describe('survey in a real browser', function () {
   let server: TestServer;
   let browser: Browser;
   let codes: string[];
+  let startPointId: number;
   let federationId: number;
   let interventionId: number;
 
@@ -33,6 +35,7 @@ describe('survey in a real browser', function () {
     [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
     const fixture = smallIntervention(server.db, 8);
     codes = fixture.startCodes;
+    startPointId = fixture.measurementPoints.start!.id;
     federationId = fixture.federation.id;
     interventionId = fixture.intervention.id;
   });
@@ -328,5 +331,25 @@ describe('survey in a real browser', function () {
     // Codes issued 8; started: (a), (b), (c), the Arabic one and the 4 over HTTP; submitted: (a), (b) and the 4.
     expect((await counts.locator('td').allTextContents()).map((s) => s.trim())).to.deep.equal(['8', '8', '6']);
     await context.close();
+  });
+
+  it('(e) with JavaScript, saves answers as they are given: a closed tab loses nothing', async () => {
+    const [code] = issueAccessCodes(server.db, { measurementPointId: startPointId, count: 1 });
+    const first = await newContext();
+    const page = await first.newPage();
+    await startInSwedish(page, code!);
+    const item = SECTIONS[0]!.items.find((i) => i.type === 'agree7')!;
+    await page.click(`label[for="item_${item.id}-3"]`);
+    await page.waitForFunction(() => (document.getElementById('autosave-status')?.textContent ?? '') !== '');
+    expect(await page.textContent('#autosave-status')).to.equal('Dina svar är sparade.');
+    await first.close();
+    const stored = server.db.prepare(`SELECT a.value_num AS v FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.code = ? AND a.item_id = ?`).get(code!, item.id) as { v: number };
+    expect(stored.v).to.equal(3);
+    const second = await newContext();
+    const again = await second.newPage();
+    await enterCode(again, code!);
+    await again.waitForURL(url(`/s/${code}/1`));
+    expect(await again.isChecked(`#item_${item.id}-3`)).to.equal(true);
+    await second.close();
   });
 });

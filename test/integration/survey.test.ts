@@ -356,6 +356,22 @@ describe('survey flow over HTTP with a real database', function () {
       expect(entered.status).to.equal(303);
     });
 
+    it('saves a draft on action=autosave: valid answers kept, an invalid one left out, 204, resumes on that page', async () => {
+      const code = freshCode();
+      const client = await begin(code);
+      const section = SECTIONS[0]!;
+      const [first, second] = section.items.filter((i) => i.type === 'agree7');
+      await client.get(`/s/${code}/1`);
+      const res = await client.post(`/s/${code}/1`, { [`item_${first!.id}`]: '5', [`item_${second!.id}`]: '9', action: 'autosave' });
+      expect(res.status).to.equal(204);
+      const saved = storedAnswers(server.db, code);
+      expect(saved.map((a) => [a.item_id, a.value_num])).to.deep.equal([[first!.id, 5]]);
+      expect(responseRow(server.db, code)!.lastSection).to.equal(1);
+      const noToken = await client.post(`/s/${code}/1`, { [`item_${first!.id}`]: '2', action: 'autosave' }, { csrf: null });
+      expect(noToken.status).to.equal(403);
+      expect(storedAnswers(server.db, code)[0]!.value_num).to.equal(5);
+    });
+
     it('clears an answer that is emptied on a later visit', async () => {
       const code = freshCode();
       const client = await begin(code);

@@ -10,6 +10,9 @@ export interface AnalysisQuery {
   indicator?: string;
   point?: MeasurementPoint;
   intervention?: number;
+  /** Regional analysis: only these förbund, or only this delprojekt. */
+  federations?: number[];
+  subproject?: number;
   format?: 'html' | 'csv';
   table?: string;
 }
@@ -24,6 +27,8 @@ const schema: JSONSchemaType<AnalysisQuery> = {
     indicator: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,60}$', nullable: true },
     point: { type: 'string', enum: [...MEASUREMENT_POINTS], nullable: true },
     intervention: { type: 'integer', minimum: 1, nullable: true },
+    federations: { type: 'array', items: { type: 'integer', minimum: 1 }, uniqueItems: true, maxItems: 200, nullable: true },
+    subproject: { type: 'integer', minimum: 1, nullable: true },
     format: { type: 'string', enum: ['html', 'csv'], nullable: true },
     table: { type: 'string', pattern: '^[a-z_]{1,30}$', nullable: true },
   },
@@ -34,12 +39,12 @@ const validate = new Ajv({ coerceTypes: 'array', removeAdditional: 'all', allErr
 
 export class QueryError extends Error {}
 
-/** Reads the URL query (empty values mean "all"); `points` may come as repeated keys or comma-separated. */
+/** Reads the URL query (empty values mean "all"); `points` and `federations` may come as repeated keys or comma-separated. */
 export function parseAnalysisQuery(query: Record<string, unknown>): AnalysisQuery {
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     if (value === '' || value === undefined) continue;
-    input[key] = key === 'points' && typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+    input[key] = (key === 'points' || key === 'federations') && typeof value === 'string' ? value.split(',').filter(Boolean) : value;
   }
   if (!validate(input)) {
     const err = validate.errors?.[0];

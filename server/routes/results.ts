@@ -8,8 +8,9 @@ import { dimensionOptions } from '../domain/dimensions.js';
 import { findItem } from '../domain/instrument.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
-import { authorize } from '../security/auth.js';
+import { authorize, requireSignedIn } from '../security/auth.js';
 import { federationComparison } from '../services/federationComparison.js';
+import { regionalComparison } from '../services/regionalComparison.js';
 import { interventionInstrument, interventionSummary } from '../services/interventionSummary.js';
 import { interventionItemAnswers, pointScoresByGender } from '../storage/analysis.js';
 import { writeAudit } from '../storage/audit.js';
@@ -27,11 +28,13 @@ export function readAnalysisQuery(req: Request): AnalysisQuery {
   }
 }
 
-/** Sends rows as a CSV download (UTF-8 with BOM so Excel reads å, ä, ö), for those who may export, audited. */
-function sendCsv(ctx: AppContext, req: Request, res: Response, name: string, rows: Record<string, unknown>[]): void {
-  const federationId = (res.locals.federation as { id: number }).id;
-  if (!can(req.principal!, 'export', federationId)) throw new Problem('forbidden');
-  writeAudit(ctx.db, { userId: req.principal!.userId, federationId, action: 'export.csv', target: name, detail: { query: req.query }, ip: req.ip });
+/**
+ * Sends rows as a CSV download (UTF-8 with BOM so Excel reads å, ä, ö), only when the caller may
+ * export in every federation the rows come from (default: the route's), audited in each.
+ */
+function sendCsv(ctx: AppContext, req: Request, res: Response, name: string, rows: Record<string, unknown>[], federationIds = [(res.locals.federation as { id: number }).id]): void {
+  if (!federationIds.every((id) => can(req.principal!, 'export', id))) throw new Problem('forbidden');
+  for (const federationId of federationIds) writeAudit(ctx.db, { userId: req.principal!.userId, federationId, action: 'export.csv', target: name, detail: { query: req.query }, ip: req.ip });
   res.attachment(`${name}.csv`).type('text/csv; charset=utf-8').send(`\uFEFF${Papa.unparse(rows)}`);
 }
 
@@ -93,6 +96,22 @@ export function resultRoutes(ctx: AppContext): Router {
       ...c, q,
       genders: c.instrument ? dimensionOptions(c.instrument, 'gender') : [], ageBands: c.instrument ? dimensionOptions(c.instrument, 'ageBand') : [],
       canExport: can(req.principal!, 'export', federation.id),
+    });
+  });
+
+  router.get('/analysis/region', requireSignedIn, (req, res) => {
+    const q = readAnalysisQuery(req);
+    const r = regionalComparison(ctx, req.principal!, q);
+    const ids = r.chosen.map((f) => f.id);
+    if (q.format === 'csv') {
+      const rows = groupRows([...r.breakdown.cells, r.breakdown.total], (_cell, k) => ({ federation: r.chosen[k]?.name ?? 'total', subproject: r.subproject?.name ?? null }));
+      return sendCsv(ctx, req, res, `region-${r.indicatorId}-${r.point}`, rows, ids);
+    }
+    for (const f of r.chosen) writeAudit(ctx.db, { userId: req.principal!.userId, federationId: f.id, action: 'results.region', target: r.indicatorId, ip: req.ip });
+    res.render('results/region', {
+      ...r, q,
+      genders: r.instrument ? dimensionOptions(r.instrument, 'gender') : [], ageBands: r.instrument ? dimensionOptions(r.instrument, 'ageBand') : [],
+      canExport: ids.every((id) => can(req.principal!, 'export', id)),
     });
   });
 

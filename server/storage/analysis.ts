@@ -91,6 +91,21 @@ export function federationIndicatorScores(db: Db, federationId: number, point: s
   ).all({ federationId, point, indicatorId, ...filterParams(filter) });
 }
 
+/**
+ * One indicator at one point across several federations (key = federation id), optionally only the
+ * interventions of one delprojekt: each person's latest score, for the regional comparison.
+ */
+export function regionalIndicatorScores(
+  db: Db, federationIds: readonly number[], point: string, indicatorId: string, filter: Omit<ScoreFilter, 'roundId'> & { subprojectId?: number } = {},
+): KeyedScore[] {
+  return sql<[Record<string, unknown>], KeyedScore>(
+    db,
+    `SELECT CAST(i.federation_id AS TEXT) AS key, s.score FROM response_scores s JOIN interventions i ON i.id = s.intervention_id
+     WHERE i.federation_id IN (SELECT value FROM json_each(:federations)) ${filter.subprojectId !== undefined ? 'AND i.subproject_id = :subprojectId' : ''}
+       AND s.point = :point AND s.indicator_id = :indicatorId AND s.latest = 1 ${filterSql(filter, 's')}`,
+  ).all({ federations: JSON.stringify(federationIds), point, indicatorId, ...filterParams(filter), ...(filter.subprojectId !== undefined && { subprojectId: filter.subprojectId }) });
+}
+
 /** One intervention's scores per measurement round (key = round id) for a trend over rounds. */
 export function roundScores(db: Db, interventionId: number, point: string, indicatorId: string, filter: Omit<ScoreFilter, 'roundId'> = {}): KeyedScore[] {
   return sql<[Record<string, unknown>], KeyedScore>(

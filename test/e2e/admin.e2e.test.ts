@@ -139,7 +139,7 @@ describe('staff and evaluators in a real browser', function () {
       await page.fill('#password', TEST_PASSWORD);
       await page.click('main form[action="/login"] button[type="submit"]');
       await page.waitForURL(`${seeded.url}/`);
-      for (const path of ['/f/1/interventions/1/results', '/f/1/interventions/1/results/indicators/self_efficacy', '/f/1/compare?indicator=health&point=exit']) {
+      for (const path of ['/f/1/interventions/1/results', '/f/1/interventions/1/results/indicators/self_efficacy', '/f/1/compare?indicator=health&point=exit', '/analysis/region?indicator=health&point=exit']) {
         await page.goto(seeded.url + path);
         await page.waitForSelector('html[data-charts-ready="true"]');
         const drawn = await page.$$eval('canvas[data-chart]', (cs) => cs.map((c) => (c as HTMLCanvasElement).width > 0 && c.getAttribute('data-chart-ready') === 'true'));

@@ -134,4 +134,35 @@ describe('evaluator analysis and the summary API', function () {
     expect((await board.get('/f/1/interventions/1/results?format=csv')).status).to.equal(403);
     expect((await evaluator.get('/f/1/interventions/1/results?round=abc')).status).to.equal(400);
   });
+
+  it('compares förbund and delprojekt only across förbund the caller may read, with a protected total', async () => {
+    const regional = await startTestServer({ prepare: (db) => void seedDemo(db, instruments) });
+    try {
+      const federations = regional.db.prepare('SELECT id FROM federations ORDER BY id').pluck().all() as number[];
+      makeUser(regional.db, 'two@region.example', [{ federationId: federations[0]!, role: 'evaluator' }, { federationId: federations[1]!, role: 'evaluator' }]);
+      const client = await signedIn(regional.url, 'two@region.example');
+      const page = await client.get('/analysis/region?indicator=health&point=exit');
+      expect(page.status).to.equal(200);
+      const names = regional.db.prepare('SELECT name FROM federations ORDER BY id').pluck().all() as string[];
+      expect(page.text).to.contain(names[0]!);
+      expect(page.text).to.contain(names[1]!);
+      expect(page.text, 'a förbund the evaluator has no role in').not.to.contain(names[2]!);
+      const n = (fid: number) => (regional.db.prepare(`SELECT count(*) AS n FROM response_scores s JOIN interventions i ON i.id = s.intervention_id
+        WHERE i.federation_id = ? AND s.point = 'exit' AND s.indicator_id = 'health' AND s.latest = 1`).get(fid) as { n: number }).n;
+      const csv = await client.get(`/analysis/region?indicator=health&point=exit&format=csv`);
+      const lines = csv.text.trim().split('\n');
+      expect(lines[0]).to.contain('federation');
+      expect(lines[1]).to.contain(`,${n(federations[0]!)},`);
+      expect(lines.at(-1)).to.match(new RegExp(`^total,.*,${n(federations[0]!) + n(federations[1]!)},`));
+      expect((await client.get(`/analysis/region?federations=${federations[2]}`)).status).to.equal(403);
+      const subproject = regional.db.prepare('SELECT id FROM subprojects WHERE federation_id = ?').pluck().get(federations[0]!) as number;
+      expect((await client.get(`/analysis/region?subproject=${subproject}&federations=${federations[0]}`)).status).to.equal(200);
+      const board = makeUser(regional.db, 'board@region.example', [{ federationId: federations[0]!, role: 'board' }]);
+      expect(board.id).to.be.greaterThan(0);
+      const boardClient = await signedIn(regional.url, 'board@region.example');
+      expect((await boardClient.get('/analysis/region?format=csv')).status, 'board members may not export').to.equal(403);
+    } finally {
+      await regional.close();
+    }
+  });
 });

@@ -72,6 +72,8 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /f/:fid/interventions/:iid/results': READERS,
   'GET /f/:fid/interventions/:iid/results/indicators/:indicatorId': READERS,
   'GET /f/:fid/compare': READERS,
+  // Not federation-bound: each caller sees only the förbund whose results they may read (tested in analysis.test.ts).
+  'GET /analysis/region': [...READERS, 'other_federation_admin'],
   'GET /api/v1/openapi.json': ANYONE,
   'GET /api/v1/interventions/:id/summary': READERS,
   'GET /f/:fid/interventions/:iid/participants': STAFF_WORK,

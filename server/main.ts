@@ -14,7 +14,7 @@ function start(): void {
   if (config.demo) {
     const demo = seedDemo(db, instruments);
     if (demo) {
-      console.log(`Demo data: ${demo.participants} participants in ${demo.interventionIds.length} interventions.`);
+      console.log(`Demo data: ${demo.participants} participants in ${demo.interventionIds.length} interventions of the first förbund, two more förbund in a regional project, a board questionnaire.`);
       console.log(`Unused demo codes to try at /s: ${demo.openCodes.slice(0, 5).map(formatAccessCode).join(', ')}`);
       console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${DEMO_ACCOUNTS.map((a) => `${a.email} (${a.role})`).join(', ')}`);
     }

@@ -10,6 +10,7 @@ import { surveyRoutes } from './routes/survey.js';
 import { authRoutes } from './routes/auth.js';
 import { federationRoutes } from './routes/federation.js';
 import { participantRoutes } from './routes/participants.js';
+import { IMPORT_PATH, importBodyParser, importRoutes } from './routes/csvImport.js';
 import { systemAdminRoutes } from './routes/systemAdmin.js';
 import { apiRoutes } from './routes/api.js';
 import { projectRoutes } from './routes/projects.js';
@@ -58,6 +59,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(sessions(ctx, appSecret(ctx.db, 'session')));
   app.use(loadPrincipal(ctx));
   app.use(viewLocals);
+  // The CSV import posts up to 2 MB: its parser runs before the 64 kB one below and before the CSRF check.
+  app.use(IMPORT_PATH, importBodyParser());
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '256kb' }));
   app.use('/api/v1', apiRoutes(ctx));
@@ -68,6 +71,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(systemAdminRoutes(ctx));
   app.use(federationRoutes(ctx));
   app.use(participantRoutes(ctx));
+  app.use(importRoutes(ctx));
   app.use(resultRoutes(ctx));
   app.use(reportRoutes(ctx));
   app.use(projectRoutes(ctx));
@@ -78,7 +82,11 @@ export function createApp(ctx: AppContext): express.Express {
     if (problem.status >= 500) console.error(err);
     res.status(problem.status);
     if (req.path.startsWith('/api/')) res.json({ error: problem.code, message: res.locals.t?.(`errors.${problem.code}`) ?? problem.code });
-    else res.render('error', { problem });
+    else {
+      // A body refused before the CSRF middleware ran (e.g. 413) leaves no token: the page then shows no sign-out form.
+      res.locals.csrfToken ??= null;
+      res.render('error', { problem });
+    }
   });
   return app;
 }

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { formatAccessCode } from './domain/accessCode.js';
 import { loadInstruments } from './domain/instrument.js';
 import { MEASUREMENT_POINTS, type MeasurementPoint } from './domain/instrumentTypes.js';
+import { isIsoDate } from './domain/staffForms.js';
 import { seedDemo } from './demo/seed.js';
 import { PATHS } from './paths.js';
 import { issueAccessCodes } from './storage/accessCodes.js';
@@ -11,12 +13,14 @@ import { migrate, openDatabase } from './storage/db.js';
 import { getIntervention, getMeasurementPoint, listInterventions } from './storage/interventions.js';
 import { hashPasswordSync, MIN_PASSWORD_LENGTH, passwordProblem } from './security/password.js';
 import { createApiToken } from './storage/apiTokens.js';
+import { backupDatabase } from './storage/backup.js';
+import { applyRetention, retentionPlan, type RetentionPlan } from './storage/privacy.js';
 import { writeAudit } from './storage/audit.js';
 import { getFederation } from './storage/federations.js';
 import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, type FederationRole } from './storage/users.js';
 
 /** `npm run cli -- <command>`: what has no screen yet, and first start-up chores. */
-const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void }> = {
+const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | Promise<void> }> = {
   migrate: {
     usage: 'migrate',
     run: () => {
@@ -97,7 +101,49 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void }>
       for (const code of issueAccessCodes(db, { measurementPointId: point.id, count })) console.log(code);
     },
   },
+  purge: {
+    usage: 'purge --exited-before <YYYY-MM-DD> [--stale-days <n>] [--dry-run]  (erases exited participants, unfinished questionnaires, expired sessions)',
+    run: (args) => {
+      const { values } = parseArgs({ args, options: { 'exited-before': { type: 'string' }, 'stale-days': { type: 'string', default: '365' }, 'dry-run': { type: 'boolean', default: false } } });
+      const exitedBefore = values['exited-before'] ?? '';
+      if (!isIsoDate(exitedBefore)) throw new CliError('--exited-before must be a date as YYYY-MM-DD');
+      const staleDays = Number(values['stale-days']);
+      if (!Number.isInteger(staleDays) || staleDays < 1 || staleDays > 36500) throw new CliError('--stale-days must be a whole number of days from 1');
+      const db = openDatabase(loadConfig().dbFile);
+      const rule = { exitedBefore, staleDays };
+      const dryRun = values['dry-run'];
+      printRetention(dryRun ? retentionPlan(db, rule) : applyRetention(db, rule, 'cli'), rule, dryRun);
+    },
+  },
+  backup: {
+    usage: 'backup --to <file> [--force]  (an online copy of the database, safe while the server runs)',
+    run: async (args) => {
+      const { values } = parseArgs({ args, options: { to: { type: 'string' }, force: { type: 'boolean', default: false } } });
+      if (!values.to) throw new CliError('--to must name the backup file');
+      const target = path.resolve(values.to);
+      const source = path.resolve(loadConfig().dbFile);
+      if (!fs.existsSync(source)) throw new CliError(`there is no database at ${source} (INDIKATOR_DB)`);
+      if (target === source) throw new CliError('--to must not be the database itself');
+      if (fs.existsSync(target) && !values.force) throw new CliError(`${target} exists already; choose another file or add --force to overwrite it`);
+      if (!fs.existsSync(path.dirname(target))) throw new CliError(`the folder ${path.dirname(target)} does not exist`);
+      const bytes = await backupDatabase(source, target);
+      console.log(`Backup written to ${target} (${(bytes / 1024 / 1024).toFixed(1)} MB, ${bytes} bytes).`);
+    },
+  },
 };
+
+function printRetention(plan: RetentionPlan, rule: { exitedBefore: string; staleDays: number }, dryRun: boolean): void {
+  const verb = dryRun ? 'Would erase' : 'Erased';
+  console.log(`${verb} ${plan.participants.length} participant(s) who exited before ${rule.exitedBefore}.`);
+  for (const p of plan.participants) {
+    const c = p.counts;
+    console.log(`  ${p.pseudonym}\texited ${p.exitedOn}\t${c.responses} responses, ${c.answers} answers, ${c.scores} scores, ${c.codes} codes`);
+  }
+  const answers = plan.staleResponses.reduce((sum, r) => sum + r.answers, 0);
+  console.log(`${dryRun ? 'Would delete' : 'Deleted'} ${plan.staleResponses.length} unfinished questionnaire(s) untouched for more than ${rule.staleDays} days (${answers} answers).`);
+  console.log(`${dryRun ? 'Would delete' : 'Deleted'} ${plan.expiredSessions} expired session(s).`);
+  if (dryRun) console.log('Dry run: nothing was changed.');
+}
 
 class CliError extends Error {}
 
@@ -116,7 +162,7 @@ if (!command) {
   process.exit(name ? 2 : 0);
 }
 try {
-  command.run(rest);
+  await command.run(rest);
 } catch (err) {
   if (!(err instanceof CliError || (err instanceof Error && err.name !== 'Error'))) throw err;
   console.error(`error: ${err.message}`);

@@ -30,7 +30,11 @@ function asStrings(value: unknown): string[] {
   return [String(value)];
 }
 
-function parseItem(item: Item, raw: string[]): Answer | FieldError | null {
+/**
+ * Reads the raw values given for one item (a form field's values, or a CSV cell split into them)
+ * into an answer, checked against the item; null when nothing was given.
+ */
+export function parseItem(item: Item, raw: string[]): Answer | FieldError | null {
   const blank = raw.filter((v) => v.trim() !== '');
   if (blank.length === 0) return null;
   const answer = (num: number | null, text: string | null, dontKnow = false): Answer => ({ itemId: item.id, num, text, dontKnow });

@@ -8,6 +8,7 @@ import {
   fieldError, parseAnonymousIssue, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode, type FormError,
 } from '../domain/staffForms.js';
 import { Problem } from '../problem.js';
+import { can } from '../security/access.js';
 import { authorize } from '../security/auth.js';
 import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { writeAudit } from '../storage/audit.js';
@@ -17,6 +18,7 @@ import { createParticipant, createParticipants, getParticipant, listParticipants
 import { startPaperResponse } from '../storage/responses.js';
 import { outstandingCodes, ratesByPoint, ratesByRound, type RateCounts } from '../storage/results.js';
 import { listRounds } from '../storage/rounds.js';
+import { privacyRoutes } from './privacy.js';
 
 const BASE = '/f/:fid/interventions/:iid';
 
@@ -88,6 +90,7 @@ export function participantRoutes(ctx: AppContext): Router {
     res.status(status).render('participants/show', {
       federation, intervention, base, participant, codes, issued, ...forms,
       points: listMeasurementPoints(db, intervention.id), rounds: listRounds(db, federation.id), exitStatuses: EXIT_STATUSES, formatAccessCode,
+      mayUsePrivacy: can(req.principal!, 'participants.privacy', federation.id),
     });
   }
 
@@ -214,5 +217,6 @@ export function participantRoutes(ctx: AppContext): Router {
     });
   });
 
+  router.use(privacyRoutes(ctx));
   return router;
 }

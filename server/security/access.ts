@@ -8,6 +8,7 @@ export const PERMISSIONS = [
   'tokens.manage',
   'audit.read',
   'participants.manage', // register, exit, codes, slips, paper entry (staff: assigned interventions only)
+  'participants.privacy', // GDPR requests on one participant: export their data, erase them (förbund admins only)
   'rates.read',
   'results.read',
   'export',

@@ -5,6 +5,8 @@ import type { Db } from './db.js';
 import { sql } from './statements.js';
 
 export type ResponseStatus = 'in_progress' | 'submitted';
+/** Answered on the web, typed in from paper by staff, or imported from a CSV of earlier years. */
+export type ResponseSource = 'web' | 'paper' | 'import';
 
 export interface SurveyResponse {
   id: number;
@@ -46,15 +48,16 @@ export type NewResponse = Pick<SurveyResponse, 'code' | 'participantId' | 'inter
   enteredByStaff?: boolean;
   /** The staff user typing in a paper questionnaire. */
   enteredByUserId?: number | null;
+  source?: ResponseSource;
 };
 
 export function startResponse(db: Db, r: NewResponse): SurveyResponse {
   return fromRow(
     sql<unknown[], Row>(
       db,
-      `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff, entered_by_user_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, r.enteredByStaff ? 1 : 0, r.enteredByUserId ?? null),
+      `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff, entered_by_user_id, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, r.enteredByStaff ? 1 : 0, r.enteredByUserId ?? null, r.source ?? 'web'),
   )!;
 }
 
@@ -62,11 +65,11 @@ export function startResponse(db: Db, r: NewResponse): SurveyResponse {
  * Starts a paper questionnaire that staff type in, marked as entered by them; when the code already
  * has a response (the participant began on line), that one is returned unchanged.
  */
-export function startPaperResponse(db: Db, r: Omit<NewResponse, 'enteredByStaff' | 'enteredByUserId'>, userId: number): { response: SurveyResponse; created: boolean } {
+export function startPaperResponse(db: Db, r: Omit<NewResponse, 'enteredByStaff' | 'enteredByUserId' | 'source'>, userId: number): { response: SurveyResponse; created: boolean } {
   return db.transaction(() => {
     const existing = r.code === null ? undefined : getResponseByCode(db, r.code);
     if (existing) return { response: existing, created: false };
-    return { response: startResponse(db, { ...r, enteredByStaff: true, enteredByUserId: userId }), created: true };
+    return { response: startResponse(db, { ...r, enteredByStaff: true, enteredByUserId: userId, source: 'paper' }), created: true };
   })();
 }
 

@@ -88,6 +88,13 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /f/:fid/interventions/:iid/slips': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/paper': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/rates': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/import': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/import/template.csv': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/import': STAFF_WORK,
+  // A participant's GDPR requests (right of access, erasure): förbund admins only.
+  'GET /f/:fid/interventions/:iid/participants/:pid/export.json': ADMIN,
+  'GET /f/:fid/interventions/:iid/participants/:pid/erase': ADMIN,
+  'POST /f/:fid/interventions/:iid/participants/:pid/erase': ADMIN,
   'GET /f/:fid/report': READERS,
   'GET /f/:fid/report.pdf': READERS,
   'POST /f/:fid/report/freeze': ADMIN,

@@ -82,6 +82,14 @@ describe('security', function () {
       }
     });
 
+    it('answers an oversized form post of a signed-in user with the 413 page, not a crash', async () => {
+      const admin = await signedIn(server.url, 'admin@sec.example');
+      await admin.get(`/f/${fid}/rounds`);
+      const res = await admin.post(`/f/${fid}/rounds`, { name: 'x'.repeat(70_000), startsOn: '2026-01-01', endsOn: '2026-02-01' });
+      expect(res.status).to.equal(413);
+      expect(res.text).to.contain('Det som skickades är för stort');
+    });
+
     it('does not redirect off-site after sign-in', async () => {
       const client = new HttpClient(server.url);
       await client.get('/login');

@@ -1,0 +1,277 @@
+// Reads a CSV of earlier questionnaires (a förbund's old Excel data) for one individual
+// intervention into typed rows ready to store, or into errors by row and column. Pure: the
+// intervention's points, rounds and existing participants come in as data.
+
+import Papa from 'papaparse';
+import { DEFAULT_TEXT_MAX, DONT_KNOW, parseItem, type FieldError } from './answerForm.js';
+import { dimensionsOf, type Dimensions } from './dimensions.js';
+import { itemsForPoint } from './instrument.js';
+import type { Instrument, Item, MeasurementPoint } from './instrumentTypes.js';
+import { looksLikePersonnummer } from './pseudonym.js';
+import { scoreResponse, SCALE_MAX, SCALE_MIN, type Answer, type IndicatorScore } from './scoring.js';
+import { isIsoDate, LOCAL_REF_MAX_LENGTH } from './staffForms.js';
+
+export const FIXED_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'language'] as const;
+/** `language` may be left out: the instrument's default language is used. */
+const REQUIRED_COLUMNS: readonly string[] = ['participant_ref', 'point', 'submitted_on'];
+export const CSV_MAX_BYTES = 2 * 1024 * 1024;
+export const IMPORT_MAX_ROWS = 5000;
+/** Separates the chosen options of a multiple-choice item in one cell. */
+export const MULTI_SEPARATOR = '|';
+/** What a cell may say for "vet ej / vill inte svara" (compared in lower case). */
+export const DONT_KNOW_WORDS: readonly string[] = ['vet ej', DONT_KNOW];
+/** The template's delimiter: Excel with Swedish settings reads and writes `;`. */
+export const TEMPLATE_DELIMITER = ';';
+const SHOWN_VALUE_MAX = 40;
+
+export type ImportErrorCode =
+  | 'empty' | 'tooLarge' | 'noRows' | 'tooManyRows' | 'unreadable' | 'duplicateColumns' | 'missingColumns' | 'unknownColumns' | 'personnummer'
+  | 'extraCells' | 'refMissing' | 'refTooLong' | 'refAmbiguous' | 'pointUnknown' | 'dateMissing' | 'dateInvalid' | 'dateInFuture'
+  | 'languageUnknown' | 'notAskedAtPoint' | 'noAnswers' | 'duplicateInFile' | 'alreadySubmitted'
+  | 'scale' | 'scaleNoDontKnow' | 'option' | 'options' | 'number' | 'numberRange' | 'textTooLong' | 'dontKnowNotOffered';
+
+/** A problem with the file (row null), a row (column null) or one cell; the text is `import.errors.<code>` with `params`. */
+export interface ImportError {
+  /** The row as a spreadsheet numbers it: the header is row 1. */
+  row: number | null;
+  column: string | null;
+  code: ImportErrorCode;
+  params: Record<string, string | number>;
+}
+
+export interface ImportPoint { point: MeasurementPoint; instrument: Instrument }
+export interface ImportRound { id: number; startsOn: string; endsOn: string }
+
+/** What the file is checked against: the intervention as it is now. */
+export interface ImportSetting {
+  points: readonly ImportPoint[];
+  rounds: readonly ImportRound[];
+  /** Today's date (YYYY-MM-DD) where the förbund is: nothing may be answered after it. */
+  today: string;
+  /** The intervention's participants that have a local reference. */
+  participants: readonly { id: number; localRef: string }[];
+  /** Which of them already have a submitted response at which point. */
+  submitted: readonly { participantId: number; point: string }[];
+}
+
+/** One questionnaire of the file, ready to store like a submitted web answer. */
+export interface ImportRow {
+  row: number;
+  participantRef: string;
+  /** The participant of the intervention with this reference, or null: a new one is created. */
+  participantId: number | null;
+  point: MeasurementPoint;
+  submittedOn: string;
+  language: string;
+  /** The federation's measurement round whose dates hold submittedOn, when exactly one does. */
+  roundId: number | null;
+  instrumentId: string;
+  instrumentVersion: string;
+  answers: Answer[];
+  scores: IndicatorScore[];
+  dimensions: Dimensions;
+}
+
+export interface ImportSummary {
+  /** Rows with content under the header. */
+  rows: number;
+  newParticipants: number;
+  matchedParticipants: number;
+  byPoint: { point: MeasurementPoint; responses: number }[];
+  /** Responses that fall in a measurement round. */
+  inRound: number;
+}
+
+export interface ImportPlan { rows: ImportRow[]; errors: ImportError[]; summary: ImportSummary }
+
+/** Every item asked at any of the points, in instrument order, with the points that ask it. */
+export function templateItems(points: readonly ImportPoint[]): { item: Item; points: MeasurementPoint[] }[] {
+  const byId = new Map<string, { item: Item; points: MeasurementPoint[] }>();
+  for (const { point, instrument } of points) {
+    for (const item of itemsForPoint(instrument, point)) {
+      const entry = byId.get(item.id);
+      if (entry) entry.points.push(point);
+      else byId.set(item.id, { item, points: [point] });
+    }
+  }
+  return [...byId.values()];
+}
+
+/** The template's columns: the fixed ones, then one per item of `templateItems`. */
+export function templateColumns(points: readonly ImportPoint[]): string[] {
+  return [...FIXED_COLUMNS, ...templateItems(points).map(({ item }) => item.id)];
+}
+
+/** The template file: its header row only, `;`-separated, with a BOM so Excel reads it as UTF-8. */
+export function templateCsv(points: readonly ImportPoint[]): string {
+  return `\uFEFF${Papa.unparse([templateColumns(points)], { delimiter: TEMPLATE_DELIMITER, newline: '\r\n' })}\r\n`;
+}
+
+/** Checks the pasted CSV against the intervention; nothing is imported unless `errors` is empty. */
+export function planImport(csv: string, setting: ImportSetting): ImportPlan {
+  const plan: ImportPlan = { rows: [], errors: [], summary: summarize(0, [], setting) };
+  const fileError = (code: ImportErrorCode, params: ImportError['params'] = {}): ImportPlan => ({ ...plan, errors: [{ row: null, column: null, code, params }] });
+
+  if (Buffer.byteLength(csv, 'utf8') > CSV_MAX_BYTES) return fileError('tooLarge', { max: CSV_MAX_BYTES / 1024 / 1024 });
+  const text = csv.replace(/^\uFEFF/, '');
+  if (text.trim() === '') return fileError('empty');
+  const parsed = Papa.parse<string[]>(text, { header: false, delimiter: delimiterOf(text), skipEmptyLines: false });
+  const broken = parsed.errors[0];
+  if (broken) return fileError('unreadable', { row: (broken.row ?? 0) + 1 });
+
+  const [rawHeader = [], ...records] = parsed.data;
+  const header = rawHeader.map((name) => name.trim().toLowerCase());
+  // Row numbers as in the spreadsheet: record i of the data is row i + 2. Blank rows are skipped.
+  const filled = records.map((cells, i) => ({ row: i + 2, cells })).filter(({ cells }) => cells.some((c) => c.trim() !== ''));
+
+  // Checked first, so that a file with personnummer is refused whatever else is wrong with it.
+  const refColumn = header.indexOf('participant_ref');
+  const personnummerRows = refColumn < 0 ? [] : filled.filter(({ cells }) => looksLikePersonnummer(cells[refColumn] ?? '')).map(({ row }) => row);
+  if (personnummerRows.length) return fileError('personnummer', { rows: personnummerRows.join(', ') });
+
+  const headerError = checkHeader(header, setting);
+  if (headerError) return { ...plan, errors: [headerError] };
+  if (filled.length === 0) return fileError('noRows');
+  if (filled.length > IMPORT_MAX_ROWS) return fileError('tooManyRows', { max: IMPORT_MAX_ROWS });
+
+  const checker = new RowChecker(header, setting);
+  for (const { row, cells } of filled) checker.check(row, cells);
+  return { rows: checker.rows, errors: checker.errors, summary: summarize(filled.length, checker.rows, setting) };
+}
+
+/** The delimiter the header row uses: `;` (Excel with Swedish settings) or `,`. */
+function delimiterOf(text: string): string {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  return firstLine.includes(';') ? ';' : ',';
+}
+
+function checkHeader(header: string[], setting: ImportSetting): ImportError | null {
+  const known = new Set(templateColumns(setting.points));
+  const named = header.filter((name) => name !== '');
+  const list = (names: string[]) => ({ columns: [...new Set(names)].join(', ') });
+  const duplicates = named.filter((name, i) => named.indexOf(name) !== i);
+  if (duplicates.length) return { row: 1, column: null, code: 'duplicateColumns', params: list(duplicates) };
+  const unknown = named.filter((name) => !known.has(name));
+  if (unknown.length) return { row: 1, column: null, code: 'unknownColumns', params: list(unknown) };
+  const missing = REQUIRED_COLUMNS.filter((name) => !named.includes(name));
+  if (missing.length) return { row: 1, column: null, code: 'missingColumns', params: list(missing) };
+  return null;
+}
+
+const shown = (value: string) => (value.length > SHOWN_VALUE_MAX ? `${value.slice(0, SHOWN_VALUE_MAX)}…` : value);
+
+/** Checks rows one by one, remembering what earlier rows used (a participant and point only once). */
+class RowChecker {
+  readonly rows: ImportRow[] = [];
+  readonly errors: ImportError[] = [];
+  private readonly idsByRef = new Map<string, number[]>();
+  private readonly submitted: Set<string>;
+  private readonly firstRowOf = new Map<string, number>();
+
+  constructor(private readonly header: string[], private readonly setting: ImportSetting) {
+    for (const p of setting.participants) this.idsByRef.set(p.localRef, [...(this.idsByRef.get(p.localRef) ?? []), p.id]);
+    this.submitted = new Set(setting.submitted.map((s) => `${s.participantId}\u0000${s.point}`));
+  }
+
+  check(row: number, cells: string[]): void {
+    const before = this.errors.length;
+    const error = (column: string | null, code: ImportErrorCode, params: ImportError['params'] = {}) => void this.errors.push({ row, column, code, params });
+    const cell = (column: string) => (cells[this.header.indexOf(column)] ?? '').trim();
+
+    if (cells.some((value, i) => value.trim() !== '' && (this.header[i] ?? '') === '')) error(null, 'extraCells');
+    const participantRef = cell('participant_ref');
+    const ids = this.idsByRef.get(participantRef) ?? [];
+    if (participantRef === '') error('participant_ref', 'refMissing');
+    else if (participantRef.length > LOCAL_REF_MAX_LENGTH) error('participant_ref', 'refTooLong', { max: LOCAL_REF_MAX_LENGTH });
+    else if (ids.length > 1) error('participant_ref', 'refAmbiguous', { value: shown(participantRef) });
+
+    const submittedOn = cell('submitted_on');
+    if (submittedOn === '') error('submitted_on', 'dateMissing');
+    else if (!isIsoDate(submittedOn)) error('submitted_on', 'dateInvalid', { value: shown(submittedOn) });
+    else if (submittedOn > this.setting.today) error('submitted_on', 'dateInFuture', { value: submittedOn });
+
+    const pointText = cell('point');
+    const at = this.setting.points.find((p) => p.point === pointText.toLowerCase());
+    if (!at) return error('point', 'pointUnknown', { value: shown(pointText), points: this.setting.points.map((p) => p.point).join(', ') });
+
+    const { instrument, point } = at;
+    const languageText = cell('language').toLowerCase();
+    const language = languageText === '' ? defaultLanguage(instrument) : languageText;
+    if (!instrument.languages.includes(language)) error('language', 'languageUnknown', { value: shown(languageText), languages: instrument.languages.join(', ') });
+
+    const asked = new Map(itemsForPoint(instrument, point).map((item) => [item.id, item]));
+    const answers: Answer[] = [];
+    this.header.forEach((column, i) => {
+      const value = (cells[i] ?? '').trim();
+      if (value === '' || column === '' || (FIXED_COLUMNS as readonly string[]).includes(column)) return;
+      const item = asked.get(column);
+      if (!item) return error(column, 'notAskedAtPoint', { point });
+      const parsed = parseItem(item, cellValues(item, value));
+      if (parsed && 'code' in parsed) error(column, ...cellError(item, parsed, value));
+      else if (parsed) answers.push(parsed);
+    });
+    if (answers.length === 0 && this.errors.length === before) error(null, 'noAnswers');
+
+    const key = `${participantRef}\u0000${point}`;
+    const earlier = this.firstRowOf.get(key);
+    if (earlier !== undefined) error(null, 'duplicateInFile', { otherRow: earlier });
+    else this.firstRowOf.set(key, row);
+    const participantId = ids.length === 1 ? ids[0]! : null;
+    if (participantId !== null && this.submitted.has(`${participantId}\u0000${point}`)) error(null, 'alreadySubmitted', { point });
+
+    if (this.errors.length > before) return;
+    const byItem = new Map(answers.map((a) => [a.itemId, a]));
+    this.rows.push({
+      row, participantRef, participantId, point, submittedOn, language, roundId: roundOf(submittedOn, this.setting.rounds),
+      instrumentId: instrument.id, instrumentVersion: instrument.version, answers,
+      scores: scoreResponse(instrument, point, byItem), dimensions: dimensionsOf(instrument, byItem),
+    });
+  }
+}
+
+function defaultLanguage(instrument: Instrument): string {
+  return instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!;
+}
+
+/**
+ * A cell as the values a form would post: "vet ej" as the don't-know value, a multiple choice split
+ * at `|`, option values in lower case as the instrument schema writes them.
+ */
+function cellValues(item: Item, value: string): string[] {
+  if (item.type !== 'text' && item.type !== 'number' && DONT_KNOW_WORDS.includes(value.toLowerCase())) return [DONT_KNOW];
+  if (item.type === 'multi') return value.toLowerCase().split(MULTI_SEPARATOR).map((v) => v.trim());
+  if (item.type === 'single') return [value.toLowerCase()];
+  return [value];
+}
+
+/** The answer parser's verdict in words that say what the cell may hold instead. */
+function cellError(item: Item, error: FieldError, value: string): [ImportErrorCode, ImportError['params']] {
+  const options = [...(item.options ?? []).map((o) => o.value), ...(item.dontKnow ? [DONT_KNOW_WORDS[0]!] : [])].join(', ');
+  const v = shown(value);
+  switch (error.code) {
+    case 'answer.dontKnowNotOffered': return ['dontKnowNotOffered', {}];
+    case 'answer.notAnOption': return [item.type === 'multi' ? 'options' : 'option', { value: v, options }];
+    case 'answer.notANumber': return ['number', { value: v }];
+    case 'answer.tooLong': return ['textTooLong', { max: item.maxLength ?? DEFAULT_TEXT_MAX }];
+    case 'answer.outOfRange':
+      if (item.type === 'agree7') return [item.dontKnow ? 'scale' : 'scaleNoDontKnow', { value: v, min: SCALE_MIN, max: SCALE_MAX }];
+      return ['numberRange', { value: v, range: `${item.min ?? ''}–${item.max ?? ''}` }];
+  }
+}
+
+function roundOf(date: string, rounds: readonly ImportRound[]): number | null {
+  const holding = rounds.filter((r) => r.startsOn <= date && date <= r.endsOn);
+  return holding.length === 1 ? holding[0]!.id : null;
+}
+
+function summarize(rowCount: number, rows: readonly ImportRow[], setting: ImportSetting): ImportSummary {
+  const newRefs = new Set(rows.filter((r) => r.participantId === null).map((r) => r.participantRef));
+  const matched = new Set(rows.filter((r) => r.participantId !== null).map((r) => r.participantId));
+  return {
+    rows: rowCount,
+    newParticipants: newRefs.size,
+    matchedParticipants: matched.size,
+    byPoint: setting.points.map(({ point }) => ({ point, responses: rows.filter((r) => r.point === point).length })),
+    inRound: rows.filter((r) => r.roundId !== null).length,
+  };
+}

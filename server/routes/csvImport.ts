@@ -1,0 +1,90 @@
+import express, { Router, type RequestHandler, type Response } from 'express';
+import type { AppContext } from '../context.js';
+import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
+import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan, type ImportPoint } from '../domain/csvImport.js';
+import { LOCAL_REF_MAX_LENGTH } from '../domain/staffForms.js';
+import { Problem } from '../problem.js';
+import { authorize } from '../security/auth.js';
+import { writeAudit } from '../storage/audit.js';
+import { importExisting, importResponses } from '../storage/csvImport.js';
+import type { Federation } from '../storage/federations.js';
+import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
+import { listRounds } from '../storage/rounds.js';
+
+export const IMPORT_PATH = '/f/:fid/interventions/:iid/import';
+
+/**
+ * The CSV (at most 2 MB) arrives URL-encoded, where a byte can take three characters (å is
+ * %C3%A5), so 7 MB: far past the app's 64 kB form limit. This parser must run before the app's own
+ * (which would refuse the body with 413) and before the CSRF check (which reads the token from the
+ * body). Only signed-in users get the large limit; everyone else meets the app's limit as before.
+ */
+export function importBodyParser(): RequestHandler {
+  const parse = express.urlencoded({ extended: false, limit: '7mb', parameterLimit: 10 });
+  return (req, res, next) => (req.principal && req.method === 'POST' ? parse(req, res, next) : next());
+}
+
+const stockholmDate = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** CSV import of earlier years' questionnaires into one individual intervention: instructions and template, preview, import. */
+export function importRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const manage = authorize(ctx, 'participants.manage');
+  const db = ctx.db;
+
+  /** The intervention `authorize` loaded, with the instrument of each of its points; yearly questionnaires have no participants to import. */
+  function scope(res: Response) {
+    const federation = res.locals.federation as Federation;
+    const intervention = res.locals.intervention as Intervention;
+    if (intervention.kind !== 'individual') throw new Problem('notFound');
+    const points: ImportPoint[] = listMeasurementPoints(db, intervention.id).map((p) => {
+      const instrument = ctx.instruments.get(p.instrumentId);
+      if (!instrument) throw new Problem('serverError', `instrument ${p.instrumentId} is not installed`);
+      return { point: p.point, instrument };
+    });
+    return { federation, intervention, points, base: `/f/${federation.id}/interventions/${intervention.id}` };
+  }
+
+  function render(res: Response, view: { plan: ImportPlan | null; csv: string; imported: number | null }, status = 200): void {
+    const { federation, intervention, points, base } = scope(res);
+    res.status(status).render('participants/import', {
+      federation, intervention, base, points, items: templateItems(points), ...view,
+      maxMegabytes: CSV_MAX_BYTES / 1024 / 1024, maxBytes: CSV_MAX_BYTES, maxRows: IMPORT_MAX_ROWS, dontKnowWords: DONT_KNOW_WORDS, multiSeparator: MULTI_SEPARATOR, textMax: DEFAULT_TEXT_MAX, refMax: LOCAL_REF_MAX_LENGTH,
+    });
+  }
+
+  router.get(IMPORT_PATH, manage, (req, res) => {
+    const imported = /^\d{1,6}$/.test(String(req.query.imported ?? '')) ? Number(req.query.imported) : null;
+    render(res, { plan: null, csv: '', imported });
+  });
+
+  router.get(`${IMPORT_PATH}/template.csv`, manage, (_req, res) => {
+    const { intervention, points } = scope(res);
+    res.attachment(`indikator-import-${intervention.id}.csv`).type('text/csv; charset=utf-8').send(templateCsv(points));
+  });
+
+  // Without confirm=1 a preview, with it the import; either way checked against the intervention as it is now.
+  router.post(IMPORT_PATH, manage, (req, res) => {
+    const { federation, intervention, points, base } = scope(res);
+    const csv = typeof req.body?.csv === 'string' ? req.body.csv : '';
+    // Checking and writing run without an await in between, so no other request changes the intervention meanwhile.
+    const plan = planImport(csv, { points, rounds: listRounds(db, federation.id), today: stockholmDate.format(new Date()), ...importExisting(db, intervention.id) });
+    if (plan.errors.length > 0) {
+      // A file with personnummer is not sent back into the page.
+      const refused = plan.errors.some((e) => e.code === 'personnummer');
+      return render(res, { plan, csv: refused ? '' : csv, imported: null }, 422);
+    }
+    if (req.body?.confirm !== '1') return render(res, { plan, csv, imported: null });
+    const result = importResponses(db, { interventionId: intervention.id, userId: req.principal!.userId!, rows: plan.rows });
+    writeAudit(db, {
+      userId: req.principal!.userId, federationId: federation.id, action: 'import.csv', target: `intervention:${intervention.id}`, ip: req.ip,
+      detail: {
+        responses: result.responses, participantsCreated: result.participantsCreated, participantsMatched: plan.summary.matchedParticipants,
+        byPoint: Object.fromEntries(plan.summary.byPoint.map((p) => [p.point, p.responses])),
+      },
+    });
+    res.redirect(303, `${base}/import?imported=${result.responses}`);
+  });
+
+  return router;
+}

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { runCli } from '../helpers/cli.js';
 import { ROOT } from '../../server/paths.js';
 import { openDatabase } from '../../server/storage/db.js';
 import { createFederation } from '../../server/storage/federations.js';
@@ -14,8 +15,7 @@ describe('command line', function () {
   this.timeout(60_000);
   let dir: string;
   let dbFile: string;
-  const cli = (args: string[], input = '') =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli.ts'), ...args], { input, encoding: 'utf8', env: { ...process.env, INDIKATOR_DB: dbFile } });
+  const cli = (args: string[], input = '') => runCli(dbFile, args, input);
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'indikator-cli-'));

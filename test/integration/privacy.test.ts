@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { runCli } from '../helpers/cli.js';
 import { parseSectionForm } from '../../server/domain/answerForm.js';
 import { dimensionsOf } from '../../server/domain/dimensions.js';
 import { itemsForPoint } from '../../server/domain/instrument.js';
 import { scoreResponse } from '../../server/domain/scoring.js';
-import { ROOT } from '../../server/paths.js';
 import { findAccessCode, issueAccessCodes, reissueAccessCode } from '../../server/storage/accessCodes.js';
 import { openDatabase, type Db } from '../../server/storage/db.js';
 import { createFederation } from '../../server/storage/federations.js';
@@ -203,8 +202,7 @@ describe('privacy: retention purge and backup on the command line', function () 
   this.timeout(60_000);
   let dir: string;
   let dbFile: string;
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli.ts'), ...args], { encoding: 'utf8', env: { ...process.env, INDIKATOR_DB: dbFile } });
+  const cli = (args: string[]) => runCli(dbFile, args);
   const people: Record<'oldExit' | 'recentExit' | 'stale' | 'fresh', Participant> = {} as never;
   const codes: Record<string, string> = {};
 

@@ -24,7 +24,8 @@ export interface ParsedSection {
 
 type Body = Record<string, unknown>;
 
-function asStrings(value: unknown): string[] {
+/** A posted form field as a list of strings (absent → none, repeated keys → several). */
+export function asStrings(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value.map((v) => String(v));
   return [String(value)];

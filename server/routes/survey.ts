@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
-import { FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
+import { asStrings, FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
 import { sectionsForPoint } from '../domain/instrument.js';
 import type { Instrument, Section } from '../domain/instrumentTypes.js';
 import { dimensionsOf } from '../domain/dimensions.js';
@@ -44,11 +44,6 @@ function resumeUrl(survey: Survey): string {
   const r = survey.response;
   if (!r) return surveyUrl(survey, 'language');
   return r.lastSection >= 1 && r.lastSection <= survey.sections.length ? surveyUrl(survey, r.lastSection) : r.lastSection > survey.sections.length ? surveyUrl(survey, 'review') : surveyUrl(survey, 1);
-}
-
-function submittedValues(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
 }
 
 function pageNumber(survey: Survey, raw: string | undefined): number {
@@ -174,7 +169,7 @@ export function surveyRoutes(ctx: AppContext): Router {
       return;
     }
     if (parsed.errors.length > 0) {
-      const values = new Map(section.items.map((item) => [item.id, submittedValues(req.body?.[FIELD_PREFIX + item.id])]));
+      const values = new Map(section.items.map((item) => [item.id, asStrings(req.body?.[FIELD_PREFIX + item.id])]));
       renderSection(res, survey, n, values, parsed.errors, req.body?.review === '1', 422);
       return;
     }

@@ -1,17 +1,6 @@
 import type { Db } from './db.js';
 import { pointOrderSql, sql } from './statements.js';
 
-export interface ScoreRow { point: string; indicatorId: string; participantId: number | null; score: number }
-
-/** Every stored indicator score of an intervention's submitted responses (one index range). */
-export function indicatorScores(db: Db, interventionId: number): ScoreRow[] {
-  return sql<[number], ScoreRow>(
-    db,
-    `SELECT point, indicator_id AS indicatorId, participant_id AS participantId, score FROM response_scores WHERE intervention_id = ?
-     ORDER BY point, indicator_id, response_id`,
-  ).all(interventionId);
-}
-
 export interface ResponseCounts { point: string; issued: number; started: number; submitted: number }
 
 /** Per measurement point: codes issued, responses started, responses submitted. */

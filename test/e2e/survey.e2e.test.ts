@@ -1,11 +1,10 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { summarizeIntervention } from '../../server/domain/comparison.js';
+import { summarizeIntervention, type ScoreObservation } from '../../server/domain/comparison.js';
 import { sectionsForPoint } from '../../server/domain/instrument.js';
 import type { Section } from '../../server/domain/instrumentTypes.js';
 import { formatAccessCode } from '../../server/domain/accessCode.js';
-import { indicatorScores } from '../../server/storage/results.js';
 import { issueAccessCodes } from '../../server/storage/accessCodes.js';
 import { launchChromium } from '../helpers/browser.js';
 import { EXPECTED_START_SCORES, START_ANSWERS } from '../helpers/answers.js';
@@ -45,6 +44,12 @@ describe('survey in a real browser', function () {
   });
 
   const url = (path: string) => server.url + path;
+
+  /** Every stored score of the intervention, in response order (the later answer of a person wins). */
+  function storedScores(interventionId: number) {
+    return server.db.prepare(`SELECT point, indicator_id AS indicatorId, participant_id AS participantId, score FROM response_scores
+      WHERE intervention_id = ? ORDER BY point, indicator_id, response_id`).all(interventionId) as ScoreObservation[];
+  }
 
   /** A fresh browser profile that asks for Swedish, failing fast instead of waiting out the test timeout. */
   async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
@@ -301,7 +306,7 @@ describe('survey in a real browser', function () {
     const expectedMean = expected.reduce((a, b) => a + b, 0) / expected.length;
 
     // The stored scores and the domain summary agree before anything is rendered.
-    const [selfEfficacy, trustFk] = summarizeIntervention(indicatorScores(server.db, interventionId), ['self_efficacy', 'trust_fk'], ['start', 'exit'], ['start', 'exit']);
+    const [selfEfficacy, trustFk] = summarizeIntervention(storedScores(interventionId), ['self_efficacy', 'trust_fk'], ['start', 'exit'], ['start', 'exit']);
     const start = selfEfficacy!.points[0]!;
     expect(start.suppressed).to.equal(false);
     expect(start.n).to.equal(6);

@@ -5,6 +5,7 @@
 export const PROBLEMS = {
   notFound: 404,
   badRequest: 400,
+  filterConflict: 400,
   payloadTooLarge: 413,
   csrf: 403,
   forbidden: 403,

@@ -5,3 +5,6 @@ export type ExitStatus = (typeof EXIT_STATUSES)[number];
 export function isExitStatus(value: unknown): value is ExitStatus {
   return typeof value === 'string' && (EXIT_STATUSES as readonly string[]).includes(value);
 }
+
+/** Exit statuses a report shows together as one figure: "to work or studies". */
+export const EXIT_GROUPS: Readonly<Record<'work_or_studies', readonly ExitStatus[]>> = { work_or_studies: ['work', 'studies'] };

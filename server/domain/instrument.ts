@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import instrumentSchema from '../../indicators/schema.json' with { type: 'json' };
 import {
   RESPONDENT_GROUPS,
+  type Indicator,
   type Instrument,
   type Item,
   type LocalizedText,
@@ -133,6 +134,11 @@ export function sectionsForPoint(instrument: Instrument, point: MeasurementPoint
 
 export function itemsForPoint(instrument: Instrument, point: MeasurementPoint): Item[] {
   return allItems(instrument).filter((item) => item.points.includes(point));
+}
+
+/** Whether any item of an indicator is asked at a point (satisfaction with the intervention is asked only at exit). */
+export function indicatorAskedAt(instrument: Instrument, indicator: Indicator, point: string): boolean {
+  return allItems(instrument).some((item) => indicator.items.includes(item.id) && (item.points as string[]).includes(point));
 }
 
 export function findItem(instrument: Instrument, itemId: string): Item | undefined {

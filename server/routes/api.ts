@@ -1,19 +1,43 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
-import type { ChangeStats, PointStats } from '../domain/comparison.js';
+import { changeVerdict, differenceVerdict } from '../domain/changeReading.js';
+import type { ChangeStats, ComparisonStats, GroupStats, PointStats } from '../domain/comparison.js';
+import { MIN_GROUP_SIZE } from '../domain/suppression.js';
 import { Problem } from '../problem.js';
 import { can, federationsOf } from '../security/access.js';
 import { requireSignedIn } from '../security/auth.js';
+import { federationComparison } from '../services/federationComparison.js';
 import { interventionSummary } from '../services/interventionSummary.js';
 import { writeAudit } from '../storage/audit.js';
+import { getFederation } from '../storage/federations.js';
 import { getIntervention, listInterventions } from '../storage/interventions.js';
 import { openApiDocument } from './openapi.js';
 import { readAnalysisQuery } from './results.js';
 
-const pointJson = (c: PointStats) => ({ point: c.point, n: c.n, mean: c.mean, sd: c.sd, ci95: c.ci95, median: c.median, sharePositive: c.sharePositive, suppressed: c.suppressed });
+type Described = PointStats | GroupStats;
+const described = (c: Described) => ({
+  n: c.n, mean: c.mean, sd: c.sd, ci95: c.ci95, median: c.median, q1: c.q1, q3: c.q3, sharePositive: c.sharePositive,
+  distribution: c.distribution, suppressed: c.suppressed, reason: c.suppressionReason, cell: c.cell,
+});
+const pointJson = (c: PointStats) => ({ point: c.point, ...described(c) });
+const groupJson = (c: GroupStats) => ({ key: c.key, ...described(c) });
 const changeJson = (c: ChangeStats) => ({
-  from: c.from, to: c.to, pairs: c.pairs, meanDiff: c.meanDiff, ci95: c.ci95, wilcoxonP: c.wilcoxonP, dz: c.dz,
-  improved: c.improved, unchanged: c.unchanged, worse: c.worse, suppressed: c.suppressed,
+  from: c.from, to: c.to, pairs: c.pairs, before: c.before, after: c.after, meanDiff: c.meanDiff, ci95: c.ci95,
+  verdict: c.suppressed ? null : changeVerdict(c.ci95),
+  wilcoxon: c.suppressed || c.wilcoxonP === null ? null : {
+    p: c.wilcoxonP,
+    method: c.wilcoxonMethod,
+    // As R's wilcox.test(paired = TRUE): zero differences dropped; the normal approximation corrects for ties and continuity.
+    zeroDifferences: 'dropped',
+    tieCorrection: c.wilcoxonMethod === 'normal',
+    continuityCorrection: c.wilcoxonMethod === 'normal',
+  },
+  dz: c.dz, improved: c.improved, unchanged: c.unchanged, worse: c.worse,
+  suppressed: c.suppressed, reason: c.suppressionReason, meansReason: c.suppressed ? null : c.meansHidden, cell: c.cell,
+});
+const comparisonJson = (c: ComparisonStats | null) => c && ({
+  nA: c.nA, nB: c.nB, meanA: c.meanA, meanB: c.meanB, diff: c.diff, welchCi95: c.ci95, mannWhitneyP: c.mannWhitneyP,
+  verdict: c.suppressed ? null : differenceVerdict(c.ci95), suppressed: c.suppressed, reason: c.suppressionReason,
 });
 
 /** JSON API under /api/v1 (documented in /api/v1/openapi.json), for bearer tokens or a signed-in session. */
@@ -44,7 +68,7 @@ export function apiRoutes(ctx: AppContext): Router {
       intervention: { id: intervention.id, federationId: intervention.federationId, name: intervention.name },
       filters: { round: q.round ?? null, gender: q.gender ?? null, ageBand: q.ageBand ?? null },
       points: summary.points,
-      minGroupSize: 5,
+      minGroupSize: MIN_GROUP_SIZE,
       indicators: summary.results.map((r, i) => ({
         id: r.indicatorId,
         area: summary.indicators[i]!.area,
@@ -53,6 +77,32 @@ export function apiRoutes(ctx: AppContext): Router {
         change: r.change ? changeJson(r.change) : null,
         changes: r.changes.map(changeJson),
       })),
+      equality: summary.equalityPoint === null || summary.equality.length === 0 ? null : {
+        point: summary.equalityPoint,
+        indicators: summary.equality.map((e) => ({ id: e.indicatorId, genders: e.cells.map(groupJson), total: groupJson(e.total) })),
+      },
+    });
+  });
+
+  router.get('/federations/:id/comparison', (req, res) => {
+    const federation = getFederation(ctx.db, Number(req.params.id));
+    if (!federation) throw new Problem('notFound');
+    if (!can(req.principal!, 'results.read', federation.id)) throw new Problem('forbidden');
+    const q = readAnalysisQuery(req);
+    const c = federationComparison(ctx, federation.id, q);
+    writeAudit(ctx.db, { userId: req.principal!.userId, tokenId: req.principal!.tokenId, federationId: federation.id, action: 'api.comparison', target: `federation ${federation.id}`, detail: { query: req.query }, ip: req.ip });
+    res.json({
+      federationId: federation.id,
+      indicator: c.indicatorId,
+      point: c.point,
+      filters: { round: q.round ?? null, gender: q.gender ?? null, ageBand: q.ageBand ?? null },
+      minGroupSize: MIN_GROUP_SIZE,
+      interventions: c.interventions.map((i, k) => ({ id: i.id, name: i.name, ...groupJson(c.sideBySide[k]!) })),
+      selected: c.selected?.id ?? null,
+      versusOthers: comparisonJson(c.versusOthers),
+      rounds: c.rounds.map((r) => ({ id: r.id, name: r.name })),
+      trend: c.trend.map((t) => ({ intervention: t.intervention.id, rounds: t.cells.map(groupJson) })),
+      lastTwoRounds: comparisonJson(c.roundComparison),
     });
   });
 

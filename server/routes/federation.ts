@@ -12,9 +12,9 @@ import { listAudit, writeAudit } from '../storage/audit.js';
 import { listParties, renameFederation, setParties, type PartyKind } from '../storage/federations.js';
 import { createIntervention, getMeasurementPoint, listInterventions, listMeasurementPoints, setMeasurementPoints, updateIntervention, type Intervention } from '../storage/interventions.js';
 import { listSubprojects } from '../storage/projects.js';
-import { responseCounts } from '../storage/results.js';
 import { createRound, listRounds } from '../storage/rounds.js';
 import { assignStaff, createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole, staffOfIntervention, unassignStaff, type FederationRole } from '../storage/users.js';
+import { disclosurePlan, processFigures } from '../services/figures.js';
 import { DATE_PATTERN, parseForm, type FormError } from './forms.js';
 
 const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
@@ -92,7 +92,11 @@ export function federationRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/f/:fid', authorize(ctx, 'federation.view'), (req, res) => {
-    const interventions = visibleInterventions(ctx, req.principal!, fid(res)).map((i) => ({ ...i, counts: responseCounts(ctx.db, i.id) }));
+    const plan = disclosurePlan(ctx);
+    const interventions = visibleInterventions(ctx, req.principal!, fid(res)).map((i) => ({
+      ...i,
+      process: processFigures(ctx, plan, i, listMeasurementPoints(ctx.db, i.id).map((p) => p.point), null, can(req.principal!, 'rates.read', fid(res), i.id)),
+    }));
     res.render('federation/dashboard', { interventions, can: (perm: Parameters<typeof can>[1], iid?: number) => can(req.principal!, perm, fid(res), iid) });
   });
 

@@ -1,16 +1,39 @@
 import type { NextFunction, Request, Response } from 'express';
+import { changeNumbers, changeVerdict, differenceVerdict } from '../domain/changeReading.js';
 import { htmlLang, languageName, textDirection } from '../domain/languages.js';
+import { formatDecimal, formatInteger, formatP, formatPercent, numberLocale } from '../domain/numberFormat.js';
+import type { SuppressionReason } from '../domain/suppression.js';
 import { negotiateLanguage, translator, UI_LANGUAGES } from '../i18n/index.js';
 
-/** Sets the language every view is rendered in (t, lang, htmlLang, dir). */
+/**
+ * Sets the language every view is rendered in (t, lang, htmlLang, dir) and the one set of view
+ * helpers that write numbers, dates, points and hidden figures in that language.
+ */
 export function setLanguage(res: Response, lang: string): void {
   const ui = negotiateLanguage(lang, undefined);
+  const t = translator(ui);
   res.locals.lang = lang;
   res.locals.htmlLang = htmlLang(lang);
   res.locals.uiLang = ui;
   res.locals.dir = textDirection(lang);
-  res.locals.t = translator(ui);
+  res.locals.t = t;
   res.locals.txt = (text: Record<string, string> | undefined) => (text ? text[lang] ?? text[ui] ?? Object.values(text)[0] ?? '' : '');
+  const dateFormat = new Intl.DateTimeFormat(numberLocale(ui), { dateStyle: 'long', timeZone: 'Europe/Stockholm' });
+  Object.assign(res.locals, {
+    decimal: (value: number | null, digits = 1) => formatDecimal(value, ui, digits),
+    signed: (value: number | null, digits = 1) => formatDecimal(value, ui, digits, true),
+    integer: (value: number | null) => formatInteger(value, ui),
+    percent: (share: number | null) => formatPercent(share, ui),
+    pValue: (p: number | null) => formatP(p, ui),
+    /** A calendar date (YYYY-MM-DD) or a timestamp, written out: "25 november 2026". */
+    longDate: (value: string) => dateFormat.format(new Date(value.length === 10 ? `${value}T12:00:00Z` : value)),
+    pointLabel: (point: string) => t(`points.${point}`),
+    /** Why a figure is not shown, in the one vocabulary: too few answers, hidden to protect another group, not asked. */
+    hiddenText: (reason: SuppressionReason | null) => (reason === null ? '' : t(`disclosure.${reason}`)),
+    changeNumbers,
+    changeVerdict,
+    differenceVerdict,
+  });
 }
 
 /** Per request: the UI language from ?lang= or Accept-Language, helpers for the views. */
@@ -30,8 +53,5 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
     params.set('lang', code);
     return `${req.path}?${params}`;
   };
-  res.locals.escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  res.locals.formatNumber = (value: number | null, digits = 1) =>
-    value === null || !Number.isFinite(value) ? '–' : value.toLocaleString(htmlLang(res.locals.uiLang) === 'sv' ? 'sv-SE' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   next();
 }

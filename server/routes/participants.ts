@@ -10,14 +10,14 @@ import {
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize } from '../security/auth.js';
-import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
+import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, outstandingCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { writeAudit } from '../storage/audit.js';
 import type { Federation } from '../storage/federations.js';
 import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, type Participant } from '../storage/participants.js';
 import { startPaperResponse } from '../storage/responses.js';
-import { outstandingCodes, ratesByPoint, ratesByRound, type RateCounts } from '../storage/results.js';
 import { listRounds } from '../storage/rounds.js';
+import { disclosurePlan, processByRound, processFigures } from '../services/figures.js';
 import { privacyRoutes } from './privacy.js';
 
 const BASE = '/f/:fid/interventions/:iid';
@@ -40,8 +40,6 @@ function paperCodeError(code: AccessCode | undefined, interventionId: number): F
   return null;
 }
 
-const withRate = (r: RateCounts) => ({ ...r, rate: r.issued > 0 ? r.submitted / r.issued : null });
-
 /** Staff work inside one intervention: participants, codes, slips, paper entry, response rates. */
 export function participantRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -57,7 +55,7 @@ export function participantRoutes(ctx: AppContext): Router {
     audit(req, res, 'participants.view', `intervention:${intervention.id}`);
     const points = listMeasurementPoints(db, intervention.id);
     const yearly = points.find((p) => p.point === 'yearly');
-    if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, ...anonymousCodes(yearly), rounds: listRounds(db, federation.id) });
+    if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, ...anonymousCodes(intervention, yearly), rounds: listRounds(db, federation.id) });
     res.status(status).render('participants/index', {
       federation, intervention, base, ...forms, points,
       participants: listParticipants(db, intervention.id),
@@ -66,14 +64,18 @@ export function participantRoutes(ctx: AppContext): Router {
     });
   }
 
-  /** A yearly questionnaire's instrument and how its anonymous codes have been answered, in total and per round. */
-  function anonymousCodes(point: InterventionPoint) {
-    const own = (r: RateCounts) => r.point === point.point;
+  /** The codes and answers of a staff page, exact (staff follow the codes one by one): in total per point, and per round. */
+  function processTables(intervention: Intervention, points: readonly string[]) {
+    const rounds = new Map(listRounds(db, intervention.federationId).map((r) => [r.id, r.name]));
     return {
-      instrument: ctx.instruments.get(point.instrumentId),
-      total: withRate(ratesByPoint(db, point.interventionId).find(own)!),
-      byRound: ratesByRound(db, point.interventionId).filter(own).map(withRate),
+      byPoint: processFigures(ctx, disclosurePlan(ctx), intervention, points, null, true),
+      byRound: processByRound(ctx, intervention, points).filter((r) => r.issued.n! + r.imported.n! > 0).map((r) => ({ ...r, roundName: r.roundId === null ? null : rounds.get(r.roundId) ?? null })),
     };
+  }
+
+  /** A yearly questionnaire's instrument and how its anonymous codes have been answered, in total and per round. */
+  function anonymousCodes(intervention: Intervention, point: InterventionPoint) {
+    return { instrument: ctx.instruments.get(point.instrumentId), ...processTables(intervention, [point.point]) };
   }
 
   function loadParticipant(req: Request, res: Response): Participant {
@@ -211,8 +213,7 @@ export function participantRoutes(ctx: AppContext): Router {
     audit(req, res, 'rates.view', `intervention:${intervention.id}`);
     res.render('participants/rates', {
       federation, intervention, base, formatAccessCode,
-      byPoint: ratesByPoint(db, intervention.id).map(withRate),
-      byRound: ratesByRound(db, intervention.id).map(withRate),
+      ...processTables(intervention, listMeasurementPoints(db, intervention.id).map((p) => p.point)),
       outstanding: outstandingCodes(db, intervention.id),
     });
   });

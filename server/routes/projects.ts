@@ -15,7 +15,8 @@ import {
 } from '../storage/projects.js';
 import { findUserByEmail } from '../storage/users.js';
 import { DATE_PATTERN, parseForm, type FormError } from './forms.js';
-import { fileSlug, projectReport, renderToString, reportHelpers, sendPdf } from './reportData.js';
+import { projectReport } from '../services/boardReport.js';
+import { fileSlug, renderToString, reportHelpers, sendPdf } from './reportOutput.js';
 
 interface ProjectForm { name: string; startsOn?: string; endsOn?: string }
 const projectSchema: JSONSchemaType<ProjectForm> = {

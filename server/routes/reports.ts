@@ -1,16 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { parsePeriod, REPORT_VERSION, type Period, type PeriodError, type ReportData, type Translate } from '../domain/report.js';
+import { swedishDate } from '../domain/calendarDate.js';
+import { chooseReportTime, upgradeReport, type ReportData, type RoundInfo, type Translate } from '../domain/report.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize } from '../security/auth.js';
+import { federationReport } from '../services/boardReport.js';
 import { writeAudit } from '../storage/audit.js';
 import type { Federation } from '../storage/federations.js';
 import type { Intervention } from '../storage/interventions.js';
 import { getSnapshot, listSnapshots, saveSnapshot, type SnapshotInfo } from '../storage/reports.js';
-import { federationReport, fileSlug, renderToString, reportHelpers, sendPdf } from './reportData.js';
-
-const today = () => new Date().toISOString().slice(0, 10);
+import { listRounds } from '../storage/rounds.js';
+import { fileSlug, renderToString, reportHelpers, sendPdf } from './reportOutput.js';
 
 interface Scope { federation: Federation; interventionId: number | null; base: string }
 
@@ -26,7 +27,10 @@ function scope(res: Response): Scope {
   return { federation, interventionId, base: reportBase(federation.id, interventionId) };
 }
 
-interface Shown { report: ReportData | null; frozen: SnapshotInfo | null; errors: PeriodError[]; input: { from: string; to: string } }
+interface Shown { report: ReportData; frozen: SnapshotInfo | null }
+
+/** `?round=` of the request (or the form), one of the federation's rounds or "all". */
+const roundQuery = (round: RoundInfo | null) => `?round=${round ? round.id : 'all'}`;
 
 /** The board report of a federation or an intervention: on screen, printed, as PDF, frozen. */
 export function reportRoutes(ctx: AppContext): Router {
@@ -37,13 +41,21 @@ export function reportRoutes(ctx: AppContext): Router {
   const audit = (req: Request, federationId: number, action: string, target: string, detail: Record<string, unknown>) =>
     writeAudit(ctx.db, { userId: req.principal!.userId, federationId, action, target, detail, ip: req.ip });
 
+  function chosenRound(s: Scope, query: { round?: unknown }): RoundInfo | null {
+    const choice = chooseReportTime(query, listRounds(ctx.db, s.federation.id), swedishDate());
+    if (!choice.ok) throw new Problem('notFound', 'no such measurement round in this förbund');
+    return choice.round;
+  }
+
   function viewLocals(req: Request, res: Response, s: Scope, shown: Shown) {
-    const query = shown.report && !shown.frozen ? `?from=${shown.report.period.from}&to=${shown.report.period.to}` : '';
+    const query = shown.frozen ? '' : roundQuery(shown.report.time.round);
     return {
       ...shown,
       ...reportHelpers(res),
+      rounds: listRounds(ctx.db, s.federation.id),
       links: {
         self: s.base,
+        live: `${s.base}${roundQuery(shown.report.time.round)}`,
         pdf: shown.frozen ? `/f/${s.federation.id}/reports/snapshots/${shown.frozen.id}.pdf` : `${s.base}.pdf${query}`,
         freeze: !shown.frozen && can(req.principal!, 'reports.freeze', s.federation.id) ? `${s.base}/freeze` : null,
       },
@@ -52,33 +64,31 @@ export function reportRoutes(ctx: AppContext): Router {
   }
 
   const auditTarget = (s: Scope) => (s.interventionId === null ? `federation ${s.federation.id}` : `intervention ${s.interventionId}`);
+  const timeDetail = (round: RoundInfo | null) => ({ round: round?.id ?? 'all' });
 
   const show = (req: Request, res: Response) => {
     const s = scope(res);
-    const parsed = parsePeriod(req.query, today());
-    if (!parsed.ok) return void res.status(400).render('reports/report', viewLocals(req, res, s, { report: null, frozen: null, errors: parsed.errors, input: parsed.input }));
-    const report = federationReport(ctx, s.federation, parsed.period, s.interventionId ?? undefined);
-    audit(req, s.federation.id, 'report.view', auditTarget(s), { ...parsed.period });
-    res.render('reports/report', viewLocals(req, res, s, { report, frozen: null, errors: [], input: parsed.period }));
+    const round = chosenRound(s, req.query);
+    const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
+    audit(req, s.federation.id, 'report.view', auditTarget(s), timeDetail(round));
+    res.render('reports/report', viewLocals(req, res, s, { report, frozen: null }));
   };
 
   const pdf = async (req: Request, res: Response) => {
     const s = scope(res);
-    const parsed = parsePeriod(req.query, today());
-    if (!parsed.ok) throw new Problem('badRequest');
-    const report = federationReport(ctx, s.federation, parsed.period, s.interventionId ?? undefined);
+    const round = chosenRound(s, req.query);
+    const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
     await sendReportPdf(req, res, s, report, null);
-    audit(req, s.federation.id, 'report.pdf', auditTarget(s), { ...parsed.period });
+    audit(req, s.federation.id, 'report.pdf', auditTarget(s), timeDetail(round));
   };
 
   const freezeReport = (req: Request, res: Response) => {
     const s = scope(res);
-    const parsed = parsePeriod(req.body ?? {}, today());
-    if (!parsed.ok) throw new Problem('badRequest');
-    const report = federationReport(ctx, s.federation, parsed.period, s.interventionId ?? undefined);
+    const round = chosenRound(s, (req.body ?? {}) as { round?: unknown });
+    const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
     const id = ctx.db.transaction(() => {
-      const snapshotId = saveSnapshot(ctx.db, { federationId: s.federation.id, interventionId: s.interventionId, period: parsed.period, data: report, createdBy: req.principal!.userId });
-      audit(req, s.federation.id, 'report.freeze', `snapshot ${snapshotId}`, { ...parsed.period, of: auditTarget(s) });
+      const snapshotId = saveSnapshot(ctx.db, { federationId: s.federation.id, interventionId: s.interventionId, round, frozenOn: swedishDate(), data: report, createdBy: req.principal!.userId });
+      audit(req, s.federation.id, 'report.freeze', `snapshot ${snapshotId}`, { ...timeDetail(round), of: auditTarget(s) });
       return snapshotId;
     })();
     res.redirect(303, `/f/${s.federation.id}/reports/snapshots/${id}`);
@@ -91,14 +101,18 @@ export function reportRoutes(ctx: AppContext): Router {
   router.get('/f/:fid/interventions/:iid/report.pdf', read, pdf);
   router.post('/f/:fid/interventions/:iid/report/freeze', freeze, freezeReport);
 
-  /** A frozen report of this federation, read back from its JSON. */
+  /** A frozen report of this federation, read back from its JSON (first-version reports upgraded, never recomputed). */
   function loadSnapshot(req: Request, res: Response): { s: Scope; snapshot: SnapshotInfo; report: ReportData } {
     const federation = res.locals.federation as Federation;
     const sid = String(req.params.sid);
     const snapshot = /^\d{1,12}$/.test(sid) ? getSnapshot(ctx.db, Number(sid)) : undefined;
     if (!snapshot || snapshot.federationId !== federation.id) throw new Problem('notFound');
-    const report = JSON.parse(snapshot.data) as ReportData;
-    if (report.version !== REPORT_VERSION) throw new Problem('serverError', `snapshot ${snapshot.id} has report version ${report.version}`);
+    let report: ReportData;
+    try {
+      report = upgradeReport(JSON.parse(snapshot.data) as { version: number });
+    } catch (err) {
+      throw new Problem('serverError', `snapshot ${snapshot.id}: ${(err as Error).message}`);
+    }
     const { data: _data, ...info } = snapshot;
     return { s: { federation, interventionId: snapshot.interventionId, base: reportBase(federation.id, snapshot.interventionId) }, snapshot: info, report };
   }
@@ -106,24 +120,24 @@ export function reportRoutes(ctx: AppContext): Router {
   router.get('/f/:fid/reports/snapshots/:sid.pdf', read, async (req, res) => {
     const { s, snapshot, report } = loadSnapshot(req, res);
     await sendReportPdf(req, res, s, report, snapshot);
-    audit(req, s.federation.id, 'report.pdf', `snapshot ${snapshot.id}`, { ...report.period });
+    audit(req, s.federation.id, 'report.pdf', `snapshot ${snapshot.id}`, timeDetail(report.time.round));
   });
 
   router.get('/f/:fid/reports/snapshots/:sid', read, (req, res) => {
     const { s, snapshot, report } = loadSnapshot(req, res);
-    audit(req, s.federation.id, 'report.view', `snapshot ${snapshot.id}`, { ...report.period });
-    res.render('reports/report', viewLocals(req, res, s, { report, frozen: snapshot, errors: [], input: report.period }));
+    audit(req, s.federation.id, 'report.view', `snapshot ${snapshot.id}`, timeDetail(report.time.round));
+    res.render('reports/report', viewLocals(req, res, s, { report, frozen: snapshot }));
   });
 
   async function sendReportPdf(req: Request, res: Response, s: Scope, report: ReportData, frozen: SnapshotInfo | null): Promise<void> {
     const t = res.locals.t as Translate;
-    const html = await renderToString(res, 'reports/report', viewLocals(req, res, s, { report, frozen, errors: [], input: report.period }));
+    const html = await renderToString(res, 'reports/report', viewLocals(req, res, s, { report, frozen }));
     const title = report.intervention ? `${report.federation.name}: ${report.intervention.name}` : report.federation.name;
-    const p: Period = report.period;
+    const when = report.time.round ? report.time.round.name : report.time.legacyPeriod ? `${report.time.legacyPeriod.from} – ${report.time.legacyPeriod.to}` : t('reports.allTime');
     const frozenPart = frozen ? `-${t('reports.frozenFileSuffix')}-${frozen.createdAt.slice(0, 10)}` : '';
     await sendPdf(res, html, {
-      fileName: `${fileSlug(`${t('reports.fileNamePrefix')} ${title}`)}-${p.from}-${p.to}${frozenPart}.pdf`,
-      footerText: `${title} · ${p.from} – ${p.to}`,
+      fileName: `${fileSlug(`${t('reports.fileNamePrefix')} ${title} ${when}`)}${frozenPart}.pdf`,
+      footerText: `${title} · ${when}`,
     });
   }
 

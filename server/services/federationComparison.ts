@@ -1,24 +1,31 @@
 import type { AppContext } from '../context.js';
 import type { AnalysisQuery } from '../domain/analysisQuery.js';
-import { compareGroups, describeGroups, type ComparisonStats, type GroupStats } from '../domain/comparison.js';
-import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
-import { federationIndicatorScores, roundScores } from '../storage/analysis.js';
+import { compareGroups, expandBins, groupStats, type ComparisonStats, type GroupStats } from '../domain/comparison.js';
+import { cellKey, measureRef, orgRef, timeRef } from '../domain/figureCell.js';
+import { indicatorAskedAt } from '../domain/instrument.js';
+import type { Indicator, Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
+import { differenceOfShown, type SuppressionReason } from '../domain/suppression.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
+import { scoreBins } from '../storage/population.js';
 import { listRounds, type MeasurementRound } from '../storage/rounds.js';
+import { binsBy, demoOf, disclosurePlan, readScope, reasonOf, timeOf } from './figures.js';
+import { personScopeOf } from './interventionSummary.js';
 
 export interface FederationComparison {
   instrument: Instrument | undefined;
   interventions: Intervention[];
   indicators: Indicator[];
   indicatorId: string;
-  point: string;
+  point: MeasurementPoint;
+  /** Whether the indicator is asked at the point at all. */
+  asked: boolean;
   /** One indicator at one point, per intervention. */
   sideBySide: GroupStats[];
   selected: Intervention | undefined;
   /** The selected intervention against all others of the federation (diff = selected − others). */
   versusOthers: ComparisonStats | null;
   rounds: MeasurementRound[];
-  /** Per intervention, the indicator per measurement round. */
+  /** Per intervention, the indicator per measurement round (each person once per round). */
   trend: { intervention: Intervention; cells: GroupStats[] }[];
   lastTwo: MeasurementRound[];
   /** The selected intervention's last round against the one before (diff = last − previous). */
@@ -30,22 +37,42 @@ export function federationComparison(ctx: AppContext, federationId: number, q: A
   const interventions = listInterventions(ctx.db, federationId).filter((i) => i.kind === 'individual');
   const instrument = ctx.instruments.forGroup('participant').at(-1);
   const indicators = instrument?.indicators ?? [];
-  const indicatorId = q.indicator ?? indicators[0]?.id ?? '';
+  const indicator = indicators.find((i) => i.id === q.indicator) ?? indicators[0];
+  const indicatorId = indicator?.id ?? '';
   const point = q.point ?? 'exit';
-  const filter = { roundId: q.round, gender: q.gender, ageBand: q.ageBand };
-  const scores = federationIndicatorScores(ctx.db, federationId, point, indicatorId, filter);
+  const asked = instrument !== undefined && indicator !== undefined && indicatorAskedAt(instrument, indicator, point);
+  const plan = disclosurePlan(ctx);
+  const s = personScopeOf(q);
+  const demo = demoOf(s);
+  const org = { org: orgRef.federation(federationId), interventionIds: interventions.map((i) => i.id) };
+  const measure = measureRef.score(indicatorId, point);
+  const ofCell = (rows: ReturnType<typeof scoreBins>) => rows.filter((r) => r.indicatorId === indicatorId && r.point === point);
+
+  const bins = binsBy(ofCell(scoreBins(ctx.db, readScope(org, s), { intervention: true })), (r) => String(r.interventionId), (r) => r.score);
+  const key = (i: Intervention, time: string) => cellKey(measure, orgRef.intervention(i.id), demo, time);
+  const sideBySide = interventions.map((i) => groupStats(String(i.id), key(i, timeOf(s)), bins.get(String(i.id)) ?? [], reasonOf(plan, key(i, timeOf(s)), asked)));
+
   const selected = interventions.find((i) => i.id === q.intervention) ?? interventions[0];
-  const of = (keep: (key: string) => boolean) => scores.filter((s) => keep(s.key)).map((s) => s.score);
+  let versusOthers: ComparisonStats | null = null;
+  if (selected && interventions.length > 1) {
+    const others = interventions.filter((i) => i !== selected).flatMap((i) => expandBins(bins.get(String(i.id)) ?? []));
+    const reason: SuppressionReason | null = asked ? differenceOfShown(plan, cellKey(measure, org.org, demo, timeOf(s)), key(selected, timeOf(s))) : 'notAsked';
+    versusOthers = compareGroups(others, expandBins(bins.get(String(selected.id)) ?? []), reason);
+  }
+
   const rounds = listRounds(ctx.db, federationId);
-  const byRound = interventions.map((i) => ({ intervention: i, scores: roundScores(ctx.db, i.id, point, indicatorId, filter) }));
-  const lastTwo = rounds.slice(-2);
-  const selectedScores = byRound.find((t) => t.intervention.id === selected?.id)?.scores ?? [];
-  const inRound = (round: MeasurementRound) => selectedScores.filter((s) => s.key === String(round.id)).map((s) => s.score);
-  return {
-    instrument, interventions, indicators, indicatorId, point, selected, rounds, lastTwo,
-    sideBySide: describeGroups(scores, interventions.map((i) => String(i.id))),
-    versusOthers: selected ? compareGroups(of((k) => k !== String(selected.id)), of((k) => k === String(selected.id))) : null,
-    trend: byRound.map((t) => ({ intervention: t.intervention, cells: describeGroups(t.scores, rounds.map((r) => String(r.id))) })),
-    roundComparison: selected && lastTwo.length === 2 ? compareGroups(inRound(lastTwo[0]!), inRound(lastTwo[1]!)) : null,
+  const byRound = binsBy(ofCell(scoreBins(ctx.db, readScope(org, s, 'each'), { intervention: true, round: true })), (r) => `${r.interventionId}|${r.roundId}`, (r) => r.score);
+  const roundCell = (i: Intervention, r: MeasurementRound) => {
+    const name = key(i, timeRef(r.id));
+    return groupStats(String(r.id), name, byRound.get(`${i.id}|${r.id}`) ?? [], reasonOf(plan, name, asked));
   };
+  const trend = interventions.map((i) => ({ intervention: i, cells: rounds.map((r) => roundCell(i, r)) }));
+  const lastTwo = rounds.slice(-2);
+  let roundComparison: ComparisonStats | null = null;
+  if (selected && lastTwo.length === 2) {
+    const [a, b] = lastTwo.map((r) => roundCell(selected, r)) as [GroupStats, GroupStats];
+    const values = (r: MeasurementRound) => expandBins(byRound.get(`${selected.id}|${r.id}`) ?? []);
+    roundComparison = compareGroups(values(lastTwo[0]!), values(lastTwo[1]!), a.suppressionReason ?? b.suppressionReason);
+  }
+  return { instrument, interventions, indicators, indicatorId, point, asked, selected, rounds, lastTwo, sideBySide, versusOthers, trend, roundComparison };
 }

@@ -1,9 +1,16 @@
 import type { AppContext } from '../context.js';
 import type { AnalysisQuery } from '../domain/analysisQuery.js';
-import { changePairsFor, defaultChangePair, pairKey, protectComplement, summarizeAggregates, type IndicatorResult } from '../domain/comparison.js';
+import { changePairsFor, defaultChangePair, groupStats, type GroupStats, type IndicatorResult } from '../domain/comparison.js';
+import { dimensionOptions } from '../domain/dimensions.js';
+import { cellKey, demoRef, measureRef } from '../domain/figureCell.js';
+import { indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
-import { interventionPairDiffs, interventionPointHistograms, type ScoreFilter } from '../storage/analysis.js';
 import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
+import { scoreBins } from '../storage/population.js';
+import { binsBy, disclosurePlan, indicatorResults, interventionOrg, readScope, reasonOf, timeOf, type PersonScope } from './figures.js';
+
+/** Equality: one indicator at one point per gender, beside everyone. */
+export interface EqualityRow { indicatorId: string; cells: GroupStats[]; total: GroupStats }
 
 export interface InterventionSummary {
   instrument: Instrument | undefined;
@@ -12,6 +19,9 @@ export interface InterventionSummary {
   points: string[];
   indicators: Indicator[];
   results: IndicatorResult[];
+  /** The point the equality table is at (the last one asked for), and its rows; empty under a person filter. */
+  equalityPoint: string | null;
+  equality: EqualityRow[];
 }
 
 /** The instrument an intervention is measured with, and its measurement points in order. */
@@ -20,22 +30,44 @@ export function interventionInstrument(ctx: AppContext, intervention: Interventi
   return { instrument: measurementPoints[0] ? ctx.instruments.get(measurementPoints[0].instrumentId) : undefined, points: measurementPoints.map((p) => p.point) };
 }
 
+export const personScopeOf = (q: AnalysisQuery): PersonScope => ({
+  round: q.round ?? null,
+  ...(q.gender !== undefined && { gender: q.gender }),
+  ...(q.ageBand !== undefined && { ageBand: q.ageBand }),
+});
+
 /**
- * The per-indicator summary of one intervention under the evaluator's filters: one aggregate query
- * over stored scores plus the pair join (both in SQL, on covering indexes), small groups hidden,
- * and with a gender or age filter, complementary protection against the unfiltered figures.
+ * The per-indicator summary of one intervention under the evaluator's filters: each point, every
+ * paired change the points allow, and the equality table (each gender at the last point), every
+ * figure through the installation's disclosure plan.
  */
 export function interventionSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): InterventionSummary {
   const { instrument, points: allPoints } = interventionInstrument(ctx, intervention);
   const points = q.points?.length ? allPoints.filter((p) => (q.points as string[]).includes(p)) : allPoints;
-  const indicators = instrument?.indicators ?? [];
-  const ids = indicators.map((i) => i.id);
-  const change = defaultChangePair(points);
-  const summarize = (filter: ScoreFilter) => {
-    const diffs = new Map(changePairsFor(points).map(([from, to]) => [pairKey(from, to), interventionPairDiffs(ctx.db, intervention.id, from, to, filter)]));
-    return summarizeAggregates(interventionPointHistograms(ctx.db, intervention.id, filter), diffs, ids, points, change);
-  };
-  let results = summarize({ roundId: q.round, gender: q.gender, ageBand: q.ageBand });
-  if (q.gender || q.ageBand) results = protectComplement(results, summarize({ roundId: q.round }));
-  return { instrument, allPoints, points, indicators, results };
+  if (!instrument) return { instrument, allPoints, points, indicators: [], results: [], equalityPoint: null, equality: [] };
+  const plan = disclosurePlan(ctx);
+  const s = personScopeOf(q);
+  const org = interventionOrg(intervention);
+  const results = indicatorResults(ctx, plan, org, s, instrument, points, changePairsFor(points), defaultChangePair(points));
+
+  const genders = dimensionOptions(instrument, 'gender');
+  const equalityPoint = points.at(-1) ?? null;
+  let equality: EqualityRow[] = [];
+  if (equalityPoint && genders.length && s.gender === undefined && s.ageBand === undefined) {
+    const bins = binsBy(scoreBins(ctx.db, readScope(org, s), { gender: true }).filter((r) => r.point === equalityPoint), (r) => `${r.indicatorId}|${r.gender}`, (r) => r.score);
+    equality = instrument.indicators.map((indicator) => {
+      const asked = indicatorAskedAt(instrument, indicator, equalityPoint);
+      const cell = (demo: string, list: ReturnType<typeof bins.get>, key: string) => {
+        const name = cellKey(measureRef.score(indicator.id, equalityPoint), org.org, demo, timeOf(s));
+        return groupStats(key, name, list ?? [], reasonOf(plan, name, asked));
+      };
+      const all = [...bins].filter(([k]) => k.startsWith(`${indicator.id}|`)).flatMap(([, b]) => b);
+      return {
+        indicatorId: indicator.id,
+        cells: genders.map((g) => cell(demoRef({ gender: g.value }), bins.get(`${indicator.id}|${g.value}`), g.value)),
+        total: cell('all', all, 'total'),
+      };
+    });
+  }
+  return { instrument, allPoints, points, indicators: instrument.indicators, results, equalityPoint, equality };
 }

@@ -1,12 +1,18 @@
 import type { AppContext } from '../context.js';
 import type { AnalysisQuery } from '../domain/analysisQuery.js';
-import { describeBreakdown } from '../domain/comparison.js';
+import { groupStats, type GroupStats } from '../domain/comparison.js';
+import { cellKey, measureRef, orgRef } from '../domain/figureCell.js';
+import { indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
+import { sumOfShown } from '../domain/suppression.js';
 import { Problem } from '../problem.js';
 import { can, federationsOf, type Principal } from '../security/access.js';
-import { regionalIndicatorScores } from '../storage/analysis.js';
-import { getFederation, type Federation } from '../storage/federations.js';
+import { getFederation, listFederations, type Federation } from '../storage/federations.js';
+import { listInterventions } from '../storage/interventions.js';
+import { scoreBins } from '../storage/population.js';
 import { listSubprojects, type Subproject } from '../storage/projects.js';
+import { binsBy, demoOf, disclosurePlan, readScope, reasonOf } from './figures.js';
+import { personScopeOf } from './interventionSummary.js';
 
 export interface RegionalComparison {
   instrument: Instrument | undefined;
@@ -18,30 +24,47 @@ export interface RegionalComparison {
   chosen: Federation[];
   subprojects: Subproject[];
   subproject: Subproject | undefined;
-  breakdown: ReturnType<typeof describeBreakdown<string>>;
+  breakdown: { cells: GroupStats[]; total: GroupStats };
 }
 
 /**
- * One indicator at one point per förbund (only förbund the caller may read results of), optionally
- * only one delprojekt's interventions, with the total: complementary suppression, so the total
- * minus the shown förbund cannot reveal a hidden one.
+ * One indicator at one point per förbund (only förbund the caller may read results of), or one
+ * delprojekt's interventions, and the total of those shown. Everything so far: rounds are each
+ * förbund's own. The total is the installation's figure when every förbund is chosen, else the
+ * sum of the chosen förbund, shown only where each of them is (rule 5 of suppression.ts).
  */
 export function regionalComparison(ctx: AppContext, principal: Principal, q: AnalysisQuery): RegionalComparison {
   const readable = federationsOf(principal).filter((f) => can(principal, 'results.read', f));
   if (readable.length === 0) throw new Problem('forbidden');
   if (q.federations?.some((f) => !readable.includes(f))) throw new Problem('forbidden');
   const available = readable.map((id) => getFederation(ctx.db, id)!).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
-  const chosen = q.federations?.length ? available.filter((f) => q.federations!.includes(f.id)) : available;
   const subprojects = available.flatMap((f) => listSubprojects(ctx.db, f.id));
   const subproject = q.subproject === undefined ? undefined : subprojects.find((s) => s.id === q.subproject);
   if (q.subproject !== undefined && !subproject) throw new Problem('notFound');
+  // A delprojekt belongs to one förbund: choosing it chooses that förbund.
+  const chosen = subproject ? available.filter((f) => f.id === subproject.federationId) : q.federations?.length ? available.filter((f) => q.federations!.includes(f.id)) : available;
   const instrument = ctx.instruments.forGroup('participant').at(-1);
   const indicators = instrument?.indicators ?? [];
-  const indicatorId = q.indicator ?? indicators[0]?.id ?? '';
+  const indicator = indicators.find((i) => i.id === q.indicator) ?? indicators[0];
+  const indicatorId = indicator?.id ?? '';
   const point = q.point ?? 'exit';
-  const scores = regionalIndicatorScores(ctx.db, chosen.map((f) => f.id), point, indicatorId, { gender: q.gender, ageBand: q.ageBand, subprojectId: subproject?.id });
-  return {
-    instrument, indicators, indicatorId, point, available, chosen, subprojects, subproject,
-    breakdown: describeBreakdown(scores, chosen.map((f) => String(f.id))),
-  };
+  const asked = instrument !== undefined && indicator !== undefined && indicatorAskedAt(instrument, indicator, point);
+
+  const plan = disclosurePlan(ctx);
+  const s = { ...personScopeOf(q), round: null };
+  const demo = demoOf(s);
+  const measure = measureRef.score(indicatorId, point);
+  const interventions = listInterventions(ctx.db).filter((i) => i.kind === 'individual' && chosen.some((f) => f.id === i.federationId) && (!subproject || i.subprojectId === subproject.id));
+  const rows = scoreBins(ctx.db, readScope({ org: '', interventionIds: interventions.map((i) => i.id) }, s), { intervention: true }).filter((r) => r.indicatorId === indicatorId && r.point === point);
+  const federationOf = new Map(interventions.map((i) => [i.id, i.federationId]));
+  const bins = binsBy(rows, (r) => String(federationOf.get(r.interventionId!)), (r) => r.score);
+  const keys = chosen.map((f) => cellKey(measure, subproject ? orgRef.subproject(subproject.id) : orgRef.federation(f.id), demo, 'all'));
+  const cells = chosen.map((f, k) => groupStats(String(f.id), keys[k]!, bins.get(String(f.id)) ?? [], reasonOf(plan, keys[k]!, asked)));
+
+  const everyFederation = !subproject && listFederations(ctx.db).every((f) => chosen.some((c) => c.id === f.id));
+  const single = keys.length === 1 ? keys[0]! : null;
+  const totalKey = everyFederation ? cellKey(measure, orgRef.installation, demo, 'all') : single ?? `sum(${keys.join(',')})`;
+  const totalReason = !asked ? 'notAsked' : everyFederation || single ? plan.reason(totalKey) : sumOfShown(plan, keys);
+  const total = groupStats('total', totalKey, [...bins.values()].flat(), totalReason);
+  return { instrument, indicators, indicatorId, point, available, chosen, subprojects, subproject, breakdown: { cells, total } };
 }

@@ -1,7 +1,7 @@
 import { generateAccessCode } from '../domain/accessCode.js';
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import type { Db } from './db.js';
-import { sql } from './statements.js';
+import { pointOrderSql, sql } from './statements.js';
 
 export type CodeStatus = 'active' | 'spent' | 'revoked';
 
@@ -145,4 +145,21 @@ export function codesForSlips(db: Db, measurementPointId: number, codes: string[
        AND (? IS NULL OR c.code IN (SELECT value FROM json_each(?)))
      ORDER BY c.rowid`,
   ).all(measurementPointId, codes && JSON.stringify(codes), codes && JSON.stringify(codes));
+}
+
+export interface OutstandingCode { code: string; point: string; roundName: string | null; pseudonym: string | null; issuedAt: string; started: number }
+
+/** Active codes without a submitted response, to follow up; oldest first within each point. */
+export function outstandingCodes(db: Db, interventionId: number): OutstandingCode[] {
+  return sql<[number], OutstandingCode>(
+    db,
+    `SELECT c.code, mp.point, r.name AS roundName, p.pseudonym, c.created_at AS issuedAt, resp.id IS NOT NULL AS started
+     FROM access_codes c
+     JOIN measurement_points mp ON mp.id = c.measurement_point_id
+     LEFT JOIN participants p ON p.id = c.participant_id
+     LEFT JOIN measurement_rounds r ON r.id = c.round_id
+     LEFT JOIN responses resp ON resp.code = c.code
+     WHERE mp.intervention_id = ? AND c.status = 'active' AND (resp.status IS NULL OR resp.status != 'submitted')
+     ORDER BY ${pointOrderSql('mp.point')}, c.rowid`,
+  ).all(interventionId);
 }

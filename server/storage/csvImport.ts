@@ -27,7 +27,7 @@ export interface ImportResult { participantsCreated: number; responses: number }
  * scores and dimensions through submitResponse, as for a web answer; then the answering date.
  */
 export function importResponses(db: Db, input: { interventionId: number; userId: number; rows: readonly ImportRow[] }): ImportResult {
-  // Noon UTC is the same calendar day in Sweden, so reports that cut by date place it on submittedOn.
+  // submitted_on is the row's date (what counts); the timestamps at noon UTC are the same day in Sweden.
   const backdate = sql(db, 'UPDATE responses SET started_at = ?, submitted_at = ? WHERE id = ?');
   return db.transaction(() => {
     const created = new Map<string, number>();
@@ -43,7 +43,7 @@ export function importResponses(db: Db, input: { interventionId: number; userId:
         enteredByStaff: true, enteredByUserId: input.userId, source: 'import',
       });
       saveAnswers(db, response.id, row.answers, [], 0);
-      if (!submitResponse(db, response, row.scores, row.dimensions)) throw new Error(`imported response ${response.id} was not in progress`);
+      if (!submitResponse(db, response, row.scores, row.dimensions, row.submittedOn)) throw new Error(`imported response ${response.id} was not in progress`);
       const at = `${row.submittedOn}T12:00:00.000Z`;
       backdate.run(at, at, response.id);
     }

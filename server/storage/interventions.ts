@@ -73,12 +73,13 @@ export function setMeasurementPoint(db: Db, interventionId: number, point: Measu
   ).get(interventionId, point, instrumentId)!;
 }
 
-export function listMeasurementPoints(db: Db, interventionId: number): InterventionPoint[] {
-  return sql<[number], InterventionPoint>(
+/** An intervention's measurement points in order; without an intervention, every point of the installation. */
+export function listMeasurementPoints(db: Db, interventionId?: number): InterventionPoint[] {
+  return sql<[number | null], InterventionPoint>(
     db,
-    `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE intervention_id = ?
-     ORDER BY ${pointOrderSql('point')}`,
-  ).all(interventionId);
+    `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE ?1 IS NULL OR intervention_id = ?1
+     ORDER BY intervention_id, ${pointOrderSql('point')}`,
+  ).all(interventionId ?? null);
 }
 
 export function getMeasurementPoint(db: Db, interventionId: number, point: string): InterventionPoint | undefined {

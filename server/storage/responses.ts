@@ -1,7 +1,9 @@
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import type { Dimensions } from '../domain/dimensions.js';
 import type { Answer, IndicatorScore } from '../domain/scoring.js';
+import { swedishDate } from '../domain/calendarDate.js';
 import type { Db } from './db.js';
+import { countAnonymous, recountLatest } from './population.js';
 import { sql } from './statements.js';
 
 export type ResponseStatus = 'in_progress' | 'submitted';
@@ -104,19 +106,21 @@ export function saveAnswers(db: Db, responseId: number, answers: Answer[], clear
 }
 
 /**
- * Submits a response: stores its indicator scores, marks it submitted and spends its code, all or
- * nothing. The breakdown dimensions a participant gives (at start) are kept on the participant and
- * copied onto every response and score row of theirs, also ones submitted earlier.
+ * Submits a response: stores its indicator scores, marks it submitted on `submittedOn` (the date in
+ * Sweden now, or the date of a paper form or an imported row) and spends its code, all or nothing.
+ * The breakdown dimensions a participant gives (at start) are kept on the participant and copied
+ * onto every response and score row of theirs, also ones submitted earlier; then the read model
+ * decides again which of their answers at this point count.
  * Returns false when it was already submitted (a double click, a second tab).
  */
-export function submitResponse(db: Db, response: SurveyResponse, scores: IndicatorScore[], dims: Dimensions = { gender: null, ageBand: null }): boolean {
+export function submitResponse(db: Db, response: SurveyResponse, scores: IndicatorScore[], dims: Dimensions = { gender: null, ageBand: null }, submittedOn: string = swedishDate()): boolean {
   const insertScore = sql(
     db,
     `INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, round_id, participant_id, score, gender, age_band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
-    const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, updated_at = ${NOW}, gender = ?, age_band = ? WHERE id = ? AND status = 'in_progress'`)
-      .run(dims.gender, dims.ageBand, response.id);
+    const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, submitted_on = ?, updated_at = ${NOW}, gender = ?, age_band = ? WHERE id = ? AND status = 'in_progress'`)
+      .run(submittedOn, dims.gender, dims.ageBand, response.id);
     if (changed.changes !== 1) return false;
     let effective = dims;
     if (response.participantId !== null) {
@@ -126,10 +130,10 @@ export function submitResponse(db: Db, response: SurveyResponse, scores: Indicat
       ).get(dims.gender, dims.ageBand, response.participantId)!;
       sql(db, 'UPDATE responses SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
       sql(db, 'UPDATE response_scores SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
-      sql(db, 'UPDATE response_scores SET latest = 0 WHERE intervention_id = ? AND participant_id = ? AND point = ? AND latest = 1')
-        .run(response.interventionId, response.participantId, response.point);
     }
     for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.id, response.roundId, response.participantId, s.score, effective.gender, effective.ageBand);
+    if (response.participantId === null) countAnonymous(db, response.id);
+    else recountLatest(db, response.participantId, response.point);
     if (response.code) sql(db, `UPDATE access_codes SET status = 'spent', spent_at = ${NOW} WHERE code = ?`).run(response.code);
     return true;
   })();

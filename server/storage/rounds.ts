@@ -14,6 +14,12 @@ export function createRound(db: Db, input: NewRound): MeasurementRound {
   ).get(input.federationId, input.name, input.startsOn, input.endsOn)!;
 }
 
-export function listRounds(db: Db, federationId: number): MeasurementRound[] {
+/** A federation's rounds in date order; without a federation, every round of the installation. */
+export function listRounds(db: Db, federationId?: number): MeasurementRound[] {
+  if (federationId === undefined) return sql<[], MeasurementRound>(db, `SELECT ${COLUMNS} FROM measurement_rounds ORDER BY federation_id, starts_on`).all();
   return sql<[number], MeasurementRound>(db, `SELECT ${COLUMNS} FROM measurement_rounds WHERE federation_id = ? ORDER BY starts_on`).all(federationId);
+}
+
+export function getRound(db: Db, id: number): MeasurementRound | undefined {
+  return sql<[number], MeasurementRound>(db, `SELECT ${COLUMNS} FROM measurement_rounds WHERE id = ?`).get(id);
 }

@@ -1,173 +1,155 @@
 import { expect } from 'chai';
 import {
-  MIN_GROUP_SIZE,
-  suppressBreakdown,
-  suppressCounts,
-  suppressSmallGroups,
-  suppressWithTotal,
+  differenceOfShown, MIN_GROUP_SIZE, planDisclosure, sumOfShown, type DisclosureProblem, type Partition,
 } from '../../server/domain/suppression.js';
 
-// Expected values here follow from the rule in domain.md ("Threshold n < 5 … a total minus shown
-// cells must not reveal a suppressed cell") worked by hand; each case says what an onlooker could
-// otherwise compute.
+// Expected values follow from the rule in the header of suppression.ts worked by hand; each case
+// says what an onlooker could otherwise compute.
 
-function plan(cells: Array<[string, number]>, total: number) {
-  const p = suppressWithTotal(cells.map(([key, n]) => ({ key, n })), total);
-  return { suppressed: Object.fromEntries(p.suppressed), totalSuppressed: p.totalSuppressed };
+/** The plan of one partition: the total T and its parts. */
+function single(cells: Array<[string, number]>, total: number, extra: Partial<DisclosureProblem> = {}) {
+  const counts = new Map<string, number>([['T', total], ...cells]);
+  const plan = planDisclosure({ counts, partitions: [{ parent: 'T', parts: cells.map(([k]) => k) }], ...extra });
+  const hidden = Object.fromEntries(cells.filter(([k]) => plan.reason(k) !== null).map(([k]) => [k, plan.reason(k)]));
+  return { hidden, total: plan.reason('T') };
 }
 
-describe('suppression.suppressWithTotal', () => {
+describe('suppression.planDisclosure, one partition', () => {
   it('uses the domain threshold of 5', () => {
     expect(MIN_GROUP_SIZE).to.equal(5);
   });
 
   it('hides nothing when every cell has at least 5', () => {
-    expect(plan([['a', 5], ['b', 12]], 17)).to.deep.equal({ suppressed: {}, totalSuppressed: false });
+    expect(single([['a', 5], ['b', 12]], 17)).to.deep.equal({ hidden: {}, total: null });
   });
 
   it('hides a single small cell and the next-smallest cell with it', () => {
     // 20 − (9 + 7) would give the hidden 4; with 7 hidden too only 4 + 7 = 11 can be computed.
-    expect(plan([['work', 9], ['studies', 4], ['sick', 7], ['other', 0]], 20)).to.deep.equal({
-      suppressed: { studies: 'tooFew', sick: 'complementary' },
-      totalSuppressed: false,
+    expect(single([['work', 9], ['studies', 4], ['sick', 7], ['other', 0]], 20)).to.deep.equal({
+      hidden: { studies: 'tooFew', sick: 'complementary' },
+      total: null,
     });
   });
 
-  it('takes the earlier cell when two candidates for the complement are equally small', () => {
-    expect(plan([['a', 3], ['b', 6], ['c', 6]], 15).suppressed).to.deep.equal({ a: 'tooFew', b: 'complementary' });
+  it('takes the first by name when two candidates for the complement are equally small', () => {
+    expect(single([['a', 3], ['b', 6], ['c', 6]], 15).hidden).to.deep.equal({ a: 'tooFew', b: 'complementary' });
   });
 
   it('leaves two small cells alone when their sum does not pin either', () => {
     // Hidden sum 2 + 3 = 5: each could be 1..4.
-    expect(plan([['a', 2], ['b', 3], ['c', 10]], 15).suppressed).to.deep.equal({ a: 'tooFew', b: 'tooFew' });
+    expect(single([['a', 2], ['b', 3], ['c', 10]], 15).hidden).to.deep.equal({ a: 'tooFew', b: 'tooFew' });
   });
 
   it('adds a complement when two small cells are pinned by their sum', () => {
     // Hidden sum 4 + 4 = 8 with each at most 4 forces both to be 4.
-    expect(plan([['a', 4], ['b', 4], ['c', 10], ['d', 12]], 30).suppressed).to.deep.equal({
-      a: 'tooFew',
-      b: 'tooFew',
-      c: 'complementary',
-    });
+    expect(single([['a', 4], ['b', 4], ['c', 10], ['d', 12]], 30).hidden).to.deep.equal({ a: 'tooFew', b: 'tooFew', c: 'complementary' });
     // Hidden sum 1 + 1 = 2 with each at least 1 forces both to be 1.
-    expect(plan([['a', 1], ['b', 1], ['c', 10]], 12).suppressed).to.deep.equal({
-      a: 'tooFew',
-      b: 'tooFew',
-      c: 'complementary',
-    });
+    expect(single([['a', 1], ['b', 1], ['c', 10]], 12).hidden).to.deep.equal({ a: 'tooFew', b: 'tooFew', c: 'complementary' });
   });
 
   it('adds a second complement when a complement of exactly 5 still pins the small cell', () => {
     // Hiding 1 and 5 leaves the sum 6; a small cell is ≥ 1 and a complementary one ≥ 5, so 1 + 5 is
     // the only split. Hiding 8 as well makes the sum 14, which many splits fit.
-    expect(plan([['a', 1], ['b', 5], ['c', 8]], 14)).to.deep.equal({
-      suppressed: { a: 'tooFew', b: 'complementary', c: 'complementary' },
-      totalSuppressed: false,
-    });
+    expect(single([['a', 1], ['b', 5], ['c', 8]], 14).hidden).to.deep.equal({ a: 'tooFew', b: 'complementary', c: 'complementary' });
   });
 
   it('hides everything, total included, when the total is below 5', () => {
-    expect(plan([['a', 3], ['b', 1], ['c', 0]], 4)).to.deep.equal({
-      suppressed: { a: 'tooFew', b: 'tooFew', c: 'tooFew' },
-      totalSuppressed: true,
-    });
-    expect(plan([], 0).totalSuppressed).to.equal(true);
+    expect(single([['a', 3], ['b', 1], ['c', 0]], 4)).to.deep.equal({ hidden: { a: 'tooFew', b: 'tooFew' }, total: 'tooFew' });
   });
 
   it('hides the total when no cell is left to serve as complement', () => {
-    // 3 listed, 7 respondents in no listed cell (e.g. "did not answer", which may be shown elsewhere):
-    // total − shown = 10 − 0 would give 3 + 7.
-    expect(plan([['a', 3], ['b', 0]], 10)).to.deep.equal({ suppressed: { a: 'tooFew' }, totalSuppressed: true });
+    // 1 and 5 hidden with the total 6: a small part is ≥ 1, a complementary one ≥ 5, so 1 + 5 is the
+    // only split; there is no third part, so the total goes.
+    expect(single([['a', 1], ['b', 5]], 6)).to.deep.equal({ hidden: { a: 'tooFew', b: 'complementary' }, total: 'complementary' });
+    // 3 + 4 = 7 pins neither (3 + 4 or 4 + 3): the total may stay.
+    expect(single([['a', 3], ['b', 4]], 7)).to.deep.equal({ hidden: { a: 'tooFew', b: 'tooFew' }, total: null });
   });
 
-  it('protects a small remainder of respondents in no listed cell', () => {
-    // 22 − (10 + 9) = 3 would be the count of the unlisted group; hiding 9 makes it 12.
-    expect(plan([['a', 10], ['b', 9]], 22)).to.deep.equal({ suppressed: { b: 'complementary' }, totalSuppressed: false });
+  it('protects a small remainder of people in no listed part, and leaves a large one alone', () => {
+    // 22 − (10 + 9) = 3 would be the unlisted group; hiding 9 makes it 12.
+    expect(single([['a', 10], ['b', 9]], 22).hidden).to.deep.equal({ b: 'complementary' });
+    // 30 − (10 + 12) = 8 describes nobody small.
+    expect(single([['a', 10], ['b', 12]], 30).hidden).to.deep.equal({});
   });
 
-  it('rejects inconsistent input', () => {
-    expect(() => plan([['a', 3], ['b', 4]], 6)).to.throw(RangeError);
-    expect(() => plan([['a', 3], ['a', 4]], 10)).to.throw(RangeError);
-    expect(() => plan([['a', 2.5]], 10)).to.throw(RangeError);
-    expect(() => plan([['a', -1]], 10)).to.throw(RangeError);
-  });
-});
-
-describe('suppression.suppressCounts', () => {
-  it('hides a small exit-status count, its complement, and keeps the total', () => {
-    expect(suppressCounts({ work: 12, studies: 2, jobSeeking: 6, other: 8 })).to.deep.equal({
-      counts: { work: 12, studies: null, jobSeeking: null, other: 8 },
-      total: 28,
-    });
+  it('hides first a part that is never shown on its own ("not stated"), whatever its size', () => {
+    expect(single([['woman', 9], ['man', 3], ['unknown', 6]], 18, { silent: new Set(['unknown']) }).hidden).to.deep.equal({ man: 'tooFew', unknown: 'complementary' });
   });
 
-  it('shows a table without small counts as it is', () => {
-    expect(suppressCounts({ woman: 14, man: 9, other: 0 })).to.deep.equal({
-      counts: { woman: 14, man: 9, other: 0 },
-      total: 23,
-    });
-  });
-
-  it('hides everything when the total is below 5', () => {
-    expect(suppressCounts({ woman: 3, man: 1 })).to.deep.equal({ counts: { woman: null, man: null }, total: null });
-  });
-
-  it('hides the total when it alone would reveal a hidden count', () => {
-    // Only one non-zero category; with opts.total 9 the remaining 6 did not answer.
-    expect(suppressCounts({ woman: 3, man: 0 }, { total: 9 })).to.deep.equal({
-      counts: { woman: null, man: 0 },
-      total: null,
-    });
+  it('with overlapping parts (people in two rounds) hides a part that differs from the total by 1–4', () => {
+    // 20 answered so far, 18 in round 1 and 9 in round 2 (7 in both): 20 − 18 = 2 would be a group.
+    expect(single([['r1', 18], ['r2', 9]], 20).hidden).to.deep.equal({ r1: 'complementary' });
   });
 });
 
-describe('suppression.suppressSmallGroups', () => {
-  const cells = [
-    { point: 'start', indicatorId: 'trust', n: 12, mean: 4.2, sd: 1.1, ci95: [3.5, 4.9] as [number, number] },
-    { point: 'exit', indicatorId: 'trust', n: 4, mean: 5.5, sd: 0.6, ci95: [4.6, 6.4] as [number, number] },
-    { point: 'followUp', indicatorId: 'trust', n: 0, mean: null, sd: null, ci95: null },
-  ];
-
-  it('nulls every statistic of a cell with n < 5 and keeps the named key fields', () => {
-    const out = suppressSmallGroups(cells, { keep: ['point', 'indicatorId'] });
-    expect(out[0]).to.deep.equal({ ...cells[0], suppressed: false, suppressionReason: null });
-    expect(out[1]).to.deep.equal({
-      point: 'exit', indicatorId: 'trust', n: null, mean: null, sd: null, ci95: null,
-      suppressed: true, suppressionReason: 'tooFew',
-    });
-    expect(out[2]).to.include({ point: 'followUp', n: null, suppressed: true });
+describe('suppression.planDisclosure, across partitions', () => {
+  it('keeps a hidden total from being the sum of shown parts', () => {
+    // Förbund F = A + B + C; C has 4, so B (the smaller) is hidden too. Then B's genders must not
+    // add up to B: one of them (the smaller) is hidden as well, the other may stay.
+    const counts = new Map([['F', 51], ['A', 30], ['B', 17], ['C', 4], ['B:w', 9], ['B:m', 8], ['B:?', 0]]);
+    const partitions: Partition[] = [{ parent: 'F', parts: ['A', 'B', 'C'] }, { parent: 'B', parts: ['B:w', 'B:m', 'B:?'] }];
+    const plan = planDisclosure({ counts, partitions });
+    expect([plan.reason('C'), plan.reason('B'), plan.reason('A'), plan.reason('F')]).to.deep.equal(['tooFew', 'complementary', null, null]);
+    expect(plan.reason('B:m')).to.equal('complementary');
+    expect(plan.reason('B:w')).to.equal(null);
   });
 
-  it('keeps n only when asked to', () => {
-    const [, small] = suppressSmallGroups(cells, { keep: ['point', 'n'] });
-    expect(small).to.include({ point: 'exit', n: 4, indicatorId: null, mean: null });
-  });
-
-  it('does not change the input cells', () => {
-    suppressSmallGroups(cells);
-    expect(cells[1]!.mean).to.equal(5.5);
-  });
-});
-
-describe('suppression.suppressBreakdown', () => {
-  it('hides the next-smallest group beside a lone small one, since total n and mean would give it away', () => {
-    const byGender = [
-      { gender: 'woman', n: 16, mean: 5.1 },
-      { gender: 'man', n: 3, mean: 3.0 },
-      { gender: 'other', n: 6, mean: 4.4 },
-    ];
-    const out = suppressBreakdown(byGender, 25, { keep: ['gender'] });
-    expect(out.totalSuppressed).to.equal(false);
-    expect(out.cells.map((c) => [c.gender, c.suppressed, c.suppressionReason, c.mean])).to.deep.equal([
-      ['woman', false, null, 5.1],
-      ['man', true, 'tooFew', null],
-      ['other', true, 'complementary', null],
+  it('carries a hidden part of one dimension into the other (a cross-table)', () => {
+    // Women per intervention, and the förbund's women: A:w has 3, so the förbund's women minus
+    // B's women would give it; B's women are hidden, and then B's men too (B = women + men).
+    const counts = new Map([
+      ['F:w', 15], ['A:w', 3], ['B:w', 12],
+      ['B', 20], ['B:m', 8],
     ]);
+    const plan = planDisclosure({ counts, partitions: [{ parent: 'F:w', parts: ['A:w', 'B:w'] }, { parent: 'B', parts: ['B:w', 'B:m'] }] });
+    expect(plan.reason('A:w')).to.equal('tooFew');
+    expect(plan.reason('B:w')).to.equal('complementary');
+    expect(plan.reason('B:m')).to.equal('complementary');
+    expect(plan.reason('B')).to.equal(null);
   });
 
-  it('hides all groups and the total when the total is below 5', () => {
-    const out = suppressBreakdown([{ gender: 'woman', n: 3, mean: 5 }, { gender: 'man', n: 1, mean: 2 }], 4);
-    expect(out.totalSuppressed).to.equal(true);
-    expect(out.cells.every((c) => c.suppressed && c.mean === null)).to.equal(true);
+  it('hides the mean before and after together, and the change where one of them equals a shown figure', () => {
+    // 12 at exit, 10 of them paired: the 2 unpaired would follow from the exit figure minus the
+    // pairs' after-mean, so the after-mean goes, and with it the before-mean. Everyone at start
+    // is paired (10 = 10), so the before-mean is the start figure: the change would give the
+    // after-mean back; the change goes too.
+    const counts = new Map([['start', 10], ['exit', 12], ['before', 10], ['after', 10], ['change', 10]]);
+    const problem: DisclosureProblem = {
+      counts,
+      partitions: [{ parent: 'start', parts: ['before'], keepParent: true }, { parent: 'exit', parts: ['after'], keepParent: true }],
+      links: [{ change: 'change', before: 'before', after: 'after' }],
+    };
+    const plan = planDisclosure(problem);
+    expect([plan.reason('after'), plan.reason('before'), plan.reason('change')]).to.deep.equal(['complementary', 'complementary', 'complementary']);
+    expect([plan.reason('start'), plan.reason('exit')]).to.deep.equal([null, null]);
+    // With 15 at start (5 unpaired) the before-mean is nobody's figure: only the means go.
+    const wider = planDisclosure({ ...problem, counts: new Map([...counts, ['start', 15]]) });
+    expect([wider.reason('after'), wider.reason('before'), wider.reason('change')]).to.deep.equal(['complementary', 'complementary', null]);
+  });
+
+  it('hides a follower with its leader', () => {
+    const plan = planDisclosure({ counts: new Map([['score', 3], ['item', 6]]), partitions: [], follows: [['score', 'item']] });
+    expect(plan.reason('item')).to.equal('complementary');
+  });
+});
+
+describe('suppression.sumOfShown and differenceOfShown', () => {
+  const plan = planDisclosure({
+    counts: new Map([['F', 40], ['A', 20], ['B', 16], ['C', 4]]),
+    partitions: [{ parent: 'F', parts: ['A', 'B', 'C'] }],
+  });
+
+  it('shows a sum of shown cells and nothing else', () => {
+    expect(plan.reason('B')).to.equal('complementary');
+    expect(sumOfShown(plan, ['A'])).to.equal(null);
+    expect(sumOfShown(plan, ['A', 'B'])).to.equal('complementary');
+    expect(sumOfShown(plan, ['A', 'empty'])).to.equal(null);
+  });
+
+  it('shows a total minus a part only when both are shown', () => {
+    expect(differenceOfShown(plan, 'F', 'A')).to.equal(null);
+    expect(differenceOfShown(plan, 'F', 'C')).to.equal('complementary');
+    const small = planDisclosure({ counts: new Map([['F', 22], ['A', 19]]), partitions: [] });
+    expect(differenceOfShown(small, 'F', 'A')).to.equal('tooFew');
   });
 });

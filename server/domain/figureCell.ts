@@ -1,0 +1,53 @@
+// The names of figure cells (see suppression.ts): what is measured, by whom, which people, when.
+// One name per figure, used by the disclosure plan, the services that fill the cells, and the
+// data-cell attribute every shown figure carries in HTML (so that tests can collect them all).
+
+export const orgRef = {
+  installation: 'all',
+  federation: (id: number) => `f${id}`,
+  subproject: (id: number) => `s${id}`,
+  project: (id: number) => `p${id}`,
+  intervention: (id: number) => `i${id}`,
+} as const;
+
+export const measureRef = {
+  /** An indicator's scores at a point. */
+  score: (indicatorId: string, point: string) => `s:${indicatorId}@${point}`,
+  /** The paired change of an indicator, and the paired people's mean before and after. */
+  change: (indicatorId: string, from: string, to: string) => `c:${indicatorId}@${from}>${to}`,
+  before: (indicatorId: string, from: string, to: string) => `b:${indicatorId}@${from}>${to}`,
+  after: (indicatorId: string, from: string, to: string) => `a:${indicatorId}@${from}>${to}`,
+  /** The answers to one item at a point. */
+  item: (itemId: string, point: string) => `i:${itemId}@${point}`,
+  /** Participants in the time, who started and who ended. */
+  participants: (figure: 'active' | 'started' | 'ended') => `p:${figure}`,
+  /** Participants who ended with an exit status, or with one of a group of them. */
+  exit: (status: string) => `e:${status}`,
+  exitGroup: (group: string) => `eg:${group}`,
+  /** A project target's count (its exit statuses). */
+  target: (targetId: number) => `t:${targetId}`,
+  /** Codes issued, started, answered (web or paper), answered on paper; answers imported. */
+  process: (kind: ProcessKind, point: string) => `k:${kind}@${point}`,
+} as const;
+
+export const PROCESS_KINDS = ['issued', 'started', 'answered', 'web', 'paper', 'imported'] as const;
+export type ProcessKind = (typeof PROCESS_KINDS)[number];
+
+/** "Not stated": a person who gave no gender or age band. */
+export const NOT_STATED = '?';
+
+/** Which people: everyone, or one gender, or one age band (at most one filter at a time). */
+export function demoRef(filter: { gender?: string | null; ageBand?: string | null } = {}): string {
+  if (filter.gender !== undefined) return `g:${filter.gender ?? NOT_STATED}`;
+  if (filter.ageBand !== undefined) return `a:${filter.ageBand ?? NOT_STATED}`;
+  return 'all';
+}
+
+/** When: everything so far, or one measurement round. */
+export function timeRef(round: number | null): string {
+  return round === null ? 'all' : `r${round}`;
+}
+
+export function cellKey(measure: string, org: string, demo: string, time: string): string {
+  return `${measure}|${org}|${demo}|${time}`;
+}

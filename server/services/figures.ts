@@ -1,0 +1,255 @@
+import type { AppContext } from '../context.js';
+import { halfOpen } from '../domain/calendarDate.js';
+import {
+  CHANGE_PAIRS, changeStats, itemStats, pointStats,
+  type ChangeStats, type IndicatorResult, type ItemAnswer, type ItemPointStats, type PointStats,
+} from '../domain/comparison.js';
+import { EXIT_GROUPS } from '../domain/exitStatus.js';
+import { buildCatalogue } from '../domain/figureCatalogue.js';
+import { cellKey, demoRef, measureRef, PROCESS_KINDS, timeRef, type ProcessKind } from '../domain/figureCell.js';
+import { indicatorAskedAt } from '../domain/instrument.js';
+import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
+import { statusesOf } from '../domain/projectReport.js';
+import type { ValueCount } from '../domain/statistics.js';
+import { planDisclosure, type DisclosurePlan, type Partition, type SuppressionReason } from '../domain/suppression.js';
+import type { Db } from '../storage/db.js';
+import { listFederations } from '../storage/federations.js';
+import { listInterventions, type Intervention } from '../storage/interventions.js';
+import {
+  countedPairs, countedScores, exitCounts, figuresVersion, itemAnswers, pairRows, participantCounts, processCounts, scoreBins,
+  type GroupBy, type ProcessRow, type Scope,
+} from '../storage/population.js';
+import { listProjectTargets, listSubprojects } from '../storage/projects.js';
+import { listRounds } from '../storage/rounds.js';
+
+// Figures as they leave the server: the read model counts (storage/population.ts), the disclosure
+// plan of the whole installation decides what is hidden (domain/suppression.ts, catalogue in
+// domain/figureCatalogue.ts), the comparison engine computes. Every page, CSV, API response and
+// report takes its figures from here.
+
+const plans = new WeakMap<Db, { version: number; plan: DisclosurePlan }>();
+
+/** The installation's disclosure plan, computed again only when the data behind the figures has changed. */
+export function disclosurePlan(ctx: AppContext): DisclosurePlan {
+  const version = figuresVersion(ctx.db);
+  const cached = plans.get(ctx.db);
+  if (cached && cached.version === version) return cached.plan;
+  const plan = planDisclosure(catalogueOf(ctx.db));
+  plans.set(ctx.db, { version, plan });
+  return plan;
+}
+
+function catalogueOf(db: Db) {
+  const interventions = listInterventions(db);
+  const rounds = listRounds(db);
+  const all = interventions.map((i) => i.id);
+  const ofFederation = (f: number) => interventions.filter((i) => i.federationId === f).map((i) => i.id);
+  return buildCatalogue(
+    {
+      federations: listFederations(db).map((f) => f.id),
+      interventions: interventions.map((i) => ({ id: i.id, federationId: i.federationId, subprojectId: i.subprojectId, individual: i.kind === 'individual' })),
+      subprojects: listSubprojects(db).map((s) => ({ id: s.id, projectId: s.projectId, federationId: s.federationId })),
+      rounds: rounds.map((r) => ({ id: r.id, federationId: r.federationId })),
+      targets: listProjectTargets(db).map((t) => ({ id: t.id, projectId: t.projectId, statuses: statusesOf(t) })),
+      exitGroups: EXIT_GROUPS,
+    },
+    {
+      scores: countedScores(db),
+      pairs: CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: countedPairs(db, from, to) })),
+      participants: [
+        { roundId: null, figures: participantCounts(db, all, null), exits: exitCounts(db, all, null) },
+        ...rounds.map((r) => {
+          const period = halfOpen(r.startsOn, r.endsOn);
+          return { roundId: r.id, figures: participantCounts(db, ofFederation(r.federationId), period), exits: exitCounts(db, ofFederation(r.federationId), period) };
+        }),
+      ],
+      process: processCounts(db, all),
+    },
+  );
+}
+
+/** Which people and when: everything so far or one round, everyone or one gender or one age band. */
+export interface PersonScope { round: number | null; gender?: string; ageBand?: string }
+
+/** The cell name parts of a person scope. */
+export const demoOf = (s: PersonScope) => demoRef(s.gender !== undefined ? { gender: s.gender } : s.ageBand !== undefined ? { ageBand: s.ageBand } : {});
+export const timeOf = (s: PersonScope) => timeRef(s.round);
+
+/** Whose figures: one cell of the organisation (an intervention, delprojekt, förbund, the installation) and its interventions. */
+export interface OrgScope { org: string; interventionIds: readonly number[] }
+
+export const interventionOrg = (i: Pick<Intervention, 'id'>): OrgScope => ({ org: `i${i.id}`, interventionIds: [i.id] });
+
+export function readScope(org: OrgScope, s: PersonScope, round: Scope['round'] = s.round): Scope {
+  return { interventionIds: org.interventionIds, round, ...(s.gender !== undefined && { gender: s.gender }), ...(s.ageBand !== undefined && { ageBand: s.ageBand }) };
+}
+
+/** Histograms keyed by a string made from each row. */
+export function binsBy<R extends { count: number }>(rows: readonly R[], key: (row: R) => string, value: (row: R) => number): Map<string, ValueCount[]> {
+  const out = new Map<string, ValueCount[]>();
+  for (const row of rows) {
+    const k = key(row);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push({ value: value(row), count: row.count });
+  }
+  return out;
+}
+
+/** The plan's reason for a cell, or "not asked" where the question is not asked at that point. */
+export function reasonOf(plan: DisclosurePlan, key: string, asked = true): SuppressionReason | null {
+  return asked ? plan.reason(key) : 'notAsked';
+}
+
+/** One indicator at one point for an org cell, from bins already read. */
+export function pointFigure(plan: DisclosurePlan, org: string, s: PersonScope, instrument: Instrument, indicator: Indicator, point: string, bins: readonly ValueCount[]): PointStats {
+  const key = cellKey(measureRef.score(indicator.id, point), org, demoOf(s), timeOf(s));
+  return pointStats(point, key, bins, reasonOf(plan, key, indicatorAskedAt(instrument, indicator, point)));
+}
+
+/** Per indicator: each point and every paired change of `pairs`, for one org cell. */
+export function indicatorResults(
+  ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, points: readonly string[], pairs: ReadonlyArray<readonly [string, string]>,
+  defaultPair: readonly [string, string] | null,
+): IndicatorResult[] {
+  const bins = binsBy(scoreBins(ctx.db, readScope(org, s)), (r) => `${r.indicatorId}@${r.point}`, (r) => r.score);
+  const wanted = [...pairs];
+  if (defaultPair && !wanted.some(([a, b]) => a === defaultPair[0] && b === defaultPair[1])) wanted.push([defaultPair[0], defaultPair[1]]);
+  const changes = new Map(wanted.map(([from, to]) => [`${from}>${to}`, changeFigures(ctx, plan, org, s, instrument, from, to)]));
+  return instrument.indicators.map((indicator) => {
+    const of = (from: string, to: string) => changes.get(`${from}>${to}`)!.get(indicator.id)!;
+    return {
+      indicatorId: indicator.id,
+      points: points.map((p) => pointFigure(plan, org.org, s, instrument, indicator, p, bins.get(`${indicator.id}@${p}`) ?? [])),
+      change: defaultPair ? of(defaultPair[0], defaultPair[1]) : null,
+      changes: pairs.map(([from, to]) => of(from, to)),
+    };
+  });
+}
+
+/** Every indicator's paired change from → to for one org cell (indicator id → change). */
+export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, from: string, to: string): Map<string, ChangeStats> {
+  const rows = pairRows(ctx.db, readScope(org, s), from, to);
+  const demo = demoOf(s);
+  const time = timeOf(s);
+  return new Map(instrument.indicators.map((indicator) => {
+    const key = (m: string) => cellKey(m, org.org, demo, time);
+    const asked = indicatorAskedAt(instrument, indicator, from) && indicatorAskedAt(instrument, indicator, to);
+    const change = key(measureRef.change(indicator.id, from, to));
+    const means = plan.reason(key(measureRef.before(indicator.id, from, to))) ?? plan.reason(key(measureRef.after(indicator.id, from, to)));
+    const pairs = rows.filter((r) => r.indicatorId === indicator.id);
+    return [indicator.id, changeStats(from, to, change, pairs, reasonOf(plan, change, asked), means)];
+  }));
+}
+
+const itemPlans = new WeakMap<Db, Map<string, { version: number; plan: DisclosurePlan }>>();
+
+/**
+ * The plan for an intervention's item-by-item answers: each item cell by gender, by age band and
+ * by round, and hidden wherever its indicator's cell is (a one-item indicator is its item).
+ */
+function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, indicator: Indicator): DisclosurePlan {
+  const version = figuresVersion(ctx.db);
+  let byKey = itemPlans.get(ctx.db);
+  if (!byKey) itemPlans.set(ctx.db, (byKey = new Map()));
+  const cacheKey = `${intervention.id}|${indicator.id}`;
+  const cached = byKey.get(cacheKey);
+  if (cached && cached.version === version) return cached.plan;
+
+  const org = `i${intervention.id}`;
+  const rows = itemAnswers(ctx.db, { interventionIds: [intervention.id], round: null }, indicator.items, { gender: true, ageBand: true })
+    .concat(itemAnswers(ctx.db, { interventionIds: [intervention.id], round: 'each' }, indicator.items, { round: true, gender: true, ageBand: true }));
+  const counts = new Map<string, number>();
+  const times = new Set<string>(['all']);
+  const demos = { gender: new Set<string>(), ageBand: new Set<string>() };
+  for (const r of rows) {
+    if (r.dontKnow === 1 || r.value === null) continue;
+    const time = timeRef(r.roundId);
+    times.add(time);
+    const g = demoRef({ gender: r.gender });
+    const a = demoRef({ ageBand: r.ageBand });
+    demos.gender.add(g);
+    demos.ageBand.add(a);
+    for (const demo of ['all', g, a]) {
+      const key = cellKey(measureRef.item(r.itemId, r.point), org, demo, time);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  const partitions: Partition[] = [];
+  const hiddenFromStart = new Map<string, 'complementary'>();
+  const silent = new Set<string>();
+  for (const point of new Set(rows.map((r) => r.point))) {
+    for (const itemId of indicator.items) {
+      const m = measureRef.item(itemId, point);
+      for (const time of times) {
+        for (const set of [demos.gender, demos.ageBand]) partitions.push({ parent: cellKey(m, org, 'all', time), parts: [...set].map((d) => cellKey(m, org, d, time)) });
+        for (const demo of ['all', ...demos.gender, ...demos.ageBand]) {
+          if (plan.reason(cellKey(measureRef.score(indicator.id, point), org, demo, time)) !== null) hiddenFromStart.set(cellKey(m, org, demo, time), 'complementary');
+          if (demo.endsWith(':?')) silent.add(cellKey(m, org, demo, time));
+        }
+      }
+      for (const demo of ['all', ...demos.gender, ...demos.ageBand]) {
+        partitions.push({ parent: cellKey(m, org, demo, 'all'), parts: [...times].filter((t) => t !== 'all').map((t) => cellKey(m, org, demo, t)) });
+      }
+    }
+  }
+  const items = planDisclosure({ counts, partitions, silent, hiddenFromStart });
+  byKey.set(cacheKey, { version, plan: items });
+  return items;
+}
+
+/** An indicator's items at each point, answer by answer, for one intervention and person scope. */
+export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, s: PersonScope, instrument: Instrument, indicator: Indicator, points: readonly string[]): ItemPointStats[] {
+  const items = itemPlan(ctx, plan, intervention, indicator);
+  const answers: ItemAnswer[] = itemAnswers(ctx.db, readScope(interventionOrg(intervention), s), indicator.items).map((a) => ({ ...a, dontKnow: a.dontKnow === 1 }));
+  return indicator.items.flatMap((itemId) => points.map((point) => {
+    const key = cellKey(measureRef.item(itemId, point), `i${intervention.id}`, demoOf(s), timeOf(s));
+    const asked = instrument.sections.some((sec) => sec.items.some((it) => it.id === itemId && (it.points as string[]).includes(point)));
+    return itemStats(itemId, point, key, answers.filter((a) => a.itemId === itemId && a.point === point), reasonOf(items, key, asked));
+  }));
+}
+
+/** A count of the measurement's process: the number, or (for readers who do not follow the codes) why it is hidden. */
+export interface ProcessCount { cell: string; n: number | null; reason: SuppressionReason | null }
+
+/** The measurement's process per point: codes issued, started, answered (on the web or on paper), answers imported; the response rate. */
+export type ProcessFigures = { point: string; rate: number | null } & Record<ProcessKind, ProcessCount>;
+
+function sumProcess(rows: readonly ProcessRow[], point: string): Record<ProcessKind, number> {
+  const here = rows.filter((r) => r.point === point);
+  const sum = (f: (r: ProcessRow) => number) => here.reduce((s, r) => s + f(r), 0);
+  return { issued: sum((r) => r.issued), started: sum((r) => r.started), answered: sum((r) => r.web + r.paper), web: sum((r) => r.web), paper: sum((r) => r.paper), imported: sum((r) => r.imported) };
+}
+
+const withRate = (point: string, v: Record<ProcessKind, ProcessCount>): ProcessFigures => ({ point, ...v, rate: v.issued.n && v.answered.n !== null ? v.answered.n / v.issued.n : null });
+
+/**
+ * Codes and answers per point of an intervention, so far or in one round. `exact` for those who may
+ * follow the codes one by one (staff of the intervention, förbund admins); everyone else reads them
+ * through the disclosure plan.
+ */
+export function processFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, points: readonly string[], round: number | null, exact: boolean): ProcessFigures[] {
+  const rows = processCounts(ctx.db, [intervention.id]).filter((r) => round === null || r.roundId === round);
+  return points.map((point) => {
+    const raw = sumProcess(rows, point);
+    const shown = Object.fromEntries(PROCESS_KINDS.map((kind) => {
+      const cell = cellKey(measureRef.process(kind, point), `i${intervention.id}`, 'all', timeRef(round));
+      const reason = exact ? null : plan.reason(cell);
+      return [kind, { cell, n: reason === null ? raw[kind] : null, reason }];
+    })) as Record<ProcessKind, ProcessCount>;
+    return withRate(point, shown);
+  });
+}
+
+/** The same per round of the codes (null: codes given without a round), exact: for the staff's response-rate page. */
+export function processByRound(ctx: AppContext, intervention: Intervention, points: readonly string[]): (ProcessFigures & { roundId: number | null })[] {
+  const rows = processCounts(ctx.db, [intervention.id]);
+  const rounds = [...new Set(rows.map((r) => r.roundId))];
+  return rounds.flatMap((roundId) => points.map((point) => {
+    const raw = sumProcess(rows.filter((r) => r.roundId === roundId), point);
+    const exact = Object.fromEntries(PROCESS_KINDS.map((kind) => [kind, { cell: '', n: raw[kind], reason: null }])) as Record<ProcessKind, ProcessCount>;
+    return { roundId, ...withRate(point, exact) };
+  }));
+}
+
+export type { GroupBy };

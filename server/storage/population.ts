@@ -1,0 +1,255 @@
+import type { Db } from './db.js';
+import { sql } from './statements.js';
+
+// Who counts: the one read model behind every figure (domain.md, "Who counts").
+//
+// - A scope is chosen first: the interventions (a förbund's, a delprojekt's, one), the time (every
+//   answer so far, or one measurement round) and at most one filter on the person (gender or age
+//   band). Inside it each person counts once per measurement point, with their latest submitted
+//   answer in that scope ("latest" orders by the date the answer counts on, then by when it was
+//   sent). Anonymous (yearly) answers count once each.
+// - Every scope filter but time is a property of the person, so which answer is the latest only
+//   depends on the time: the flags `latest` (so far) and `latest_in_round` (within the answer's
+//   round) on responses and response_scores say which answer counts; recountLatest keeps them.
+// - A paired change (from → to) takes the people with a counted answer at `to` in the scope and
+//   pairs it with their latest answer at `from` so far.
+// - Issued / started / answered are counts of codes; answers typed in from paper are counted apart
+//   from web answers, and imported answers (no code) apart from both.
+// - Periods are half-open date ranges [from, to); an open end (to = null) means up to now.
+//
+// Only this module decides these rules; the services turn its rows into figures and send every
+// figure through the disclosure layer (server/domain/suppression.ts).
+
+/** The time of a scope: every answer so far (null), one measurement round, or each round apart. */
+export type TimeScope = number | null | 'each';
+
+export interface Scope {
+  interventionIds: readonly number[];
+  round: TimeScope;
+  gender?: string;
+  ageBand?: string;
+}
+
+/** A half-open range of calendar dates [from, to); to = null is open-ended. */
+export interface Period { from: string; to: string | null }
+
+/**
+ * Sets which of a participant's submitted answers at a point count: the latest so far, and the
+ * latest within each round. Called in the transaction that submits (or moves) an answer.
+ */
+export function recountLatest(db: Db, participantId: number, point: string): void {
+  sql(
+    db,
+    `WITH ranked AS (
+       SELECT id,
+         row_number() OVER (ORDER BY submitted_on DESC, submitted_at DESC, id DESC) AS in_all,
+         row_number() OVER (PARTITION BY round_id ORDER BY submitted_on DESC, submitted_at DESC, id DESC) AS in_round
+       FROM responses WHERE participant_id = ? AND point = ? AND status = 'submitted'
+     )
+     UPDATE responses SET latest = (ranked.in_all = 1), latest_in_round = (ranked.in_round = 1) FROM ranked WHERE ranked.id = responses.id`,
+  ).run(participantId, point);
+  sql(
+    db,
+    `UPDATE response_scores SET latest = r.latest, latest_in_round = r.latest_in_round
+     FROM responses r WHERE r.id = response_scores.response_id AND r.participant_id = ? AND r.point = ?`,
+  ).run(participantId, point);
+}
+
+/** An anonymous answer counts on its own: both flags set when it is submitted. */
+export function countAnonymous(db: Db, responseId: number): void {
+  sql(db, 'UPDATE responses SET latest = 1, latest_in_round = 1 WHERE id = ?').run(responseId);
+  sql(db, 'UPDATE response_scores SET latest = 1, latest_in_round = 1 WHERE response_id = ?').run(responseId);
+}
+
+interface Where { text: string; params: Record<string, unknown> }
+
+/** The conditions of a scope on a table carrying the flags and the person's dimensions. */
+function scopeWhere(scope: Scope, table: string): Where {
+  const t = (c: string) => `${table}.${c}`;
+  const parts = [`${t('intervention_id')} IN (SELECT value FROM json_each(:interventions))`];
+  const params: Record<string, unknown> = { interventions: JSON.stringify(scope.interventionIds) };
+  if (scope.round === null) parts.push(`${t('latest')} = 1`);
+  else if (scope.round === 'each') parts.push(`${t('latest_in_round')} = 1 AND ${t('round_id')} IS NOT NULL`);
+  else {
+    parts.push(`${t('latest_in_round')} = 1 AND ${t('round_id')} = :round`);
+    params.round = scope.round;
+  }
+  if (scope.gender !== undefined) {
+    parts.push(`${t('gender')} = :gender`);
+    params.gender = scope.gender;
+  }
+  if (scope.ageBand !== undefined) {
+    parts.push(`${t('age_band')} = :ageBand`);
+    params.ageBand = scope.ageBand;
+  }
+  return { text: parts.join(' AND '), params };
+}
+
+/** What a row of scoreBins or pairRows is grouped by, beside point, indicator and value. */
+export interface GroupBy { intervention?: boolean; round?: boolean; gender?: boolean; ageBand?: boolean }
+
+function groupColumns(by: GroupBy, table: string): { select: string; group: string[] } {
+  const cols: [keyof GroupBy, string, string][] = [['intervention', 'intervention_id', 'interventionId'], ['round', 'round_id', 'roundId'], ['gender', 'gender', 'gender'], ['ageBand', 'age_band', 'ageBand']];
+  const select = cols.map(([key, col, alias]) => (by[key] ? `${table}.${col} AS ${alias}` : `NULL AS ${alias}`)).join(', ');
+  return { select, group: cols.filter(([key]) => by[key]).map(([, col]) => `${table}.${col}`) };
+}
+
+export interface Grouped { interventionId: number | null; roundId: number | null; gender: string | null; ageBand: string | null }
+export interface ScoreBin extends Grouped { point: string; indicatorId: string; score: number; count: number }
+
+/** How many counted people have each score, per point and indicator (and the groups asked for). */
+export function scoreBins(db: Db, scope: Scope, by: GroupBy = {}): ScoreBin[] {
+  const where = scopeWhere(scope, 's');
+  const g = groupColumns(by, 's');
+  return sql<[Record<string, unknown>], ScoreBin>(
+    db,
+    `SELECT ${g.select}, s.point, s.indicator_id AS indicatorId, s.score, count(*) AS count
+     FROM response_scores s WHERE ${where.text}
+     GROUP BY ${[...g.group, 's.point', 's.indicator_id', 's.score'].join(', ')}`,
+  ).all(where.params);
+}
+
+export interface PairRow extends Grouped { indicatorId: string; before: number; after: number }
+
+/**
+ * Each counted person's pair of scores for a change from → to: their counted answer at `to` in
+ * the scope, and their latest answer at `from` so far.
+ */
+export function pairRows(db: Db, scope: Scope, from: string, to: string, by: GroupBy = {}): PairRow[] {
+  const where = scopeWhere(scope, 't');
+  const g = groupColumns(by, 't');
+  return sql<[Record<string, unknown>], PairRow>(
+    db,
+    `SELECT ${g.select}, t.indicator_id AS indicatorId, f.score AS before, t.score AS after
+     FROM response_scores t JOIN response_scores f
+       ON f.intervention_id = t.intervention_id AND f.latest = 1 AND f.point = :from AND f.indicator_id = t.indicator_id AND f.participant_id = t.participant_id
+     WHERE ${where.text} AND t.point = :to AND t.participant_id IS NOT NULL`,
+  ).all({ ...where.params, from, to });
+}
+
+export interface ItemAnswerRow extends Grouped { point: string; itemId: string; value: number | null; dontKnow: number }
+
+/** The counted answers to some items, for item-by-item distributions. */
+export function itemAnswers(db: Db, scope: Scope, itemIds: readonly string[], by: GroupBy = {}): ItemAnswerRow[] {
+  if (itemIds.length === 0) return [];
+  const where = scopeWhere(scope, 'r');
+  const g = groupColumns(by, 'r');
+  return sql<[Record<string, unknown>], ItemAnswerRow>(
+    db,
+    `SELECT ${g.select}, r.point, a.item_id AS itemId, a.value_num AS value, a.dont_know AS dontKnow
+     FROM responses r JOIN answers a ON a.response_id = r.id
+     WHERE ${where.text} AND a.item_id IN (SELECT value FROM json_each(:items))`,
+  ).all({ ...where.params, items: JSON.stringify(itemIds) });
+}
+
+/** Counted people per point and indicator, in the installation, for the disclosure plan. */
+export interface CountedRow { interventionId: number; point: string; indicatorId: string; gender: string | null; ageBand: string | null; roundId: number | null; inAll: number; inRound: number }
+
+/** For every intervention: how many people count, so far and in their round, per point, indicator and person group. */
+export function countedScores(db: Db): CountedRow[] {
+  return sql<[], CountedRow>(
+    db,
+    `SELECT intervention_id AS interventionId, point, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId,
+       sum(latest) AS inAll, sum(latest_in_round) AS inRound
+     FROM response_scores WHERE latest = 1 OR latest_in_round = 1
+     GROUP BY intervention_id, point, indicator_id, gender, age_band, round_id`,
+  ).all();
+}
+
+export type CountedPairRow = Omit<CountedRow, 'point'>;
+
+/** For every intervention: how many people pair for a change from → to, as countedScores counts them. */
+export function countedPairs(db: Db, from: string, to: string): CountedPairRow[] {
+  return sql<[string, string], CountedPairRow>(
+    db,
+    `SELECT t.intervention_id AS interventionId, t.indicator_id AS indicatorId, t.gender, t.age_band AS ageBand, t.round_id AS roundId,
+       sum(t.latest) AS inAll, sum(t.latest_in_round) AS inRound
+     FROM response_scores t JOIN response_scores f
+       ON f.intervention_id = t.intervention_id AND f.latest = 1 AND f.point = ? AND f.indicator_id = t.indicator_id AND f.participant_id = t.participant_id
+     WHERE t.point = ? AND t.participant_id IS NOT NULL AND (t.latest = 1 OR t.latest_in_round = 1)
+     GROUP BY t.intervention_id, t.indicator_id, t.gender, t.age_band, t.round_id`,
+  ).all(from, to);
+}
+
+/**
+ * The measurement's process per intervention, point and round: codes issued (not revoked), started
+ * (a response begun, sent or not), answered on the web and typed in from paper; and answers
+ * imported from a file, which have no code.
+ */
+export interface ProcessRow { interventionId: number; point: string; roundId: number | null; issued: number; started: number; web: number; paper: number; imported: number }
+
+export function processCounts(db: Db, interventionIds: readonly number[]): ProcessRow[] {
+  const ids = JSON.stringify(interventionIds);
+  return sql<[string, string], ProcessRow>(
+    db,
+    `SELECT interventionId, point, roundId, sum(issued) AS issued, sum(started) AS started, sum(web) AS web, sum(paper) AS paper, sum(imported) AS imported FROM (
+       SELECT mp.intervention_id AS interventionId, mp.point, c.round_id AS roundId,
+         count(*) AS issued, count(resp.id) AS started,
+         count(CASE WHEN resp.status = 'submitted' AND resp.source = 'web' THEN 1 END) AS web,
+         count(CASE WHEN resp.status = 'submitted' AND resp.source = 'paper' THEN 1 END) AS paper,
+         0 AS imported
+       FROM access_codes c JOIN measurement_points mp ON mp.id = c.measurement_point_id
+       LEFT JOIN responses resp ON resp.code = c.code
+       WHERE mp.intervention_id IN (SELECT value FROM json_each(?)) AND c.status != 'revoked'
+       GROUP BY mp.intervention_id, mp.point, c.round_id
+       UNION ALL
+       SELECT intervention_id, point, round_id, 0, 0, 0, 0, count(*)
+       FROM responses WHERE intervention_id IN (SELECT value FROM json_each(?)) AND status = 'submitted' AND source = 'import'
+       GROUP BY intervention_id, point, round_id
+     ) GROUP BY interventionId, point, roundId`,
+  ).all(ids, ids);
+}
+
+/** Participants of an intervention in a period (or so far): in it at some time, started, ended, and how they ended. */
+export interface ParticipantRow { interventionId: number; active: number; started: number; ended: number }
+export interface ExitRow { interventionId: number; status: string; n: number }
+
+const START_DATE = `coalesce(started_on, substr(created_at, 1, 10))`;
+
+function periodParams(period: Period | null) {
+  return { from: period?.from ?? null, to: period?.to ?? null, whole: period === null ? 1 : 0 };
+}
+
+/** Ends before `to` (or anywhere with an open end), from `from`: the half-open test, written once. */
+const IN_PERIOD = (column: string) => `(${column} >= :from AND (:to IS NULL OR ${column} < :to))`;
+
+export function participantCounts(db: Db, interventionIds: readonly number[], period: Period | null): ParticipantRow[] {
+  return sql<[Record<string, unknown>], ParticipantRow>(
+    db,
+    `SELECT intervention_id AS interventionId,
+       count(CASE WHEN :whole = 1 THEN (CASE WHEN exited_on IS NULL THEN 1 END)
+         WHEN (:to IS NULL OR ${START_DATE} < :to) AND (exited_on IS NULL OR exited_on >= :from) THEN 1 END) AS active,
+       count(CASE WHEN :whole = 1 OR ${IN_PERIOD(START_DATE)} THEN 1 END) AS started,
+       count(CASE WHEN exited_on IS NOT NULL AND (:whole = 1 OR ${IN_PERIOD('exited_on')}) THEN 1 END) AS ended
+     FROM participants WHERE intervention_id IN (SELECT value FROM json_each(:interventions))
+     GROUP BY intervention_id`,
+  ).all({ ...periodParams(period), interventions: JSON.stringify(interventionIds) });
+}
+
+export function exitCounts(db: Db, interventionIds: readonly number[], period: Period | null): ExitRow[] {
+  return sql<[Record<string, unknown>], ExitRow>(
+    db,
+    `SELECT intervention_id AS interventionId, exit_status AS status, count(*) AS n FROM participants
+     WHERE intervention_id IN (SELECT value FROM json_each(:interventions)) AND exited_on IS NOT NULL AND exit_status IS NOT NULL
+       AND (:whole = 1 OR ${IN_PERIOD('exited_on')})
+     GROUP BY intervention_id, exit_status`,
+  ).all({ ...periodParams(period), interventions: JSON.stringify(interventionIds) });
+}
+
+export interface InstallationBin { point: string; indicatorId: string; score: number; count: number }
+
+/**
+ * Score histograms of every counted person in the installation, per point and indicator: streamed
+ * off an index, so a million answers need no sort and little memory.
+ */
+export function installationBins(db: Db): InstallationBin[] {
+  return sql<[], InstallationBin>(
+    db,
+    `SELECT point, indicator_id AS indicatorId, score, count(*) AS count FROM response_scores WHERE latest = 1 GROUP BY point, indicator_id, score`,
+  ).all();
+}
+
+/** A number that moves whenever anything a figure is built from changes (see migration 006). */
+export function figuresVersion(db: Db): number {
+  return sql<[], number>(db, 'SELECT n FROM figures_version WHERE id = 1').pluck().get()!;
+}

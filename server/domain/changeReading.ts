@@ -7,7 +7,7 @@ import type { Interval } from './statistics.js';
 /** A paired change: clear improvement or worsening only when the whole CI lies on one side of zero. */
 export type ChangeVerdict = 'improved' | 'uncertain' | 'worsened';
 /** An unpaired difference (one group against another) read the same way. */
-export type DifferenceVerdict = 'higher' | 'uncertain' | 'lower';
+export type DifferenceVerdict = 'higher' | 'similar' | 'lower';
 
 export function changeVerdict(ci95: Interval | null): ChangeVerdict {
   if (ci95 && ci95[0] > 0) return 'improved';
@@ -17,7 +17,7 @@ export function changeVerdict(ci95: Interval | null): ChangeVerdict {
 
 export function differenceVerdict(ci95: Interval | null): DifferenceVerdict {
   const v = changeVerdict(ci95);
-  return v === 'improved' ? 'higher' : v === 'worsened' ? 'lower' : 'uncertain';
+  return v === 'improved' ? 'higher' : v === 'worsened' ? 'lower' : 'similar';
 }
 
 export interface ChangeNumbers {

@@ -150,7 +150,7 @@ export const openApiDocument = {
           nA: { type: 'integer', nullable: true }, nB: { type: 'integer', nullable: true }, meanA: nullableNumber, meanB: nullableNumber,
           diff: { ...nullableNumber, description: 'meanB − meanA' }, welchCi95: interval,
           mannWhitneyP: { type: 'number', minimum: 0, maximum: 1, nullable: true, description: 'Two-sided, normal approximation with tie and continuity correction' },
-          verdict: { type: 'string', enum: ['higher', 'uncertain', 'lower'], nullable: true }, suppressed: { type: 'boolean' }, reason,
+          verdict: { type: 'string', enum: ['higher', 'similar', 'lower'], nullable: true, description: 'higher/lower only when the whole Welch 95 % CI lies above/below zero' }, suppressed: { type: 'boolean' }, reason,
         },
       },
       Comparison: {

@@ -75,11 +75,11 @@ export function setMeasurementPoint(db: Db, interventionId: number, point: Measu
 
 /** An intervention's measurement points in order; without an intervention, every point of the installation. */
 export function listMeasurementPoints(db: Db, interventionId?: number): InterventionPoint[] {
-  return sql<[number | null], InterventionPoint>(
+  return sql<{ intervention: number | null }, InterventionPoint>(
     db,
-    `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE ?1 IS NULL OR intervention_id = ?1
+    `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE @intervention IS NULL OR intervention_id = @intervention
      ORDER BY intervention_id, ${pointOrderSql('point')}`,
-  ).all(interventionId ?? null);
+  ).all({ intervention: interventionId ?? null });
 }
 
 export function getMeasurementPoint(db: Db, interventionId: number, point: string): InterventionPoint | undefined {

@@ -16,11 +16,11 @@ export function createSubproject(db: Db, input: { projectId: number; federationI
 
 /** A federation's subprojects; without a federation, every subproject of the installation. */
 export function listSubprojects(db: Db, federationId?: number): Subproject[] {
-  return sql<[number | null], Subproject>(
+  return sql<{ federation: number | null }, Subproject>(
     db,
     `SELECT s.id, s.project_id AS projectId, s.federation_id AS federationId, s.name, p.name AS projectName
-     FROM subprojects s JOIN projects p ON p.id = s.project_id WHERE ?1 IS NULL OR s.federation_id = ?1 ORDER BY p.name, s.name`,
-  ).all(federationId ?? null);
+     FROM subprojects s JOIN projects p ON p.id = s.project_id WHERE @federation IS NULL OR s.federation_id = @federation ORDER BY p.name, s.name`,
+  ).all({ federation: federationId ?? null });
 }
 
 const PROJECT_COLUMNS = 'id, name, starts_on AS startsOn, ends_on AS endsOn';
@@ -62,10 +62,10 @@ export interface ProjectTarget { id: number; projectId: number; label: string; k
 
 /** A project's targets; without a project, every target of the installation. */
 export function listProjectTargets(db: Db, projectId?: number): ProjectTarget[] {
-  return sql<[number | null], Omit<ProjectTarget, 'exitStatuses'> & { exitStatuses: string | null }>(
+  return sql<{ project: number | null }, Omit<ProjectTarget, 'exitStatuses'> & { exitStatuses: string | null }>(
     db,
-    'SELECT id, project_id AS projectId, label, kind, exit_statuses AS exitStatuses, target FROM project_targets WHERE ?1 IS NULL OR project_id = ?1 ORDER BY id',
-  ).all(projectId ?? null).map((r) => ({ ...r, exitStatuses: r.exitStatuses === null ? null : (JSON.parse(r.exitStatuses) as string[]) }));
+    'SELECT id, project_id AS projectId, label, kind, exit_statuses AS exitStatuses, target FROM project_targets WHERE @project IS NULL OR project_id = @project ORDER BY id',
+  ).all({ project: projectId ?? null }).map((r) => ({ ...r, exitStatuses: r.exitStatuses === null ? null : (JSON.parse(r.exitStatuses) as string[]) }));
 }
 
 /** exitStatuses is the list for kind 'custom' and null for the predefined kinds. */

@@ -88,7 +88,7 @@ describe('privacy: erasing one participant and exporting their data', function (
     answer(db, startCodes[1]!, true);
     issueAccessCodes(db, { measurementPointId: measurementPoints.exit!.id, participantIds: [others[0]!.id] });
     answer(db, issueAccessCodes(db, { measurementPointId: secondStart.id, participantIds: [others[1]!.id] })[0]!, true);
-    saveSnapshot(db, { federationId: federation.id, interventionId: null, period: { from: '2026-01-01', to: '2026-06-30' }, data: { frozen: true }, createdBy: null });
+    saveSnapshot(db, { federationId: federation.id, interventionId: null, round: null, frozenOn: '2026-06-30', data: { frozen: true }, createdBy: null });
 
     makeUser(db, 'admin@priv.example', [{ federationId: federation.id, role: 'federation_admin' }]);
     makeUser(db, 'staff@priv.example', [{ federationId: federation.id, role: 'staff' }], { assign: [intervention.id] });

@@ -2,7 +2,7 @@
 const nullableNumber = { type: 'number', nullable: true };
 const interval = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, nullable: true, description: '95 % confidence interval [low, high]' };
 const reason = {
-  type: 'string', enum: ['tooFew', 'complementary', 'notAsked'], nullable: true,
+  type: 'string', enum: ['tooFew', 'complementary', 'notAsked', null], nullable: true,
   description: 'Why the figure is hidden: fewer than 5 people (tooFew), hidden so that another small group cannot be worked out (complementary), or the question is not asked at this point (notAsked); null when shown',
 };
 const cell = { type: 'string', description: 'The name of the figure cell (what | whose | which people | when); the same cell has the same figures on every page and in every export' };
@@ -129,7 +129,7 @@ export const openApiDocument = {
           before: { ...nullableNumber, description: 'Mean at `from` of the paired people (null when hidden on its own, see meansReason)' },
           after: { ...nullableNumber, description: 'Mean at `to` of the paired people' },
           meanDiff: nullableNumber, ci95: interval,
-          verdict: { type: 'string', enum: ['improved', 'uncertain', 'worsened'], nullable: true, description: 'improved/worsened only when the whole 95 % CI lies above/below zero' },
+          verdict: { type: 'string', enum: ['improved', 'uncertain', 'worsened', null], nullable: true, description: 'improved/worsened only when the whole 95 % CI lies above/below zero' },
           wilcoxon: {
             type: 'object', nullable: true, additionalProperties: false, required: ['p', 'method', 'zeroDifferences', 'tieCorrection', 'continuityCorrection'],
             description: 'Two-sided Wilcoxon signed-rank test as R\'s wilcox.test(paired = TRUE): exact null distribution with fewer than 50 non-zero differences and no ties or zeros, else the normal approximation with tie and continuity correction',
@@ -150,7 +150,7 @@ export const openApiDocument = {
           nA: { type: 'integer', nullable: true }, nB: { type: 'integer', nullable: true }, meanA: nullableNumber, meanB: nullableNumber,
           diff: { ...nullableNumber, description: 'meanB − meanA' }, welchCi95: interval,
           mannWhitneyP: { type: 'number', minimum: 0, maximum: 1, nullable: true, description: 'Two-sided, normal approximation with tie and continuity correction' },
-          verdict: { type: 'string', enum: ['higher', 'similar', 'lower'], nullable: true, description: 'higher/lower only when the whole Welch 95 % CI lies above/below zero' }, suppressed: { type: 'boolean' }, reason,
+          verdict: { type: 'string', enum: ['higher', 'similar', 'lower', null], nullable: true, description: 'higher/lower only when the whole Welch 95 % CI lies above/below zero' }, suppressed: { type: 'boolean' }, reason,
         },
       },
       Comparison: {

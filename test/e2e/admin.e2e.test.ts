@@ -150,9 +150,10 @@ describe('staff and evaluators in a real browser', function () {
       }
       // Filters work without JavaScript: a GET form whose result is a shareable URL.
       await page.goto(`${seeded.url}/f/1/interventions/1/results`);
-      await page.selectOption('#f-gender', 'woman');
+      await page.selectOption('#f-group', 'gender:woman');
       await page.click('.filters button[type="submit"]');
-      expect(page.url()).to.contain('gender=woman');
+      expect(page.url()).to.contain('group=gender%3Awoman');
+      expect(await page.locator('#f-group').inputValue(), 'the chosen group stays chosen').to.equal('gender:woman');
       expect(errors).to.deep.equal([]);
       await context.close();
     } finally {

@@ -126,7 +126,7 @@ describe('evaluator analysis and the summary API', function () {
     const csv = await evaluator.get('/f/1/interventions/1/results?format=csv&table=change');
     expect(csv.status).to.equal(200);
     expect(csv.headers.get('content-type')).to.contain('text/csv');
-    expect(csv.text.split('\n')[0]).to.contain('indicator,from,to,pairs,meanDiff');
+    expect(csv.text.split('\n')[0]).to.contain('indicator,from,to,pairs,before,after,meanDiff,ciLow,ciHigh,verdict,wilcoxonP,wilcoxonMethod');
     const audited = server.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'export.csv'`).get() as { n: number };
     expect(audited.n).to.equal(1);
     const board = await signedIn(server.url, 'board@a.example');

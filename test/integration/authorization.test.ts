@@ -76,6 +76,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /analysis/region': [...READERS, 'other_federation_admin'],
   'GET /api/v1/openapi.json': ANYONE,
   'GET /api/v1/interventions/:id/summary': READERS,
+  'GET /api/v1/federations/:id/comparison': READERS,
   'GET /f/:fid/interventions/:iid/participants': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/participants': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/participants/:pid': STAFF_WORK,

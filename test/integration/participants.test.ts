@@ -265,10 +265,11 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
 
       const res = await client.get(`/f/${federation.id}/interventions/${rates.id}/rates`);
       expect(res.status).to.equal(200);
-      expect(rowText(res.text, 'rates-by-point', 'data-point="start"')).to.equal('Start 4 2 1 25 %');
-      expect(rowText(res.text, 'rates-by-point', 'data-point="exit"')).to.equal('Avslut 2 1 1 50 %');
-      expect(rowText(res.text, 'rates-by-round', `data-round="${round.id}" data-point="exit"`)).to.equal('Vår 2026 Avslut 2 1 1 50 %');
-      expect(rowText(res.text, 'rates-by-round', 'data-round="" data-point="start"')).to.equal('Utan mätomgång Start 4 2 1 25 %');
+      // Issued, started, answered on the web, entered from paper, rate, imported.
+      expect(rowText(res.text, 'rates-by-point', 'data-point="start"')).to.equal('Start 4 2 1 0 25 % 0');
+      expect(rowText(res.text, 'rates-by-point', 'data-point="exit"')).to.equal('Avslut 2 1 1 0 50 % 0');
+      expect(rowText(res.text, 'rates-by-round', `data-point="exit" data-round="${round.id}"`)).to.equal('Vår 2026 Avslut 2 1 1 0 50 % 0');
+      expect(rowText(res.text, 'rates-by-round', 'data-point="start" data-round=""')).to.equal('Utan mätomgång Start 4 2 1 0 25 % 0');
 
       const outstanding = /<table id="outstanding">([\s\S]*?)<\/table>/.exec(res.text)![1]!;
       const shown = [startCodes[1]!, startCodes[2]!, replaced.ok ? replaced.code : '', exitCodes[1]!];
@@ -396,8 +397,8 @@ describe('anonymous yearly questionnaires: a structural intervention answered wi
   it('shows the board indicators at "yearly" with n = 5, and no change or gender tables', async () => {
     const res = await admin.get(`${base}/results`);
     expect(res.status).to.equal(200);
-    const row = new RegExp(`<tr>\\s*<th scope="row"><a href="${base}/results/indicators/mandate_knowledge"[\\s\\S]*?</tr>`).exec(res.text)?.[0] ?? '';
-    expect(row).to.match(/data-point="yearly">4,8 <span class="hint">\([^)]*; n=5\)/);
+    const row = new RegExp(`<tr data-indicator="mandate_knowledge">\\s*<th scope="row"><a href="${base}/results/indicators/mandate_knowledge"[\\s\\S]*?</tr>`).exec(res.text)?.[0] ?? '';
+    expect(row).to.match(/data-cell="s:mandate_knowledge@yearly\|i\d+\|all\|all" data-n="5" data-mean="[\d.]+">4,8 <span class="hint">\([^)]*; n=5\)/);
     expect(res.text).not.to.contain('class="change-table"').and.not.contain('id="equality-table"');
     const drill = await admin.get(`${base}/results/indicators/mandate_knowledge`);
     expect(drill.status).to.equal(200);
@@ -405,7 +406,7 @@ describe('anonymous yearly questionnaires: a structural intervention answered wi
 
   it('counts issued, started and submitted codes per round on the staff page', async () => {
     const page = await admin.get(`${base}/participants`);
-    expect(rowText(page.text, 'anonymous-codes', `data-round="${roundId}"`)).to.equal('Vår 2026 6 5 5 83 %');
+    expect(rowText(page.text, 'anonymous-codes', `data-round="${roundId}"`)).to.equal('Vår 2026 Årlig 6 5 5 0 83 % 0');
   });
 
   it('lets staff type in a paper questionnaire with an anonymous code of the yearly point', async () => {

@@ -1,6 +1,11 @@
 // The catalogue of every figure the installation can show, as a disclosure problem: each cell's
 // group size and every partition between cells (see the rule in suppression.ts). Pure: the
 // service reads the counts from the read model (storage/population.ts) and caches the plan.
+//
+// Cells are planned by the people they describe, not by their names: a förbund with one
+// intervention, a delprojekt that is a whole förbund, "the förbund's other interventions" when
+// there is one other — each is the same group of people as another cell, so it is one cell of the
+// plan (`canonical` maps a name to it) and both names are shown or hidden together.
 
 import { cellKey, demoRef, measureRef, NOT_STATED, orgRef, PROCESS_KINDS, timeRef } from './figureCell.js';
 import type { ChangeLink, DisclosureProblem, Partition } from './suppression.js';
@@ -30,22 +35,21 @@ export interface CatalogueData {
   process: ReadonlyArray<{ interventionId: number; point: string; roundId: number | null; issued: number; started: number; web: number; paper: number; imported: number }>;
 }
 
+type Levels = { installation?: boolean; federation?: boolean; others?: boolean; project?: boolean };
+
 /** Builds the whole installation's disclosure problem. */
 export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): DisclosureProblem {
-  const counts = new Map<string, number>();
-  const add = (key: string, n: number) => {
-    if (n > 0) counts.set(key, (counts.get(key) ?? 0) + n);
-  };
-  const partitions: Partition[] = [];
-  const partition = (parent: string, parts: readonly string[], keepParent = false) => {
-    if (!counts.has(parent)) return;
-    const present = parts.filter((k) => counts.has(k));
-    partitions.push(keepParent ? { parent, parts: present, keepParent } : { parent, parts: present });
-  };
-  const links: ChangeLink[] = [];
-
   const interventions = new Map(s.interventions.map((i) => [i.id, i]));
   const subprojects = new Map(s.subprojects.map((x) => [x.id, x]));
+  const individual = s.interventions.filter((i) => i.individual);
+  const ofFederation = new Map(s.federations.map((f) => [f, individual.filter((i) => i.federationId === f).map((i) => i.id)]));
+  const ofSubproject = new Map(s.subprojects.map((x) => [x.id, individual.filter((i) => i.subprojectId === x.id).map((i) => i.id)]));
+  const subprojectsOfProject = new Map<number, number[]>();
+  for (const x of s.subprojects) {
+    let list = subprojectsOfProject.get(x.projectId);
+    if (!list) subprojectsOfProject.set(x.projectId, (list = []));
+    list.push(x.id);
+  }
   const roundsOf = new Map<number, string[]>();
   for (const r of s.rounds) {
     let list = roundsOf.get(r.federationId);
@@ -53,24 +57,60 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
     list.push(timeRef(r.id));
   }
   const federationOfRound = new Map(s.rounds.map((r) => [timeRef(r.id), r.federationId]));
-  const individual = s.interventions.filter((i) => i.individual);
-  const orgGroups = {
-    federation: new Map(s.federations.map((f) => [f, individual.filter((i) => i.federationId === f).map((i) => orgRef.intervention(i.id))])),
-    subproject: new Map(s.subprojects.map((x) => [x.id, individual.filter((i) => i.subprojectId === x.id).map((i) => orgRef.intervention(i.id))])),
-    project: new Map<number, string[]>(),
+  const others = orgRef.others;
+
+  /** The interventions whose people an organisational cell describes. */
+  const peopleOf = (org: string): number[] => {
+    if (org === orgRef.installation) return individual.map((i) => i.id);
+    const without = /^f(\d+)~i(\d+)$/.exec(org);
+    if (without) return (ofFederation.get(Number(without[1])) ?? []).filter((i) => i !== Number(without[2]));
+    const id = Number(org.slice(1));
+    switch (org[0]) {
+      case 'f': return ofFederation.get(id) ?? [];
+      case 's': return ofSubproject.get(id) ?? [];
+      case 'p': return (subprojectsOfProject.get(id) ?? []).flatMap((x) => ofSubproject.get(x) ?? []);
+      case 'i': return interventions.has(id) ? [id] : [];
+      default: return [];
+    }
   };
-  for (const x of s.subprojects) {
-    let list = orgGroups.project.get(x.projectId);
-    if (!list) orgGroups.project.set(x.projectId, (list = []));
-    list.push(orgRef.subproject(x.id));
-  }
+  const canonicalOrgs = new Map<string, string>();
+  const groups = new Map<string, string>();
+  const canonicalOrg = (org: string): string => {
+    let id = canonicalOrgs.get(org);
+    if (id === undefined) {
+      const people = [...new Set(peopleOf(org))].sort((a, b) => a - b).join(',');
+      id = groups.get(people);
+      if (id === undefined) groups.set(people, (id = `o${groups.size}`));
+      canonicalOrgs.set(org, id);
+    }
+    return id;
+  };
+  const key = (measure: string, org: string, demo: string, time: string) => cellKey(measure, canonicalOrg(org), demo, time);
+
+  const counts = new Map<string, number>();
+  const add = (k: string, n: number) => {
+    if (n > 0) counts.set(k, (counts.get(k) ?? 0) + n);
+  };
+  const partitions: Partition[] = [];
+  const seenPartitions = new Set<string>();
+  const partition = (parent: string, parts: readonly string[], keepParent = false) => {
+    if (!counts.has(parent)) return;
+    const present = [...new Set(parts.filter((k) => counts.has(k) && k !== parent))];
+    if (present.length === 0 && !keepParent) return;
+    const id = `${parent}=${[...present].sort().join('+')}${keepParent ? '!' : ''}`;
+    if (seenPartitions.has(id)) return;
+    seenPartitions.add(id);
+    partitions.push(keepParent ? { parent, parts: present, keepParent } : { parent, parts: present });
+  };
+  const links: ChangeLink[] = [];
 
   /** The organisational cells an intervention's people count in, so far or within a round. */
-  const orgsOf = (interventionId: number, inRound: boolean, levels: { federation?: boolean; installation?: boolean; project?: boolean }): string[] => {
+  const orgsOf = (interventionId: number, inRound: boolean, levels: Levels): string[] => {
     const i = interventions.get(interventionId);
     const list = [orgRef.intervention(interventionId)];
     if (!i?.individual) return list;
     if (levels.federation) list.push(orgRef.federation(i.federationId));
+    if (levels.others) for (const other of ofFederation.get(i.federationId) ?? []) if (other !== interventionId) list.push(others(i.federationId, other));
     if (i.subprojectId !== null) {
       list.push(orgRef.subproject(i.subprojectId));
       const project = subprojects.get(i.subprojectId)?.projectId;
@@ -79,10 +119,27 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
     if (levels.installation && !inRound) list.push(orgRef.installation);
     return list;
   };
+  /** Every organisational cell at a time (a round: only its förbund's). */
+  const orgsIn = (time: string, levels: Levels): string[] => {
+    const f = federationOfRound.get(time);
+    const inFederation = (id: number) => f === undefined || id === f;
+    const list: string[] = [];
+    if (levels.installation && time === 'all') list.push(orgRef.installation);
+    for (const id of s.federations) {
+      if (!inFederation(id)) continue;
+      if (levels.federation) list.push(orgRef.federation(id));
+      if (levels.others) for (const i of ofFederation.get(id) ?? []) list.push(others(id, i));
+    }
+    for (const x of s.subprojects) if (inFederation(x.federationId)) list.push(orgRef.subproject(x.id));
+    if (levels.project && time === 'all') for (const id of subprojectsOfProject.keys()) list.push(orgRef.project(id));
+    for (const i of s.interventions) if (inFederation(i.federationId)) list.push(orgRef.intervention(i.id));
+    return list;
+  };
   const federationOfOrg = (org: string): number | undefined => {
-    if (org.startsWith('f')) return Number(org.slice(1));
-    if (org.startsWith('s')) return subprojects.get(Number(org.slice(1)))?.federationId;
-    if (org.startsWith('i')) return interventions.get(Number(org.slice(1)))?.federationId;
+    const id = Number(/^[fsi](\d+)/.exec(org)?.[1]);
+    if (org.startsWith('f')) return id;
+    if (org.startsWith('s')) return subprojects.get(id)?.federationId;
+    if (org.startsWith('i')) return interventions.get(id)?.federationId;
     return undefined;
   };
 
@@ -97,20 +154,64 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
   };
 
   /** Adds a person-level count to every cell it belongs to. */
-  const addCounted = (measures: readonly string[], row: Counted, levels: Parameters<typeof orgsOf>[2]) => {
+  const addCounted = (measures: readonly string[], row: Counted, levels: Levels) => {
     const demos = demosOf(row.gender, row.ageBand);
-    for (const org of orgsOf(row.interventionId, false, levels)) for (const demo of demos) for (const m of measures) add(cellKey(m, org, demo, 'all'), row.inAll);
+    const orgsAll = [...new Set(orgsOf(row.interventionId, false, levels).map(canonicalOrg))];
+    for (const org of orgsAll) for (const demo of demos) for (const m of measures) add(cellKey(m, org, demo, 'all'), row.inAll);
     if (row.roundId === null) return;
     const time = timeRef(row.roundId);
-    for (const org of orgsOf(row.interventionId, true, levels)) for (const demo of demos) for (const m of measures) add(cellKey(m, org, demo, time), row.inRound);
+    const orgsRound = [...new Set(orgsOf(row.interventionId, true, levels).map(canonicalOrg))];
+    for (const org of orgsRound) for (const demo of demos) for (const m of measures) add(cellKey(m, org, demo, time), row.inRound);
   };
 
+  /** Org partitions at one time and demo: installation → förbund → interventions (and each intervention beside "the others"), delprojekt → interventions, project → delprojekt. */
+  const orgPartitions = (m: string, time: string, demo: string, levels: Levels) => {
+    const f = federationOfRound.get(time);
+    const k = (org: string) => key(m, org, demo, time);
+    if (levels.installation && time === 'all') partition(k(orgRef.installation), s.federations.map((id) => k(orgRef.federation(id))));
+    for (const [id, members] of ofFederation) {
+      if (f !== undefined && f !== id) continue;
+      if (levels.federation) partition(k(orgRef.federation(id)), members.map((i) => k(orgRef.intervention(i))));
+      if (levels.others) {
+        for (const i of members) {
+          partition(k(orgRef.federation(id)), [k(orgRef.intervention(i)), k(others(id, i))]);
+          partition(k(others(id, i)), members.filter((j) => j !== i).map((j) => k(orgRef.intervention(j))));
+        }
+      }
+    }
+    for (const x of s.subprojects) if (f === undefined || f === x.federationId) partition(k(orgRef.subproject(x.id)), (ofSubproject.get(x.id) ?? []).map((i) => k(orgRef.intervention(i))));
+    if (levels.project && time === 'all') for (const [id, subs] of subprojectsOfProject) partition(k(orgRef.project(id)), subs.map((x) => k(orgRef.subproject(x))));
+  };
+
+  /** Everything so far of an org is its rounds (and answers in no round). */
+  const timePartitions = (m: string, org: string, demo: string) => {
+    const f = federationOfOrg(org);
+    if (f === undefined) return;
+    partition(key(m, org, demo, 'all'), (roundsOf.get(f) ?? []).map((t) => key(m, org, demo, t)));
+  };
+
+  const allTimes = ['all', ...s.rounds.map((r) => timeRef(r.id))];
+  const personMeasure = (m: string, levels: Levels) => {
+    const demos = ['all', ...genders, ...ages];
+    for (const time of allTimes) {
+      for (const demo of demos) orgPartitions(m, time, demo, levels);
+      for (const org of orgsIn(time, levels)) {
+        partition(key(m, org, 'all', time), [...genders].map((g) => key(m, org, g, time)));
+        partition(key(m, org, 'all', time), [...ages].map((a) => key(m, org, a, time)));
+      }
+    }
+    for (const org of orgsIn('all', levels)) for (const demo of demos) timePartitions(m, org, demo);
+  };
+
+  // Indicator scores: every org level, "the others" beside each intervention, every person group and time.
+  const scoreLevels: Levels = { installation: true, federation: true, others: true };
   const scoreMeasures = new Set<string>();
   for (const row of d.scores) {
     const m = measureRef.score(row.indicatorId, row.point);
     scoreMeasures.add(m);
-    addCounted([m], row, { federation: true, installation: true });
+    addCounted([m], row, scoreLevels);
   }
+  // Paired changes: per intervention and delprojekt.
   const pairMeasures: { change: string; before: string; after: string; fromScore: string; toScore: string }[] = [];
   for (const { from, to, rows } of d.pairs) {
     const seen = new Set<string>();
@@ -123,76 +224,30 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
       addCounted(ms, row, {});
     }
   }
-
-  const allTimes = ['all', ...s.rounds.map((r) => timeRef(r.id))];
-  const orgsIn = (time: string, levels: { installation?: boolean; federation?: boolean; project?: boolean }): string[] => {
-    const f = federationOfRound.get(time);
-    const inFederation = (id: number) => f === undefined || id === f;
-    const list: string[] = [];
-    if (levels.installation && time === 'all') list.push(orgRef.installation);
-    if (levels.federation) for (const id of s.federations) if (inFederation(id)) list.push(orgRef.federation(id));
-    for (const x of s.subprojects) if (inFederation(x.federationId)) list.push(orgRef.subproject(x.id));
-    if (levels.project && time === 'all') for (const id of orgGroups.project.keys()) list.push(orgRef.project(id));
-    for (const i of s.interventions) if (inFederation(i.federationId)) list.push(orgRef.intervention(i.id));
-    return list;
-  };
-
-  /** Org partitions of a measure at a time and demo: installation → förbund → interventions, delprojekt → interventions, project → delprojekt. */
-  const orgPartitions = (m: string, time: string, demo: string, levels: { installation?: boolean; federation?: boolean; project?: boolean }) => {
-    const f = federationOfRound.get(time);
-    if (levels.installation && time === 'all') partition(cellKey(m, orgRef.installation, demo, time), s.federations.map((id) => cellKey(m, orgRef.federation(id), demo, time)));
-    if (levels.federation) {
-      for (const [id, parts] of orgGroups.federation) if (f === undefined || f === id) partition(cellKey(m, orgRef.federation(id), demo, time), parts.map((o) => cellKey(m, o, demo, time)));
-    }
-    for (const x of s.subprojects) {
-      if (f === undefined || f === x.federationId) partition(cellKey(m, orgRef.subproject(x.id), demo, time), orgGroups.subproject.get(x.id)!.map((o) => cellKey(m, o, demo, time)));
-    }
-    if (levels.project && time === 'all') for (const [id, parts] of orgGroups.project) partition(cellKey(m, orgRef.project(id), demo, time), parts.map((o) => cellKey(m, o, demo, time)));
-  };
-
-  /** Everything so far of an org is its rounds (and answers in no round). */
-  const timePartitions = (m: string, org: string, demo: string) => {
-    const f = federationOfOrg(org);
-    if (f === undefined) return;
-    partition(cellKey(m, org, demo, 'all'), (roundsOf.get(f) ?? []).map((t) => cellKey(m, org, demo, t)));
-  };
-
-  const personMeasure = (m: string, levels: { installation?: boolean; federation?: boolean }) => {
-    for (const time of allTimes) {
-      const orgs = orgsIn(time, levels);
-      for (const demo of ['all', ...genders, ...ages]) orgPartitions(m, time, demo, levels);
-      for (const org of orgs) {
-        partition(cellKey(m, org, 'all', time), [...genders].map((g) => cellKey(m, org, g, time)));
-        partition(cellKey(m, org, 'all', time), [...ages].map((a) => cellKey(m, org, a, time)));
-      }
-    }
-    for (const org of orgsIn('all', levels)) for (const demo of ['all', ...genders, ...ages]) timePartitions(m, org, demo);
-  };
-
-  for (const m of scoreMeasures) personMeasure(m, { installation: true, federation: true });
+  for (const m of scoreMeasures) personMeasure(m, scoreLevels);
   for (const p of pairMeasures) {
     for (const m of [p.change, p.before, p.after]) personMeasure(m, {});
     for (const time of allTimes) {
       for (const org of orgsIn(time, {})) {
         for (const demo of ['all', ...genders, ...ages]) {
-          const key = (m: string) => cellKey(m, org, demo, time);
-          if (!counts.has(key(p.change))) continue;
+          const k = (m: string) => key(m, org, demo, time);
+          if (!counts.has(k(p.change))) continue;
           // The paired people's before-answers are their latest so far; their after-answers are the counted ones of the time.
-          partition(cellKey(p.fromScore, org, demo, 'all'), [key(p.before)], true);
-          partition(key(p.toScore), [key(p.after)], true);
-          links.push({ change: key(p.change), before: key(p.before), after: key(p.after) });
+          partition(key(p.fromScore, org, demo, 'all'), [k(p.before)], true);
+          partition(k(p.toScore), [k(p.after)], true);
+          links.push({ change: k(p.change), before: k(p.before), after: k(p.after) });
         }
       }
     }
   }
 
   // Participants, exit statuses and project targets: so far and within each round's dates.
-  const countLevels = { federation: true, project: true };
+  const countLevels: Levels = { federation: true, project: true };
   const countMeasures = new Set<string>();
   const statuses = new Set<string>();
   for (const block of d.participants) {
     const time = timeRef(block.roundId);
-    const orgs = (iid: number) => orgsOf(iid, block.roundId !== null, countLevels);
+    const orgs = (iid: number) => [...new Set(orgsOf(iid, block.roundId !== null, countLevels).map(canonicalOrg))];
     for (const row of block.figures) {
       for (const figure of ['active', 'started', 'ended'] as const) {
         const m = measureRef.participants(figure);
@@ -217,47 +272,54 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
   }
   for (const m of countMeasures) {
     for (const time of allTimes) orgPartitions(m, time, 'all', countLevels);
+    // Who is in the intervention during a round is no part of who is in it now.
     if (m !== measureRef.participants('active')) for (const org of orgsIn('all', countLevels)) timePartitions(m, org, 'all');
   }
   for (const time of allTimes) {
     for (const org of orgsIn(time, countLevels)) {
-      const key = (m: string) => cellKey(m, org, 'all', time);
-      partition(key(measureRef.participants('ended')), [...statuses].map((st) => key(measureRef.exit(st))));
-      for (const [group, members] of Object.entries(s.exitGroups)) partition(key(measureRef.exitGroup(group)), members.map((st) => key(measureRef.exit(st))));
-      for (const t of s.targets) partition(key(measureRef.target(t.id)), t.statuses.map((st) => key(measureRef.exit(st))));
+      const k = (m: string) => key(m, org, 'all', time);
+      partition(k(measureRef.participants('ended')), [...statuses].map((st) => k(measureRef.exit(st))));
+      for (const [group, members] of Object.entries(s.exitGroups)) partition(k(measureRef.exitGroup(group)), members.map((st) => k(measureRef.exit(st))));
+      for (const t of s.targets) partition(k(measureRef.target(t.id)), t.statuses.map((st) => k(measureRef.exit(st))));
     }
   }
 
   // The measurement's process: codes and answers per point, per intervention and förbund.
+  const processLevels: Levels = { federation: true };
   const processMeasures = new Set<string>();
   for (const row of d.process) {
     const values: Record<(typeof PROCESS_KINDS)[number], number> = {
       issued: row.issued, started: row.started, answered: row.web + row.paper, web: row.web, paper: row.paper, imported: row.imported,
     };
+    const orgs = [...new Set(orgsOf(row.interventionId, false, processLevels).map(canonicalOrg))];
     for (const kind of PROCESS_KINDS) {
       const m = measureRef.process(kind, row.point);
       processMeasures.add(m);
-      for (const org of orgsOf(row.interventionId, false, { federation: true })) {
+      for (const org of orgs) {
         add(cellKey(m, org, 'all', 'all'), values[kind]);
         if (row.roundId !== null) add(cellKey(m, org, 'all', timeRef(row.roundId)), values[kind]);
       }
     }
   }
   for (const m of processMeasures) {
-    for (const time of allTimes) orgPartitions(m, time, 'all', { federation: true });
-    for (const org of orgsIn('all', { federation: true })) timePartitions(m, org, 'all');
+    for (const time of allTimes) orgPartitions(m, time, 'all', processLevels);
+    for (const org of orgsIn('all', processLevels)) timePartitions(m, org, 'all');
     const point = m.slice(m.indexOf('@') + 1);
-    if (m === measureRef.process('answered', point)) {
-      for (const time of allTimes) {
-        for (const org of orgsIn(time, { federation: true })) {
-          partition(cellKey(m, org, 'all', time), [cellKey(measureRef.process('web', point), org, 'all', time), cellKey(measureRef.process('paper', point), org, 'all', time)]);
-        }
+    if (m !== measureRef.process('answered', point)) continue;
+    for (const time of allTimes) {
+      for (const org of orgsIn(time, processLevels)) {
+        partition(key(m, org, 'all', time), [key(measureRef.process('web', point), org, 'all', time), key(measureRef.process('paper', point), org, 'all', time)]);
       }
     }
   }
 
   const silent = new Set<string>();
   const notStated = [`|g:${NOT_STATED}|`, `|a:${NOT_STATED}|`];
-  for (const key of counts.keys()) if (notStated.some((part) => key.includes(part))) silent.add(key);
-  return { counts, partitions, links, silent };
+  for (const k of counts.keys()) if (notStated.some((part) => k.includes(part))) silent.add(k);
+  /** A cell's name as the plan knows it: its organisation by the people in it. */
+  const canonical = (name: string): string => {
+    const [measure, org, demo, time] = name.split('|');
+    return measure === undefined || org === undefined || demo === undefined || time === undefined ? name : cellKey(measure, canonicalOrg(org), demo, time);
+  };
+  return { counts, partitions, links, silent, canonical };
 }

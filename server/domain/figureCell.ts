@@ -8,6 +8,8 @@ export const orgRef = {
   subproject: (id: number) => `s${id}`,
   project: (id: number) => `p${id}`,
   intervention: (id: number) => `i${id}`,
+  /** A förbund's individual interventions but one: "the others" beside it. */
+  others: (federationId: number, interventionId: number) => `f${federationId}~i${interventionId}`,
 } as const;
 
 export const measureRef = {

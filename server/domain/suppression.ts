@@ -13,13 +13,16 @@
 //    of its interventions, the installation of its förbund, everyone of the genders (or of the
 //    age bands), everything so far of the rounds, those who ended of their exit statuses. In every
 //    such partition, wherever it is shown (on any page, CSV, API response, PDF or chart), the
-//    total minus the shown parts must not pin down a hidden part: while exactly one part is
-//    hidden, or the bounds of the hidden parts (1–4 for "too few", 5 or more for the others)
-//    pin a small one to one value, one more part is hidden ("hidden to protect another group"),
+//    total minus the shown parts must not pin down a hidden part or a small group: while exactly
+//    one part is hidden, or the hidden parts together have 1–4 people, or the bounds of the hidden
+//    parts (1–4 for "too few", 5 or more for the others) pin a small one to one value, one more
+//    part is hidden ("hidden to protect another group"),
 //    the smallest first and parts that are never shown on their own (e.g. "not stated") before
 //    any other. If no part is left to hide, the total is hidden. A hidden total may not be the sum
 //    of shown parts either. Where parts overlap (a person answering in two rounds), a part whose
 //    difference from the total is 1–4 is hidden.
+//    And any two shown cells one inside the other, through any chain of partitions, never differ
+//    by 1–4 people.
 // 3. A paired change links three figures: the mean before, the mean after and the mean change.
 //    The before and after means of the paired people are parts of the point's figures (the rest
 //    are people without a pair), so they are protected as parts; since after = before + change,
@@ -27,9 +30,11 @@
 //    itself is hidden.
 // 4. Some figures follow others: an item's answers are shown only where its indicator's figure
 //    is, since a one-item indicator is its item.
-// 5. A figure made at request time from catalogue cells — a group of chosen förbund, "the other
-//    interventions" — is shown only when it adds nothing: a sum of shown cells, or a shown total
-//    minus one shown part (sumOfShown, differenceOfShown).
+// 5. A figure made at request time from catalogue cells — a group of chosen förbund — is shown only
+//    when it adds nothing: a sum of shown cells (sumOfShown). "The förbund's other interventions"
+//    beside one of them is a cell of its own, planned with the rest.
+// Cells are planned by the people in them: two names for the same group (a förbund with a single
+// intervention and that intervention) are one cell (figureCatalogue.ts).
 // The plan is computed for every cell of the installation at once and the same plan serves every
 // page, so two outputs never disagree about what is hidden. Decisions are fixed-point: hiding a
 // cell re-checks every partition and link it belongs to until nothing changes.
@@ -61,6 +66,8 @@ export interface DisclosureProblem {
   hiddenFromStart?: ReadonlyMap<string, HiddenReason>;
   /** Cells never shown on their own: hidden first when one more part must go. */
   silent?: ReadonlySet<string>;
+  /** The plan's name of a cell: names of the same group of people map to one cell (default: the name itself). */
+  canonical?: (key: string) => string;
 }
 
 export interface DisclosurePlan {
@@ -90,6 +97,12 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   const n = (key: string) => counts.get(key) ?? 0;
   const hidden = new Map<string, HiddenReason>(problem.hiddenFromStart ?? []);
   for (const [key, size] of counts) if (size > 0 && size < MIN_GROUP_SIZE) hidden.set(key, 'tooFew');
+  // The paired people's means beside a point's figure with 1–4 unpaired people must go whatever
+  // else is chosen: decided first, so that the choices below see them hidden.
+  for (const p of problem.partitions) {
+    const rest = (counts.get(p.parent) ?? 0) - p.parts.reduce((s, k) => s + (counts.get(k) ?? 0), 0);
+    if (p.keepParent && rest > 0 && rest < MIN_GROUP_SIZE) for (const part of p.parts) if (!hidden.has(part)) hidden.set(part, 'complementary');
+  }
   const silent = problem.silent ?? new Set<string>();
   const links = problem.links ?? [];
   const follows = problem.follows ?? [];
@@ -119,9 +132,17 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     all.push(rule);
     attach(f[0], rule);
   }
+  const partitionsOfParent = new Map<string, Partition[]>();
+  for (const q of problem.partitions) {
+    let list = partitionsOfParent.get(q.parent);
+    if (!list) partitionsOfParent.set(q.parent, (list = []));
+    list.push(q);
+  }
   const partitionsOf = (key: string) => (rulesOf.get(key) ?? []).flatMap((r) => (r.kind === 'partition' ? [r.p] : []));
 
-  const queue: Rule[] = [...all];
+  // The paired people's means are checked first: where a remainder of 1–4 forces one hidden, the
+  // totals above then see it hidden and need not hide more.
+  const queue: Rule[] = [...all.filter((r) => r.kind === 'partition' && r.p.keepParent), ...all.filter((r) => !(r.kind === 'partition' && r.p.keepParent))];
   const queued = new Set<Rule>(all);
   const hide = (key: string, reason: HiddenReason) => {
     if (hidden.has(key)) return;
@@ -132,21 +153,43 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
         queue.push(rule);
       }
     }
+    // A hidden total must not be the sum of its shown parts: one of them goes at once, so that
+    // the totals above it see it hidden (and do not hide more than they need).
+    for (const q of partitionsOfParent.get(key) ?? []) hiddenTotalRule(q);
+  };
+  const hiddenTotalRule = (q: Partition) => {
+    const listed = q.parts.reduce((s, k) => s + n(k), 0);
+    if (listed !== n(q.parent) || n(q.parent) === 0 || q.parts.some((k) => n(k) > 0 && hidden.has(k))) return;
+    const next = nextPart(q.parts);
+    if (next !== undefined) hide(next, 'complementary');
   };
 
   /** The next part to hide: never-shown ones first, then the smallest, ties by name. */
+  /**
+   * The next part to hide: never-shown ones first, then one that hiding would really hide (not one
+   * another partition gives back exactly, such as the paired people's mean after when everyone at
+   * exit is paired), then the smallest, ties by name.
+   */
   const nextPart = (parts: readonly string[]): string | undefined => {
     let best: string | undefined;
+    const rank = (k: string) => (silent.has(k) ? 0 : derivableIfHidden(k) ? 2 : 1);
     const better = (a: string, b: string) => {
-      const sa = silent.has(a) ? 0 : 1;
-      const sb = silent.has(b) ? 0 : 1;
-      if (sa !== sb) return sa < sb;
+      if (rank(a) !== rank(b)) return rank(a) < rank(b);
       if (n(a) !== n(b)) return n(a) < n(b);
       return a < b;
     };
     for (const part of parts) if (n(part) > 0 && !hidden.has(part) && (best === undefined || better(part, best))) best = part;
     return best;
   };
+  /**
+   * Whether a shown cell, hidden alone, would be the exact difference of shown figures in one of its
+   * partitions; for a mean before or after, also whether its partner (hidden with it) would be.
+   */
+  const givenBack = (key: string): boolean =>
+    partitionsOf(key).some((p) => p.parent !== key && !hidden.has(p.parent)
+      && p.parts.reduce((s, k) => s + n(k), 0) === n(p.parent) && p.parts.every((k) => k === key || n(k) === 0 || !hidden.has(k)));
+  const derivableIfHidden = (key: string): boolean =>
+    givenBack(key) || (rulesOf.get(key) ?? []).some((r) => r.kind === 'link' && ((r.l.before === key && givenBack(r.l.after)) || (r.l.after === key && givenBack(r.l.before))));
 
   /** A hidden cell that one partition gives away exactly: its lone hidden part, or its parent as the sum of shown parts. */
   const givenAway = (key: string): boolean =>
@@ -173,28 +216,99 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     }
     const remainder = total - listed;
     if (hidden.has(p.parent)) {
-      // The hidden total must not be the sum of the shown parts.
-      if (remainder > 0 || p.parts.some((k) => n(k) > 0 && hidden.has(k))) return;
-      const next = nextPart(p.parts);
-      if (next !== undefined) hide(next, 'complementary');
+      hiddenTotalRule(p);
       return;
     }
     for (;;) {
-      const hiddenParts = p.parts.filter((k) => n(k) > 0 && hidden.has(k)).map((k) => boundsOf(n(k)));
-      if (remainder > 0) hiddenParts.push(boundsOf(remainder));
-      const sum = hiddenParts.length === 0 ? 0 : p.parts.reduce((s, k) => s + (hidden.has(k) ? n(k) : 0), 0) + remainder;
+      // Hidden parts whose sum another shown cell gives (a delprojekt inside its förbund, a
+      // target's exit statuses inside those who ended) are one known block, not unknowns.
+      const blocks = knownBlocks(p);
+      const inBlocks = new Set(blocks.flatMap((q) => q.parts));
+      const unknown = p.parts.filter((k) => n(k) > 0 && hidden.has(k) && !inBlocks.has(k));
+      const bounds = unknown.map((k) => boundsOf(n(k)));
+      if (remainder > 0) bounds.push(boundsOf(remainder));
+      const sum = unknown.reduce((s, k) => s + n(k), 0) + remainder;
       const smallRemainder = remainder > 0 && remainder < MIN_GROUP_SIZE;
-      const hiddenListed = p.parts.some((k) => n(k) > 0 && hidden.has(k));
-      // A lone hidden part is given away; a remainder of 5 or more is nobody's secret.
-      const lone = hiddenParts.length === 1 && (hiddenListed || smallRemainder);
-      if (!lone && !revealsSmallPart(hiddenParts, sum)) return;
-      const next = nextPart(p.parts);
-      if (next === undefined) {
-        if (!p.keepParent) hide(p.parent, 'complementary');
-        return;
+      // What stays unknown of the hidden parts once the shown figures inside them are taken off
+      // (an intervention's shown round inside its hidden total): total − everything shown.
+      const memo = new Map<string, number>();
+      const unknownPeople = unknown.reduce((s, k) => s + residual(k, memo, 0), 0) + remainder;
+      // A lone hidden part is given away; so is a hidden rest of 1–4 people. A remainder of 5 or
+      // more is nobody's secret.
+      const lone = bounds.length === 1 && (unknown.length === 1 || smallRemainder);
+      if (!lone && !(unknownPeople > 0 && unknownPeople < MIN_GROUP_SIZE) && !revealsSmallPart(bounds, sum)) return;
+      // Hiding one more part inside a known block would not help: its sum stays known.
+      const next = nextPart(p.parts.filter((k) => !inBlocks.has(k)));
+      if (next !== undefined) {
+        hide(next, 'complementary');
+        continue;
       }
-      hide(next, 'complementary');
+      const block = nextPart(blocks.map((q) => q.parent));
+      if (block !== undefined) {
+        hide(block, 'complementary');
+        continue;
+      }
+      if (!p.keepParent) hide(p.parent, 'complementary');
+      return;
     }
+  };
+
+  /**
+   * How many people of a hidden cell stay unknown when every shown figure inside it is taken off,
+   * by its most revealing partition: the rest beside shown parts, and what stays unknown of its
+   * hidden parts. For overlapping parts only one part can be taken off.
+   */
+  const residual = (key: string, memo: Map<string, number>, depth: number): number => {
+    if (!hidden.has(key)) return 0;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let best = n(key);
+    memo.set(key, best);
+    if (depth < 8) {
+      for (const q of partitionsOfParent.get(key) ?? []) {
+        const listed = q.parts.reduce((s, k) => s + n(k), 0);
+        if (listed > n(key)) {
+          for (const part of q.parts) if (!hidden.has(part)) best = Math.min(best, n(key) - n(part));
+        } else {
+          best = Math.min(best, n(key) - listed + q.parts.reduce((s, k) => s + residual(k, memo, depth + 1), 0));
+        }
+      }
+    }
+    memo.set(key, best);
+    return best;
+  };
+
+  // Partitions whose parts all lie inside another partition's parts (a delprojekt's interventions
+  // inside its förbund's), found once per partition.
+  const partitionsWithPart = new Map<string, Partition[]>();
+  for (const q of problem.partitions) {
+    for (const part of q.parts) {
+      let list = partitionsWithPart.get(part);
+      if (!list) partitionsWithPart.set(part, (list = []));
+      list.push(q);
+    }
+  }
+  const nested = new Map<Partition, Partition[]>();
+  const nestedIn = (p: Partition): Partition[] => {
+    let list = nested.get(p);
+    if (list) return list;
+    const parts = new Set(p.parts);
+    list = [...new Set(p.parts.flatMap((k) => partitionsWithPart.get(k) ?? []))]
+      .filter((q) => q !== p && q.parent !== p.parent && q.parts.length < p.parts.length && q.parts.every((k) => parts.has(k)));
+    nested.set(p, list);
+    return list;
+  };
+  /** Partitions inside p whose shown total makes the sum of their hidden parts known; disjoint, taken in order. */
+  const knownBlocks = (p: Partition): Partition[] => {
+    const taken = new Set<string>();
+    const blocks: Partition[] = [];
+    for (const q of nestedIn(p)) {
+      if (hidden.has(q.parent) || q.parts.reduce((s, k) => s + n(k), 0) !== n(q.parent)) continue;
+      if (!q.parts.some((k) => n(k) > 0 && hidden.has(k)) || q.parts.some((k) => taken.has(k))) continue;
+      for (const k of q.parts) taken.add(k);
+      blocks.push(q);
+    }
+    return blocks;
   };
 
   const checkLink = (l: ChangeLink) => {
@@ -209,14 +323,44 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     else if (before && (givenAway(l.before) || givenAway(l.after))) hide(l.change, 'complementary');
   };
 
-  for (let head = 0; head < queue.length; head++) {
-    const rule = queue[head]!;
-    queued.delete(rule);
-    if (rule.kind === 'partition') checkPartition(rule.p);
-    else if (rule.kind === 'link') checkLink(rule.l);
-    else if (hidden.has(rule.f[0])) hide(rule.f[1], n(rule.f[1]) > 0 && n(rule.f[1]) < MIN_GROUP_SIZE ? 'tooFew' : 'complementary');
-  }
-  return { n, reason: (key) => hidden.get(key) ?? null };
+  let head = 0;
+  const drain = () => {
+    for (; head < queue.length; head++) {
+      const rule = queue[head]!;
+      queued.delete(rule);
+      if (rule.kind === 'partition') checkPartition(rule.p);
+      else if (rule.kind === 'link') checkLink(rule.l);
+      else if (hidden.has(rule.f[0])) hide(rule.f[1], n(rule.f[1]) > 0 && n(rule.f[1]) < MIN_GROUP_SIZE ? 'tooFew' : 'complementary');
+    }
+  };
+  drain();
+
+  /**
+   * Any two shown cells, one inside the other (through any chain of partitions: a delprojekt's
+   * paired people inside "the others" inside a förbund), must not differ by 1–4 people: the inner
+   * one goes. Counts only fall along a chain, so only parts within 4 of the total are walked.
+   */
+  const nearTotal = (top: string) => {
+    if (hidden.has(top)) return;
+    const total = n(top);
+    const stack = [top];
+    const seen = new Set(stack);
+    while (stack.length > 0) {
+      for (const q of partitionsOfParent.get(stack.pop()!) ?? []) {
+        // A part, or a union of parts that is a cell of its own (a delprojekt among "the others").
+        for (const part of [...q.parts, ...nestedIn(q).map((inner) => inner.parent)]) {
+          if (seen.has(part) || n(part) <= total - MIN_GROUP_SIZE) continue;
+          seen.add(part);
+          if (n(part) < total) hide(part, 'complementary');
+          stack.push(part);
+        }
+      }
+    }
+  };
+  for (const top of partitionsOfParent.keys()) nearTotal(top);
+  drain();
+  const canonical = problem.canonical ?? ((key: string) => key);
+  return { n: (key) => n(canonical(key)), reason: (key) => hidden.get(canonical(key)) ?? null };
 }
 
 /** A plan for cells that stand alone (no partition): only the too-few rule. */
@@ -231,12 +375,6 @@ export function sumOfShown(plan: DisclosurePlan, keys: readonly string[]): Hidde
   return keys.every((k) => plan.n(k) === 0 || plan.reason(k) === null) ? null : 'complementary';
 }
 
-/** Rule 5: a total minus one of its parts is shown only when both are. */
-export function differenceOfShown(plan: DisclosurePlan, total: string, part: string): HiddenReason | null {
-  const rest = plan.n(total) - plan.n(part);
-  if (rest > 0 && rest < MIN_GROUP_SIZE) return 'tooFew';
-  return plan.reason(total) === null && plan.reason(part) === null ? null : 'complementary';
-}
 
 /** Why a cell shows no figure: hidden by the plan, or the question is not asked at that point. */
 export type SuppressionReason = HiddenReason | 'notAsked';

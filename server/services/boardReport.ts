@@ -12,7 +12,7 @@ import {
   type PairedLine, type ReportData, type RoundInfo,
 } from '../domain/report.js';
 import type { ValueCount } from '../domain/statistics.js';
-import { differenceOfShown, type DisclosurePlan, type SuppressionReason } from '../domain/suppression.js';
+import type { DisclosurePlan, SuppressionReason } from '../domain/suppression.js';
 import type { Federation } from '../storage/federations.js';
 import { listInterventions, listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 import { scoreBins } from '../storage/population.js';
@@ -148,7 +148,8 @@ export function federationReport(ctx: AppContext, federation: Federation, round:
     const others = all.filter((i) => i !== focus);
     columns = [{ kind: 'intervention', id: focus.id, name: focus.name }, ...(others.length ? [{ kind: 'otherInterventions' } as const] : []), ...installationColumn];
     rows = indicators.map((ind) => {
-      const othersCell = meanFigure(`${key(ind.id, fed)}−${key(ind.id, orgRef.intervention(focus.id))}`, others.flatMap((o) => exit.get(`${ind.id}|${o.id}`) ?? []), differenceOfShown(plan, key(ind.id, fed), key(ind.id, orgRef.intervention(focus.id))));
+      const othersKey = key(ind.id, orgRef.others(federation.id, focus.id));
+      const othersCell = meanFigure(othersKey, others.flatMap((o) => exit.get(`${ind.id}|${o.id}`) ?? []), plan.reason(othersKey));
       return { indicatorId: ind.id, text: ind.text, cells: [cellOf(ind.id, focus), ...(others.length ? [othersCell] : []), ...(federations > 1 ? [installationCell(ind.id)] : [])] };
     });
   } else {

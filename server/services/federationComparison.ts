@@ -4,7 +4,7 @@ import { compareGroups, expandBins, groupStats, type ComparisonStats, type Group
 import { cellKey, measureRef, orgRef, timeRef } from '../domain/figureCell.js';
 import { indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
-import { differenceOfShown, type SuppressionReason } from '../domain/suppression.js';
+import type { SuppressionReason } from '../domain/suppression.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import { scoreBins } from '../storage/population.js';
 import { listRounds, type MeasurementRound } from '../storage/rounds.js';
@@ -24,6 +24,8 @@ export interface FederationComparison {
   selected: Intervention | undefined;
   /** The selected intervention against all others of the federation (diff = selected − others). */
   versusOthers: ComparisonStats | null;
+  /** The name of the others' group: the federation's cell minus the selected one's. */
+  othersCell: string | null;
   rounds: MeasurementRound[];
   /** Per intervention, the indicator per measurement round (each person once per round). */
   trend: { intervention: Intervention; cells: GroupStats[] }[];
@@ -54,9 +56,10 @@ export function federationComparison(ctx: AppContext, federationId: number, q: A
 
   const selected = interventions.find((i) => i.id === q.intervention) ?? interventions[0];
   let versusOthers: ComparisonStats | null = null;
-  if (selected && interventions.length > 1) {
+  const othersCell = selected ? cellKey(measure, orgRef.others(federationId, selected.id), demo, timeOf(s)) : null;
+  if (selected && othersCell && interventions.length > 1) {
     const others = interventions.filter((i) => i !== selected).flatMap((i) => expandBins(bins.get(String(i.id)) ?? []));
-    const reason: SuppressionReason | null = asked ? differenceOfShown(plan, cellKey(measure, org.org, demo, timeOf(s)), key(selected, timeOf(s))) : 'notAsked';
+    const reason: SuppressionReason | null = reasonOf(plan, othersCell, asked) ?? plan.reason(key(selected, timeOf(s)));
     versusOthers = compareGroups(others, expandBins(bins.get(String(selected.id)) ?? []), reason);
   }
 
@@ -74,5 +77,5 @@ export function federationComparison(ctx: AppContext, federationId: number, q: A
     const values = (r: MeasurementRound) => expandBins(byRound.get(`${selected.id}|${r.id}`) ?? []);
     roundComparison = compareGroups(values(lastTwo[0]!), values(lastTwo[1]!), a.suppressionReason ?? b.suppressionReason);
   }
-  return { instrument, interventions, indicators, indicatorId, point, asked, selected, rounds, lastTwo, sideBySide, versusOthers, trend, roundComparison };
+  return { instrument, interventions, indicators, indicatorId, point, asked, selected, rounds, lastTwo, sideBySide, versusOthers, othersCell, trend, roundComparison };
 }

@@ -25,7 +25,7 @@ export interface RandomInstallation {
 const GENDERS = ['woman', 'man', 'other_or_not_stated', null] as const;
 const GENDER_WEIGHTS = [0.5, 0.38, 0.05, 0.07];
 const AGES = ['under_25', '25_29', '30_39', '40_49', '50_59', '60_plus', null] as const;
-const SIZES = [2, 3, 4, 5, 6, 8, 11, 16, 24];
+const SIZES = [2, 3, 4, 5, 6, 8, 11, 16, 24, 40];
 const EXITS = ['work', 'studies', 'other_intervention', 'job_seeking', 'sick_leave', 'ended_early'];
 
 export function randomInstallation(db: Db, instruments: InstrumentRegistry, seed: string): RandomInstallation {

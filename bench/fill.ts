@@ -19,8 +19,9 @@ export function fill(db: Db, instruments: InstrumentRegistry, responses: number,
     ids.push(intervention.id);
   }
   const addParticipant = db.prepare('INSERT INTO participants (pseudonym, intervention_id, gender) VALUES (?, ?, ?)');
-  const addResponse = db.prepare(`INSERT INTO responses (participant_id, intervention_id, point, instrument_id, instrument_version, language, status, submitted_at, gender)
-    VALUES (?, ?, ?, ?, ?, 'sv', 'submitted', '2026-06-01T00:00:00Z', ?)`);
+  // Each participant answers once per point, so every answer is their latest (the read model's flag).
+  const addResponse = db.prepare(`INSERT INTO responses (participant_id, intervention_id, point, instrument_id, instrument_version, language, status, submitted_at, submitted_on, latest, gender)
+    VALUES (?, ?, ?, ?, ?, 'sv', 'submitted', '2026-06-01T00:00:00Z', '2026-06-01', 1, ?)`);
   const addScore = db.prepare('INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, participant_id, score, gender) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const genders = ['woman', 'man', 'other_or_not_stated'];
   const perBatch = 20_000;

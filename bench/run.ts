@@ -35,12 +35,14 @@ try {
   const filled1 = time(() => fill(db1, instruments, 10_000, 1, 'summary'));
   const ctx: AppContext = { db: db1, instruments, config: loadConfig({}) };
   const intervention = getIntervention(db1, filled1.value[0]!)!;
-  interventionSummary(ctx, intervention, {});
+  // The first summary computes the installation's disclosure plan (as after any new answer); the rest reuse it.
+  const cold = time(() => interventionSummary(ctx, intervention, {})).ms;
   const runs = Array.from({ length: 20 }, () => time(() => interventionSummary(ctx, intervention, {})).ms);
   const filtered = Array.from({ length: 20 }, () => time(() => interventionSummary(ctx, intervention, { gender: 'woman' })).ms);
   console.log(`summary, 10,000 responses (${filled1.ms.toFixed(0)} ms to fill):`);
+  console.log(`  first, with the disclosure plan computed: ${cold.toFixed(1)} ms`);
   console.log(`  unfiltered: median ${median(runs).toFixed(1)} ms, max ${Math.max(...runs).toFixed(1)} ms (target < 100 ms)`);
-  console.log(`  gender filter + complement check: median ${median(filtered).toFixed(1)} ms, max ${Math.max(...filtered).toFixed(1)} ms`);
+  console.log(`  one gender: median ${median(filtered).toFixed(1)} ms, max ${Math.max(...filtered).toFixed(1)} ms`);
   db1.close();
 
   // 2. National aggregate over 1,000,000 responses.
@@ -53,8 +55,9 @@ try {
   db2.close();
   const probe = JSON.parse(
     execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'nationalProbe.ts'), path.join(dir, 'national.sqlite')], { encoding: 'utf8' }),
-  ) as { first: number; second: number; cells: number; baselineMb: number; peakMb: number; n: number; mean: number; median: number };
-  console.log(`  first run ${probe.first.toFixed(0)} ms, second run ${probe.second.toFixed(0)} ms (target < 3,000 ms); ${probe.cells} cells`);
+  ) as { planMs: number; first: number; second: number; cells: number; baselineMb: number; peakMb: number; n: number; mean: number; median: number };
+  console.log(`  disclosure plan of the installation ${probe.planMs.toFixed(0)} ms (once per change of the data)`);
+  console.log(`  aggregate: first run ${probe.first.toFixed(0)} ms, second run ${probe.second.toFixed(0)} ms (target < 3,000 ms); ${probe.cells} cells`);
   console.log(`  peak RSS of the process that ran it ${probe.peakMb.toFixed(0)} MB (${probe.baselineMb.toFixed(0)} MB before the aggregate; target < 500 MB)`);
   console.log(`  e.g. health at exit: n ${probe.n}, mean ${probe.mean.toFixed(3)}, median ${probe.median.toFixed(3)}`);
 } finally {

@@ -1,5 +1,5 @@
 import {
-  describe, describeCounts, pairedChange, unpairedComparison,
+  describe, describeCounts, pairedChangeCounts, unpairedComparison,
   type DescriptiveStats, type PairedChangeResult, type UnpairedComparisonResult, type ValueCount,
 } from './statistics.js';
 import { hideCell, type MaybeSuppressed, type SuppressionReason } from './suppression.js';
@@ -64,17 +64,19 @@ export function groupStats<K extends string>(key: K, cell: string, bins: readonl
   return hideCell({ key, cell, ...describeCounts(bins) }, ['key', 'cell'], reason);
 }
 
-const average = (values: readonly number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : null);
+/** A histogram bin of a paired change: how many pairs changed by `diff`, and their scores before and after summed. */
+export interface DiffBin { diff: number; count: number; sumBefore: number; sumAfter: number }
 
-/** A paired change from each person's pair of scores; `meansReason` hides the means before and after alone. */
+/** A paired change from the histogram of its differences; `meansReason` hides the means before and after alone. */
 export function changeStats(
   from: string, to: string, cell: string,
-  pairs: ReadonlyArray<{ before: number; after: number }>,
+  bins: readonly DiffBin[],
   reason: SuppressionReason | null, meansReason: SuppressionReason | null,
 ): ChangeStats {
-  const result = pairedChange(pairs);
-  const means = meansReason === null
-    ? { before: average(pairs.map((p) => p.before)), after: average(pairs.map((p) => p.after)), meansHidden: null }
+  const result = pairedChangeCounts(bins);
+  const sum = (f: (b: DiffBin) => number) => bins.reduce((s, b) => s + f(b), 0);
+  const means = meansReason === null && result.pairs > 0
+    ? { before: sum((b) => b.sumBefore) / result.pairs, after: sum((b) => b.sumAfter) / result.pairs, meansHidden: null }
     : { before: null, after: null, meansHidden: meansReason };
   return hideCell({ from, to, cell, n: result.pairs, ...result, ...means }, ['from', 'to', 'cell'], reason);
 }

@@ -213,6 +213,77 @@ function signedRankTest(diffs: readonly number[]): SignedRankTest | null {
   return p === null ? null : { p, method: 'normal' };
 }
 
+/** pairedChange for data given as a histogram of differences (after − before → how many pairs). */
+export function pairedChangeCounts(bins: ReadonlyArray<{ diff: number; count: number }>, opts: PairedChangeOptions = {}): PairedChangeResult {
+  const tolerance = opts.unchangedWithin ?? 0;
+  assertFinite(bins.map((b) => b.diff), 'pairedChangeCounts');
+  // Differences equal after rounding for ranking are one value, as in pairedChange.
+  const merged = new Map<number, number>();
+  let total = 0;
+  let sum = 0;
+  for (const b of bins) {
+    if (b.count <= 0) continue;
+    merged.set(forRanking(b.diff), (merged.get(forRanking(b.diff)) ?? 0) + b.count);
+    total += b.count;
+    sum += b.diff * b.count;
+  }
+  let improved = 0;
+  let unchanged = 0;
+  let worse = 0;
+  for (const [d, c] of merged) {
+    if (Math.abs(d) <= tolerance) unchanged += c;
+    else if (d > 0) improved += c;
+    else worse += c;
+  }
+  const meanDiff = total > 0 ? sum / total : null;
+  const ss = meanDiff === null ? 0 : bins.reduce((s, b) => s + (b.count > 0 ? b.count * (b.diff - meanDiff) ** 2 : 0), 0);
+  const sdDiff = total >= 2 ? Math.sqrt(ss / (total - 1)) : null;
+  const test = signedRankTestCounts(merged);
+  return {
+    pairs: total,
+    meanDiff,
+    ci95: meanDiff === null || sdDiff === null ? null : tInterval(meanDiff, sdDiff / Math.sqrt(total), total - 1),
+    wilcoxonP: test?.p ?? null,
+    wilcoxonMethod: test?.method ?? null,
+    dz: meanDiff === null || sdDiff === null || sdDiff === 0 ? null : meanDiff / sdDiff,
+    improved,
+    unchanged,
+    worse,
+  };
+}
+
+/** signedRankTest over a histogram of (rounded) differences: the same ranks, ties and p, without one value per pair. */
+function signedRankTestCounts(counts: ReadonlyMap<number, number>): SignedRankTest | null {
+  const hadZeros = (counts.get(0) ?? 0) > 0;
+  const byAbs = new Map<number, { positive: number; total: number }>();
+  for (const [d, c] of counts) {
+    if (d === 0) continue;
+    const entry = byAbs.get(Math.abs(d)) ?? { positive: 0, total: 0 };
+    entry.total += c;
+    if (d > 0) entry.positive += c;
+    byAbs.set(Math.abs(d), entry);
+  }
+  const groups = [...byAbs].sort((a, b) => a[0] - b[0]);
+  const n = groups.reduce((s, [, g]) => s + g.total, 0);
+  if (n === 0) return null;
+  let below = 0;
+  let v = 0;
+  let tieTerm = 0;
+  for (const [, g] of groups) {
+    const rank = below + (g.total + 1) / 2;
+    v += rank * g.positive;
+    tieTerm += g.total ** 3 - g.total;
+    below += g.total;
+  }
+  if (n < 50 && tieTerm === 0 && !hadZeros) {
+    const p = v > (n * (n + 1)) / 4 ? 1 - signrankCdf(v - 1, n) : signrankCdf(v, n);
+    return { p: Math.min(1, 2 * p), method: 'exact' };
+  }
+  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
+  const p = normalTwoSidedP(v - (n * (n + 1)) / 4, sigma);
+  return p === null ? null : { p, method: 'normal' };
+}
+
 export function pairedChange(
   pairs: ReadonlyArray<{ before: number; after: number }>,
   opts: PairedChangeOptions = {},

@@ -279,22 +279,27 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   };
 
   // Partitions whose parts all lie inside another partition's parts (a delprojekt's interventions
-  // inside its förbund's), found once per partition.
-  const partitionsWithPart = new Map<string, Partition[]>();
+  // inside its förbund's), found once per partition. Each partition is filed under its first part
+  // by name: one whose parts lie inside p's is filed under one of p's parts.
+  const byFirstPart = new Map<string, Partition[]>();
   for (const q of problem.partitions) {
-    for (const part of q.parts) {
-      let list = partitionsWithPart.get(part);
-      if (!list) partitionsWithPart.set(part, (list = []));
-      list.push(q);
-    }
+    if (q.parts.length === 0) continue;
+    const first = q.parts.reduce((a, b) => (b < a ? b : a));
+    let list = byFirstPart.get(first);
+    if (!list) byFirstPart.set(first, (list = []));
+    list.push(q);
   }
   const nested = new Map<Partition, Partition[]>();
   const nestedIn = (p: Partition): Partition[] => {
     let list = nested.get(p);
     if (list) return list;
     const parts = new Set(p.parts);
-    list = [...new Set(p.parts.flatMap((k) => partitionsWithPart.get(k) ?? []))]
-      .filter((q) => q !== p && q.parent !== p.parent && q.parts.length < p.parts.length && q.parts.every((k) => parts.has(k)));
+    list = [];
+    for (const k of p.parts) {
+      for (const q of byFirstPart.get(k) ?? []) {
+        if (q !== p && q.parent !== p.parent && q.parts.length < p.parts.length && q.parts.every((x) => parts.has(x))) list.push(q);
+      }
+    }
     nested.set(p, list);
     return list;
   };

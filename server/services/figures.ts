@@ -16,7 +16,7 @@ import type { Db } from '../storage/db.js';
 import { listFederations } from '../storage/federations.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import {
-  countedPairs, countedScores, exitCounts, figuresVersion, itemAnswers, pairRows, participantCounts, processCounts, scoreBins,
+  countedPairs, countedScores, exitCounts, figuresVersion, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
   type GroupBy, type ProcessRow, type Scope,
 } from '../storage/population.js';
 import { listProjectTargets, listSubprojects } from '../storage/projects.js';
@@ -129,7 +129,7 @@ export function indicatorResults(
 
 /** Every indicator's paired change from → to for one org cell (indicator id → change). */
 export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, from: string, to: string): Map<string, ChangeStats> {
-  const rows = pairRows(ctx.db, readScope(org, s), from, to);
+  const rows = pairBins(ctx.db, readScope(org, s), from, to);
   const demo = demoOf(s);
   const time = timeOf(s);
   return new Map(instrument.indicators.map((indicator) => {
@@ -137,8 +137,7 @@ export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgSco
     const asked = indicatorAskedAt(instrument, indicator, from) && indicatorAskedAt(instrument, indicator, to);
     const change = key(measureRef.change(indicator.id, from, to));
     const means = plan.reason(key(measureRef.before(indicator.id, from, to))) ?? plan.reason(key(measureRef.after(indicator.id, from, to)));
-    const pairs = rows.filter((r) => r.indicatorId === indicator.id);
-    return [indicator.id, changeStats(from, to, change, pairs, reasonOf(plan, change, asked), means)];
+    return [indicator.id, changeStats(from, to, change, rows.filter((r) => r.indicatorId === indicator.id), reasonOf(plan, change, asked), means)];
   }));
 }
 

@@ -66,8 +66,10 @@ interface Where { text: string; params: Record<string, unknown> }
 /** The conditions of a scope on a table carrying the flags and the person's dimensions. */
 function scopeWhere(scope: Scope, table: string): Where {
   const t = (c: string) => `${table}.${c}`;
-  const parts = [`${t('intervention_id')} IN (SELECT value FROM json_each(:interventions))`];
-  const params: Record<string, unknown> = { interventions: JSON.stringify(scope.interventionIds) };
+  // A list of parameters, not json_each: SQLite then walks the covering index intervention by intervention.
+  const ids = scope.interventionIds.map((_, k) => `:i${k}`);
+  const parts = [ids.length ? `${t('intervention_id')} IN (${ids.join(', ')})` : '0'];
+  const params: Record<string, unknown> = Object.fromEntries(scope.interventionIds.map((id, k) => [`i${k}`, id]));
   if (scope.round === null) parts.push(`${t('latest')} = 1`);
   else if (scope.round === 'each') parts.push(`${t('latest_in_round')} = 1 AND ${t('round_id')} IS NOT NULL`);
   else {
@@ -88,8 +90,9 @@ function scopeWhere(scope: Scope, table: string): Where {
 /** What a row of scoreBins or pairRows is grouped by, beside point, indicator and value. */
 export interface GroupBy { intervention?: boolean; round?: boolean; gender?: boolean; ageBand?: boolean }
 
+/** The grouping columns asked for, in the order of the covering indexes (after point, indicator and score). */
 function groupColumns(by: GroupBy, table: string): { select: string; group: string[] } {
-  const cols: [keyof GroupBy, string, string][] = [['intervention', 'intervention_id', 'interventionId'], ['round', 'round_id', 'roundId'], ['gender', 'gender', 'gender'], ['ageBand', 'age_band', 'ageBand']];
+  const cols: [keyof GroupBy, string, string][] = [['intervention', 'intervention_id', 'interventionId'], ['gender', 'gender', 'gender'], ['ageBand', 'age_band', 'ageBand'], ['round', 'round_id', 'roundId']];
   const select = cols.map(([key, col, alias]) => (by[key] ? `${table}.${col} AS ${alias}` : `NULL AS ${alias}`)).join(', ');
   return { select, group: cols.filter(([key]) => by[key]).map(([, col]) => `${table}.${col}`) };
 }
@@ -105,25 +108,27 @@ export function scoreBins(db: Db, scope: Scope, by: GroupBy = {}): ScoreBin[] {
     db,
     `SELECT ${g.select}, s.point, s.indicator_id AS indicatorId, s.score, count(*) AS count
      FROM response_scores s WHERE ${where.text}
-     GROUP BY ${[...g.group, 's.point', 's.indicator_id', 's.score'].join(', ')}`,
+     GROUP BY ${[...g.group.filter((c) => c.endsWith('intervention_id')), 's.point', 's.indicator_id', 's.score', ...g.group.filter((c) => !c.endsWith('intervention_id'))].join(', ')}`,
   ).all(where.params);
 }
 
-export interface PairRow extends Grouped { indicatorId: string; before: number; after: number }
+export interface PairBin extends Grouped { indicatorId: string; diff: number; count: number; sumBefore: number; sumAfter: number }
 
 /**
- * Each counted person's pair of scores for a change from → to: their counted answer at `to` in
- * the scope, and their latest answer at `from` so far.
+ * The pairs of a change from → to, as a histogram of differences (after − before) per indicator
+ * with the sums of the scores before and after: each counted person's answer at `to` in the scope,
+ * paired with their latest answer at `from` so far.
  */
-export function pairRows(db: Db, scope: Scope, from: string, to: string, by: GroupBy = {}): PairRow[] {
+export function pairBins(db: Db, scope: Scope, from: string, to: string, by: GroupBy = {}): PairBin[] {
   const where = scopeWhere(scope, 't');
   const g = groupColumns(by, 't');
-  return sql<[Record<string, unknown>], PairRow>(
+  return sql<[Record<string, unknown>], PairBin>(
     db,
-    `SELECT ${g.select}, t.indicator_id AS indicatorId, f.score AS before, t.score AS after
+    `SELECT ${g.select}, t.indicator_id AS indicatorId, t.score - f.score AS diff, count(*) AS count, sum(f.score) AS sumBefore, sum(t.score) AS sumAfter
      FROM response_scores t JOIN response_scores f
        ON f.intervention_id = t.intervention_id AND f.latest = 1 AND f.point = :from AND f.indicator_id = t.indicator_id AND f.participant_id = t.participant_id
-     WHERE ${where.text} AND t.point = :to AND t.participant_id IS NOT NULL`,
+     WHERE ${where.text} AND t.point = :to AND t.participant_id IS NOT NULL
+     GROUP BY ${['t.indicator_id', 'diff', ...g.group].join(', ')}`,
   ).all({ ...where.params, from, to });
 }
 

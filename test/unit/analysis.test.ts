@@ -64,7 +64,7 @@ describe('analysis tables for CSV', () => {
     expect(rows[0]).to.include({ suppressed: true, reason: 'tooFew', answered_1: null, n: null });
     expect(rows[1]).to.include({ suppressed: false, reason: null, answered_2: 2, answered_7: 2, n: 5 });
     const points = [pointStats('start', 's', [{ value: 4.1, count: 2 }, { value: 4.4, count: 3 }], null), pointStats('exit', 'e', [], 'notAsked')];
-    const change = changeStats('start', 'exit', 'c', [1, 2, 3, 4, 5].map((k) => ({ before: 3, after: 3 + k / 10 })), null, null);
+    const change = changeStats('start', 'exit', 'c', [1, 2, 3, 4, 5].map((k) => ({ diff: k / 10, count: 1, sumBefore: 3, sumAfter: 3 + k / 10 })), null, null);
     const result = [{ indicatorId: 'x', points, change, changes: [change] }];
     expect(overviewRows(result)[0]).to.include({ indicator: 'x', point: 'start', n: 5, mean: 4.28, suppressed: false, reason: null });
     expect(overviewRows(result)[1]).to.include({ point: 'exit', n: null, reason: 'notAsked' });

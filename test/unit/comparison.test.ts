@@ -65,6 +65,9 @@ describe('comparison.pointStats', () => {
   });
 });
 
+/** Pairs as the read model gives them: a histogram of differences with the scores summed (one bin a pair here). */
+const diffBins = (pairs: { before: number; after: number }[]) => pairs.map((p) => ({ diff: p.after - p.before, count: 1, sumBefore: p.before, sumAfter: p.after }));
+
 describe('comparison.changeStats', () => {
   // Differences after − before: 1.5, -0.5, 2, 0.25, 1, 3 (no ties).
   const before = [3, 4.5, 2, 5, 4, 2.5];
@@ -73,7 +76,7 @@ describe('comparison.changeStats', () => {
   const diffs = after.map((a, i) => a - before[i]!);
 
   it('computes the paired change, its CI, Wilcoxon p and d_z from the pairs', () => {
-    const change = shown(changeStats('start', 'exit', 'c', pairs, null, null));
+    const change = shown(changeStats('start', 'exit', 'c', diffBins(pairs), null, null));
     expect(change).to.include({ from: 'start', to: 'exit', n: 6, pairs: 6, improved: 5, worse: 1, unchanged: 0, wilcoxonMethod: 'exact', meansHidden: null });
     expect(change.meanDiff).to.be.closeTo(meanOf(diffs), 1e-12);
     expect(change.ci95![0]).to.be.closeTo(ciOf(diffs)[0], 1e-7);
@@ -87,13 +90,13 @@ describe('comparison.changeStats', () => {
   });
 
   it('withholds the means before and after alone when the plan says so', () => {
-    const change = shown(changeStats('start', 'exit', 'c', pairs, null, 'complementary'));
+    const change = shown(changeStats('start', 'exit', 'c', diffBins(pairs), null, 'complementary'));
     expect(change).to.include({ before: null, after: null, meansHidden: 'complementary', pairs: 6 });
     expect(change.meanDiff).to.be.closeTo(meanOf(diffs), 1e-12);
   });
 
   it('hides all of a hidden change', () => {
-    expect(changeStats('start', 'exit', 'c', pairs, 'tooFew', null)).to.deep.include({ from: 'start', to: 'exit', suppressed: true, n: null, meanDiff: null, improved: null, before: null, wilcoxonP: null });
+    expect(changeStats('start', 'exit', 'c', diffBins(pairs), 'tooFew', null)).to.deep.include({ from: 'start', to: 'exit', suppressed: true, n: null, meanDiff: null, improved: null, before: null, wilcoxonP: null });
   });
 });
 

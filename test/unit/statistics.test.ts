@@ -270,3 +270,34 @@ describe('statistics.unpairedComparison', () => {
     expect(constant.ci95).to.deep.equal([0, 0]);
   });
 });
+
+describe('statistics.pairedChangeCounts', () => {
+  it('gives exactly what pairedChange gives on the same pairs, from a histogram of differences', async () => {
+    const { pairedChange, pairedChangeCounts } = await import('../../server/domain/statistics.js');
+    const seedrandom = (await import('seedrandom')).default;
+    const rng = seedrandom('pairs');
+    for (let run = 0; run < 300; run++) {
+      const n = 1 + Math.floor(rng() * 80);
+      // Scores are item means (thirds, halves), so differences tie and some are zero; a few carry float noise.
+      const pairs = Array.from({ length: n }, () => {
+        const before = 1 + Math.round(rng() * 18) / 3;
+        const after = run % 3 === 0 ? before + (rng() - 0.5) * 2 : 1 + Math.round(rng() * 12) / 2;
+        return { before, after };
+      });
+      const bins = new Map<number, number>();
+      for (const p of pairs) bins.set(p.after - p.before, (bins.get(p.after - p.before) ?? 0) + 1);
+      const a = pairedChange(pairs);
+      const b = pairedChangeCounts([...bins].map(([diff, count]) => ({ diff, count })));
+      expect(b.pairs).to.equal(a.pairs);
+      expect([b.improved, b.unchanged, b.worse, b.wilcoxonMethod]).to.deep.equal([a.improved, a.unchanged, a.worse, a.wilcoxonMethod]);
+      for (const k of ['meanDiff', 'dz', 'wilcoxonP'] as const) {
+        if (a[k] === null) expect(b[k], k).to.equal(null);
+        else expect(b[k], `${k} run ${run}`).to.be.closeTo(a[k]!, 1e-9);
+      }
+      if (a.ci95) {
+        expect(b.ci95![0]).to.be.closeTo(a.ci95[0], 1e-9);
+        expect(b.ci95![1]).to.be.closeTo(a.ci95[1], 1e-9);
+      } else expect(b.ci95).to.equal(null);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { loadConfig } from './config.js';
 import { formatAccessCode } from './domain/accessCode.js';
 import { loadInstruments } from './domain/instrument.js';
 import { MEASUREMENT_POINTS, type MeasurementPoint } from './domain/instrumentTypes.js';
-import { isIsoDate } from './domain/staffForms.js';
+import { isCalendarDate } from './domain/calendarDate.js';
 import { seedDemo } from './demo/seed.js';
 import { PATHS } from './paths.js';
 import { issueAccessCodes } from './storage/accessCodes.js';
@@ -106,7 +106,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
     run: (args) => {
       const { values } = parseArgs({ args, options: { 'exited-before': { type: 'string' }, 'stale-days': { type: 'string', default: '365' }, 'dry-run': { type: 'boolean', default: false } } });
       const exitedBefore = values['exited-before'] ?? '';
-      if (!isIsoDate(exitedBefore)) throw new CliError('--exited-before must be a date as YYYY-MM-DD');
+      if (!isCalendarDate(exitedBefore)) throw new CliError('--exited-before must be a date as YYYY-MM-DD');
       const staleDays = Number(values['stale-days']);
       if (!Number.isInteger(staleDays) || staleDays < 1 || staleDays > 36500) throw new CliError('--stale-days must be a whole number of days from 1');
       const db = openDatabase(loadConfig().dbFile);

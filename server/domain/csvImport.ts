@@ -9,7 +9,8 @@ import { itemsForPoint } from './instrument.js';
 import type { Instrument, Item, MeasurementPoint } from './instrumentTypes.js';
 import { looksLikePersonnummer } from './pseudonym.js';
 import { scoreResponse, SCALE_MAX, SCALE_MIN, type Answer, type IndicatorScore } from './scoring.js';
-import { isIsoDate, LOCAL_REF_MAX_LENGTH } from './staffForms.js';
+import { isCalendarDate } from './calendarDate.js';
+import { LOCAL_REF_MAX_LENGTH } from './staffForms.js';
 
 export const FIXED_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'language'] as const;
 /** `language` may be left out: the instrument's default language is used. */
@@ -187,7 +188,7 @@ class RowChecker {
 
     const submittedOn = cell('submitted_on');
     if (submittedOn === '') error('submitted_on', 'dateMissing');
-    else if (!isIsoDate(submittedOn)) error('submitted_on', 'dateInvalid', { value: shown(submittedOn) });
+    else if (!isCalendarDate(submittedOn)) error('submitted_on', 'dateInvalid', { value: shown(submittedOn) });
     else if (submittedOn > this.setting.today) error('submitted_on', 'dateInFuture', { value: submittedOn });
 
     const pointText = cell('point');

@@ -1,4 +1,5 @@
 import { normalizeAccessCode } from './accessCode.js';
+import { isCalendarDate } from './calendarDate.js';
 import { isExitStatus, type ExitStatus } from './exitStatus.js';
 import { looksLikePersonnummer } from './pseudonym.js';
 
@@ -25,17 +26,11 @@ const field = (body: Body, name: string): string => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
-/** A calendar date as YYYY-MM-DD that really exists (no 2026-02-30). */
-export function isIsoDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
 
 function optionalDate(body: Body, name: string, errors: FormError[]): string | null {
   const text = field(body, name);
   if (text === '') return null;
-  if (!isIsoDate(text)) errors.push(fieldError(name, 'dateInvalid'));
+  if (!isCalendarDate(text)) errors.push(fieldError(name, 'dateInvalid'));
   return text;
 }
 
@@ -82,7 +77,7 @@ export function parseExit(body: Body): Parsed<ExitForm> {
   const errors: FormError[] = [];
   const exitedOn = field(body, 'exitedOn');
   if (exitedOn === '') errors.push(fieldError('exitedOn', 'dateMissing'));
-  else if (!isIsoDate(exitedOn)) errors.push(fieldError('exitedOn', 'dateInvalid'));
+  else if (!isCalendarDate(exitedOn)) errors.push(fieldError('exitedOn', 'dateInvalid'));
   const exitStatus = field(body, 'exitStatus');
   if (!isExitStatus(exitStatus)) errors.push(fieldError('exitStatus', 'exitStatusMissing'));
   return { value: { exitedOn, exitStatus: exitStatus as ExitStatus }, errors };

@@ -189,30 +189,6 @@ interface SignedRankTest {
   method: WilcoxonMethod;
 }
 
-/**
- * Two-sided Wilcoxon signed-rank test of differences against 0, following R's
- * wilcox.test(x, y, paired = TRUE) with its defaults: zero differences are dropped (SciPy's
- * zero_method = "wilcox"); with fewer than 50 non-zero differences and no ties and no zeros the
- * exact null distribution is used (R's default exact = NULL); otherwise the normal approximation
- * with tie correction and continuity correction (correct = TRUE).
- */
-function signedRankTest(diffs: readonly number[]): SignedRankTest | null {
-  const nonZero = diffs.filter((d) => d !== 0);
-  const hadZeros = nonZero.length < diffs.length;
-  const n = nonZero.length;
-  if (n === 0) return null;
-  const { ranks, tieTerm, hasTies } = averageRanks(nonZero.map(Math.abs));
-  const v = ranks.reduce((sum, r, i) => (nonZero[i]! > 0 ? sum + r : sum), 0);
-
-  if (n < 50 && !hasTies && !hadZeros) {
-    const p = v > (n * (n + 1)) / 4 ? 1 - signrankCdf(v - 1, n) : signrankCdf(v, n);
-    return { p: Math.min(1, 2 * p), method: 'exact' };
-  }
-  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
-  const p = normalTwoSidedP(v - (n * (n + 1)) / 4, sigma);
-  return p === null ? null : { p, method: 'normal' };
-}
-
 /** pairedChange for data given as a histogram of differences (after − before → how many pairs). */
 export function pairedChangeCounts(bins: ReadonlyArray<{ diff: number; count: number }>, opts: PairedChangeOptions = {}): PairedChangeResult {
   const tolerance = opts.unchangedWithin ?? 0;
@@ -252,7 +228,13 @@ export function pairedChangeCounts(bins: ReadonlyArray<{ diff: number; count: nu
   };
 }
 
-/** signedRankTest over a histogram of (rounded) differences: the same ranks, ties and p, without one value per pair. */
+/**
+ * Two-sided Wilcoxon signed-rank test of differences against 0 (given as a histogram of rounded
+ * differences), following R's wilcox.test(x, y, paired = TRUE) with its defaults: zero differences
+ * are dropped (SciPy's zero_method = "wilcox"); with fewer than 50 non-zero differences and no ties
+ * and no zeros the exact null distribution is used (R's default exact = NULL); otherwise the normal
+ * approximation with tie correction and continuity correction (correct = TRUE).
+ */
 function signedRankTestCounts(counts: ReadonlyMap<number, number>): SignedRankTest | null {
   const hadZeros = (counts.get(0) ?? 0) > 0;
   const byAbs = new Map<number, { positive: number; total: number }>();
@@ -284,39 +266,9 @@ function signedRankTestCounts(counts: ReadonlyMap<number, number>): SignedRankTe
   return p === null ? null : { p, method: 'normal' };
 }
 
-export function pairedChange(
-  pairs: ReadonlyArray<{ before: number; after: number }>,
-  opts: PairedChangeOptions = {},
-): PairedChangeResult {
-  const tolerance = opts.unchangedWithin ?? 0;
-  const diffs = pairs.map((p) => p.after - p.before);
-  assertFinite(diffs, 'pairedChange');
-  const rounded = diffs.map(forRanking);
-
-  let improved = 0;
-  let unchanged = 0;
-  let worse = 0;
-  for (const d of rounded) {
-    if (Math.abs(d) <= tolerance) unchanged++;
-    else if (d > 0) improved++;
-    else worse++;
-  }
-
-  const n = diffs.length;
-  const meanDiff = n > 0 ? mean([...diffs]) : null;
-  const sdDiff = n >= 2 ? sampleStandardDeviation([...diffs]) : null;
-  const test = signedRankTest(rounded);
-  return {
-    pairs: n,
-    meanDiff,
-    ci95: meanDiff === null || sdDiff === null ? null : tInterval(meanDiff, sdDiff / Math.sqrt(n), n - 1),
-    wilcoxonP: test?.p ?? null,
-    wilcoxonMethod: test?.method ?? null,
-    dz: meanDiff === null || sdDiff === null || sdDiff === 0 ? null : meanDiff / sdDiff,
-    improved,
-    unchanged,
-    worse,
-  };
+/** The paired change of each pair's scores (after − before): the histogram version over one bin per pair. */
+export function pairedChange(pairs: ReadonlyArray<{ before: number; after: number }>, opts: PairedChangeOptions = {}): PairedChangeResult {
+  return pairedChangeCounts(pairs.map((p) => ({ diff: p.after - p.before, count: 1 })), opts);
 }
 
 /**

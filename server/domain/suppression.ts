@@ -368,11 +368,6 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   return { n: (key) => n(canonical(key)), reason: (key) => hidden.get(canonical(key)) ?? null };
 }
 
-/** A plan for cells that stand alone (no partition): only the too-few rule. */
-export function standalonePlan(counts: ReadonlyMap<string, number>): DisclosurePlan {
-  return planDisclosure({ counts, partitions: [] });
-}
-
 /** Rule 5: a sum of catalogue cells made at request time is shown only when every one of them is (with someone in it). */
 export function sumOfShown(plan: DisclosurePlan, keys: readonly string[]): HiddenReason | null {
   const total = keys.reduce((s, k) => s + plan.n(k), 0);

@@ -1,5 +1,6 @@
 import express, { Router, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
+import { swedishDate } from '../domain/calendarDate.js';
 import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
 import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan, type ImportPoint } from '../domain/csvImport.js';
 import { LOCAL_REF_MAX_LENGTH } from '../domain/staffForms.js';
@@ -23,8 +24,6 @@ export function importBodyParser(): RequestHandler {
   const parse = express.urlencoded({ extended: false, limit: '7mb', parameterLimit: 10 });
   return (req, res, next) => (req.principal && req.method === 'POST' ? parse(req, res, next) : next());
 }
-
-const stockholmDate = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** CSV import of earlier years' questionnaires into one individual intervention: instructions and template, preview, import. */
 export function importRoutes(ctx: AppContext): Router {
@@ -68,7 +67,7 @@ export function importRoutes(ctx: AppContext): Router {
     const { federation, intervention, points, base } = scope(res);
     const csv = typeof req.body?.csv === 'string' ? req.body.csv : '';
     // Checking and writing run without an await in between, so no other request changes the intervention meanwhile.
-    const plan = planImport(csv, { points, rounds: listRounds(db, federation.id), today: stockholmDate.format(new Date()), ...importExisting(db, intervention.id) });
+    const plan = planImport(csv, { points, rounds: listRounds(db, federation.id), today: swedishDate(), ...importExisting(db, intervention.id) });
     if (plan.errors.length > 0) {
       // A file with personnummer is not sent back into the page.
       const refused = plan.errors.some((e) => e.code === 'personnummer');

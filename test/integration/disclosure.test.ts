@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import Papa from 'papaparse';
 import { createApiToken } from '../../server/storage/apiTokens.js';
 import type { Db } from '../../server/storage/db.js';
-import { HttpClient } from '../helpers/http.js';
 import { randomInstallation, type RandomInstallation } from '../helpers/randomInstallation.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 import { makeUser, signedIn } from '../helpers/users.js';

@@ -1,11 +1,21 @@
 import { expect } from 'chai';
+import { addDays, halfOpen, isCalendarDate, swedishDate } from '../../server/domain/calendarDate.js';
 import { EXIT_STATUSES, isExitStatus } from '../../server/domain/exitStatus.js';
-import { isIsoDate, parseAnonymousIssue, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode } from '../../server/domain/staffForms.js';
+import { parseAnonymousIssue, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode } from '../../server/domain/staffForms.js';
 
 describe('staff forms', () => {
   it('accepts only real calendar dates as YYYY-MM-DD', () => {
-    expect(isIsoDate('2028-02-29')).to.equal(true);
-    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-01', '01/02/2026', '']) expect(isIsoDate(bad), bad).to.equal(false);
+    expect(isCalendarDate('2028-02-29')).to.equal(true);
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-01', '01/02/2026', '']) expect(isCalendarDate(bad), bad).to.equal(false);
+  });
+
+  it('dates an instant by the Swedish calendar, and writes a round\'s dates as a half-open range', () => {
+    // 23:30 UTC on 30 June is already 1 July in Swedish summer time (UTC+2); in winter (UTC+1) 22:30 UTC is still the 30th, 23:30 UTC the 31st.
+    expect(swedishDate(new Date('2026-06-30T23:30:00Z'))).to.equal('2026-07-01');
+    expect(swedishDate(new Date('2026-12-30T22:30:00Z'))).to.equal('2026-12-30');
+    expect(swedishDate(new Date('2026-12-30T23:30:00Z'))).to.equal('2026-12-31');
+    expect(addDays('2028-02-28', 1)).to.equal('2028-02-29');
+    expect(halfOpen('2026-01-01', '2026-06-30')).to.deep.equal({ from: '2026-01-01', to: '2026-07-01' });
   });
 
   it('refuses a local reference shaped like a personnummer or samordningsnummer, and keeps ordinary ones', () => {

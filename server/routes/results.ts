@@ -41,10 +41,10 @@ function sendCsv(ctx: AppContext, req: Request, res: Response, name: string, row
   res.attachment(`${name}.csv`).type('text/csv; charset=utf-8').send(csvText(rows));
 }
 
-/** The filter menus of an instrument: rounds of the federation, genders and age bands where the instrument asks them. */
-function filterOptions(ctx: AppContext, federationId: number, instrument: Parameters<typeof dimensionOptions>[0] | undefined) {
+/** The filter menus of an instrument: rounds of the federation (none across förbund), genders and age bands where the instrument asks them. */
+function filterOptions(ctx: AppContext, federationId: number | null, instrument: Parameters<typeof dimensionOptions>[0] | undefined) {
   return {
-    rounds: listRounds(ctx.db, federationId),
+    rounds: federationId === null ? [] : listRounds(ctx.db, federationId),
     genders: instrument ? dimensionOptions(instrument, 'gender') : [],
     ageBands: instrument ? dimensionOptions(instrument, 'ageBand') : [],
   };
@@ -116,8 +116,7 @@ export function resultRoutes(ctx: AppContext): Router {
       return sendCsv(ctx, req, res, `region-${r.indicatorId}-${r.point}`, rows, ids);
     }
     for (const f of r.chosen) writeAudit(ctx.db, { userId: req.principal!.userId, federationId: f.id, action: 'results.region', target: r.indicatorId, ip: req.ip });
-    const { genders, ageBands } = filterOptions(ctx, 0, r.instrument);
-    res.render('results/region', { ...r, q, rounds: [], genders, ageBands, canExport: ids.every((id) => can(req.principal!, 'export', id)) });
+    res.render('results/region', { ...r, q, ...filterOptions(ctx, null, r.instrument), canExport: ids.every((id) => can(req.principal!, 'export', id)) });
   });
 
   return router;

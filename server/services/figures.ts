@@ -55,7 +55,7 @@ function catalogueOf(db: Db) {
     },
     {
       scores: countedScores(db),
-      pairs: CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: countedPairs(db, from, to) })),
+      pairs: ((counted) => CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: counted.get(`${from}>${to}`)! })))(countedPairs(db, CHANGE_PAIRS)),
       participants: [
         { roundId: null, figures: participantCounts(db, all, null), exits: exitCounts(db, all, null) },
         ...rounds.map((r) => {

@@ -163,17 +163,31 @@ export function countedScores(db: Db): CountedRow[] {
 
 export type CountedPairRow = Omit<CountedRow, 'point'>;
 
-/** For every intervention: how many people pair for a change from → to, as countedScores counts them. */
-export function countedPairs(db: Db, from: string, to: string): CountedPairRow[] {
-  return sql<[string, string], CountedPairRow>(
+/**
+ * For every intervention and each change (from → to): how many people pair, as countedScores counts
+ * them. One pass over the people's scores in person order: a window marks each person who has a
+ * latest answer at each `from` point, and their answers at the `to` points are counted.
+ */
+export function countedPairs(db: Db, changes: ReadonlyArray<readonly [string, string]>): Map<string, CountedPairRow[]> {
+  const froms = [...new Set(changes.map(([from]) => from))];
+  const flag = (point: string) => `has_${point}`;
+  const rows = sql<[], CountedPairRow & { toPoint: string } & Record<string, number>>(
     db,
-    `SELECT t.intervention_id AS interventionId, t.indicator_id AS indicatorId, t.gender, t.age_band AS ageBand, t.round_id AS roundId,
-       sum(t.latest) AS inAll, sum(t.latest_in_round) AS inRound
-     FROM response_scores t JOIN response_scores f
-       ON f.intervention_id = t.intervention_id AND f.latest = 1 AND f.point = ? AND f.indicator_id = t.indicator_id AND f.participant_id = t.participant_id
-     WHERE t.point = ? AND t.participant_id IS NOT NULL AND (t.latest = 1 OR t.latest_in_round = 1)
-     GROUP BY t.intervention_id, t.indicator_id, t.gender, t.age_band, t.round_id`,
-  ).all(from, to);
+    `SELECT intervention_id AS interventionId, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId, point AS toPoint,
+       ${froms.map((f) => `${flag(f)}`).join(', ')}, sum(latest) AS inAll, sum(latest_in_round) AS inRound
+     FROM (
+       SELECT intervention_id, indicator_id, gender, age_band, round_id, point, latest, latest_in_round,
+         ${froms.map((f) => `max(point = '${f}' AND latest = 1) OVER person AS ${flag(f)}`).join(', ')}
+       FROM response_scores WHERE participant_id IS NOT NULL
+       WINDOW person AS (PARTITION BY intervention_id, indicator_id, participant_id)
+     )
+     WHERE (latest = 1 OR latest_in_round = 1) AND point IN (${changes.map(([, to]) => `'${to}'`).join(', ')})
+     GROUP BY intervention_id, indicator_id, gender, age_band, round_id, point, ${froms.map(flag).join(', ')}`,
+  ).all();
+  return new Map(changes.map(([from, to]) => [
+    `${from}>${to}`,
+    rows.filter((r) => r.toPoint === to && r[flag(from)] === 1).map(({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound }) => ({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound })),
+  ]));
 }
 
 /**

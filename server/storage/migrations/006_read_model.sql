@@ -36,6 +36,8 @@ CREATE INDEX response_scores_counted ON response_scores(intervention_id, latest,
 CREATE INDEX response_scores_counted_round ON response_scores(intervention_id, round_id, latest_in_round, point, indicator_id, score, gender, age_band, participant_id);
 CREATE INDEX response_scores_earlier ON response_scores(intervention_id, latest, point, indicator_id, participant_id, score);
 CREATE INDEX response_scores_installation ON response_scores(latest, point, indicator_id, score);
+-- Each person's scores together, for counting pairs in one pass (population.ts countedPairs).
+CREATE INDEX response_scores_people ON response_scores(intervention_id, indicator_id, participant_id, point, latest, latest_in_round, gender, age_band, round_id);
 CREATE INDEX responses_counted ON responses(intervention_id, latest, point, participant_id);
 CREATE INDEX responses_participant_point ON responses(participant_id, point, status);
 

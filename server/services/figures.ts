@@ -6,8 +6,8 @@ import {
 } from '../domain/comparison.js';
 import { EXIT_GROUPS } from '../domain/exitStatus.js';
 import { buildCatalogue } from '../domain/figureCatalogue.js';
-import { cellKey, demoRef, measureRef, PROCESS_KINDS, timeRef, type ProcessKind } from '../domain/figureCell.js';
-import { indicatorAskedAt } from '../domain/instrument.js';
+import { cellKey, demoRef, measureRef, orgRef, PROCESS_KINDS, timeRef, type ProcessKind } from '../domain/figureCell.js';
+import { findItem, indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
 import { statusesOf } from '../domain/projectReport.js';
 import type { ValueCount } from '../domain/statistics.js';
@@ -78,7 +78,7 @@ export const timeOf = (s: PersonScope) => timeRef(s.round);
 /** Whose figures: one cell of the organisation (an intervention, delprojekt, förbund, the installation) and its interventions. */
 export interface OrgScope { org: string; interventionIds: readonly number[] }
 
-export const interventionOrg = (i: Pick<Intervention, 'id'>): OrgScope => ({ org: `i${i.id}`, interventionIds: [i.id] });
+export const interventionOrg = (i: Pick<Intervention, 'id'>): OrgScope => ({ org: orgRef.intervention(i.id), interventionIds: [i.id] });
 
 export function readScope(org: OrgScope, s: PersonScope, round: Scope['round'] = s.round): Scope {
   return { interventionIds: org.interventionIds, round, ...(s.gender !== undefined && { gender: s.gender }), ...(s.ageBand !== undefined && { ageBand: s.ageBand }) };
@@ -155,7 +155,7 @@ function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervent
   const cached = byKey.get(cacheKey);
   if (cached && cached.version === version) return cached.plan;
 
-  const org = `i${intervention.id}`;
+  const org = orgRef.intervention(intervention.id);
   const rows = itemAnswers(ctx.db, { interventionIds: [intervention.id], round: null }, indicator.items, { gender: true, ageBand: true })
     .concat(itemAnswers(ctx.db, { interventionIds: [intervention.id], round: 'each' }, indicator.items, { round: true, gender: true, ageBand: true }));
   const counts = new Map<string, number>();
@@ -202,8 +202,8 @@ export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention:
   const items = itemPlan(ctx, plan, intervention, indicator);
   const answers: ItemAnswer[] = itemAnswers(ctx.db, readScope(interventionOrg(intervention), s), indicator.items).map((a) => ({ ...a, dontKnow: a.dontKnow === 1 }));
   return indicator.items.flatMap((itemId) => points.map((point) => {
-    const key = cellKey(measureRef.item(itemId, point), `i${intervention.id}`, demoOf(s), timeOf(s));
-    const asked = instrument.sections.some((sec) => sec.items.some((it) => it.id === itemId && (it.points as string[]).includes(point)));
+    const key = cellKey(measureRef.item(itemId, point), orgRef.intervention(intervention.id), demoOf(s), timeOf(s));
+    const asked = (findItem(instrument, itemId)?.points as string[] | undefined)?.includes(point) ?? false;
     return itemStats(itemId, point, key, answers.filter((a) => a.itemId === itemId && a.point === point), reasonOf(items, key, asked));
   }));
 }
@@ -232,7 +232,7 @@ export function processFigures(ctx: AppContext, plan: DisclosurePlan, interventi
   return points.map((point) => {
     const raw = sumProcess(rows, point);
     const shown = Object.fromEntries(PROCESS_KINDS.map((kind) => {
-      const cell = cellKey(measureRef.process(kind, point), `i${intervention.id}`, 'all', timeRef(round));
+      const cell = cellKey(measureRef.process(kind, point), orgRef.intervention(intervention.id), 'all', timeRef(round));
       const reason = exact ? null : plan.reason(cell);
       return [kind, { cell, n: reason === null ? raw[kind] : null, reason }];
     })) as Record<ProcessKind, ProcessCount>;

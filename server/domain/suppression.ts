@@ -12,32 +12,36 @@
 // 2. Partitions: many cells are the sum of others — a förbund of its interventions, a delprojekt
 //    of its interventions, the installation of its förbund, everyone of the genders (or of the
 //    age bands), everything so far of the rounds, those who ended of their exit statuses. In every
-//    such partition, wherever it is shown (on any page, CSV, API response, PDF or chart), the
-//    total minus the shown parts must not pin down a hidden part or a small group: while exactly
-//    one part is hidden, or the hidden parts together have 1–4 people, or the bounds of the hidden
-//    parts (1–4 for "too few", 5 or more for the others) pin a small one to one value, one more
-//    part is hidden ("hidden to protect another group"),
-//    the smallest first and parts that are never shown on their own (e.g. "not stated") before
-//    any other. If no part is left to hide, the total is hidden. A hidden total may not be the sum
-//    of shown parts either. Where parts overlap (a person answering in two rounds), a part whose
-//    difference from the total is 1–4 is hidden.
-//    And any two shown cells one inside the other, through any chain of partitions, never differ
-//    by 1–4 people.
-// 3. A paired change links three figures: the mean before, the mean after and the mean change.
-//    The before and after means of the paired people are parts of the point's figures (the rest
+//    such partition whose total is shown (on any page, CSV, API response, PDF or chart), the total
+//    minus the shown parts must leave 0 or at least 5 people, must not single out one hidden part,
+//    and the bounds of the hidden parts (1–4 for "too few", 5 or more for the others) must not pin
+//    a small one to one value. Else one more part is hidden ("hidden to protect another group"):
+//    parts never shown on their own ("not stated") first, then parts whose hiding would really
+//    hide something, then the smallest. If no part is left to hide, the total is hidden. A hidden
+//    total may not be the sum of shown parts either. Where parts overlap (a person answering in two
+//    rounds), a part whose difference from the total is 1–4 is hidden.
+// 3. Shown figures inside a hidden part count as known (a shown round inside an intervention's
+//    hidden total; a shown delprojekt inside its förbund), so what stays unknown must still be 0 or
+//    at least 5.
+// 4. Any two shown cells one inside the other, through any chain of partitions (a delprojekt's
+//    paired people inside "the other interventions" inside a förbund), never differ by 1–4 people:
+//    the inner one is hidden.
+// 5. A paired change links three figures: the mean before, the mean after and the mean change.
+//    The before and after means of the paired people are parts of the points' figures (the rest
 //    are people without a pair), so they are protected as parts; since after = before + change,
 //    they are shown or hidden together, and where one of them equals a shown figure the change
 //    itself is hidden.
-// 4. Some figures follow others: an item's answers are shown only where its indicator's figure
+// 6. Some figures follow others: an item's answers are shown only where its indicator's figure
 //    is, since a one-item indicator is its item.
-// 5. A figure made at request time from catalogue cells — a group of chosen förbund — is shown only
+// 7. A figure made at request time from catalogue cells — a group of chosen förbund — is shown only
 //    when it adds nothing: a sum of shown cells (sumOfShown). "The förbund's other interventions"
 //    beside one of them is a cell of its own, planned with the rest.
 // Cells are planned by the people in them: two names for the same group (a förbund with a single
 // intervention and that intervention) are one cell (figureCatalogue.ts).
 // The plan is computed for every cell of the installation at once and the same plan serves every
 // page, so two outputs never disagree about what is hidden. Decisions are fixed-point: hiding a
-// cell re-checks every partition and link it belongs to until nothing changes.
+// cell re-checks every partition and link it belongs to until nothing changes. The choices are
+// greedy and deterministic: safe, not always the fewest cells hidden.
 
 export const MIN_GROUP_SIZE = 5;
 
@@ -368,7 +372,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   return { n: (key) => n(canonical(key)), reason: (key) => hidden.get(canonical(key)) ?? null };
 }
 
-/** Rule 5: a sum of catalogue cells made at request time is shown only when every one of them is (with someone in it). */
+/** Rule 7: a sum of catalogue cells made at request time is shown only when every one of them is (with someone in it). */
 export function sumOfShown(plan: DisclosurePlan, keys: readonly string[]): HiddenReason | null {
   const total = keys.reduce((s, k) => s + plan.n(k), 0);
   if (total > 0 && total < MIN_GROUP_SIZE) return 'tooFew';

@@ -31,7 +31,7 @@ export interface RegionalComparison {
  * One indicator at one point per förbund (only förbund the caller may read results of), or one
  * delprojekt's interventions, and the total of those shown. Everything so far: rounds are each
  * förbund's own. The total is the installation's figure when every förbund is chosen, else the
- * sum of the chosen förbund, shown only where each of them is (rule 5 of suppression.ts).
+ * sum of the chosen förbund, shown only where each of them is (rule 7 of suppression.ts).
  */
 export function regionalComparison(ctx: AppContext, principal: Principal, q: AnalysisQuery): RegionalComparison {
   const readable = federationsOf(principal).filter((f) => can(principal, 'results.read', f));

@@ -48,7 +48,7 @@ try {
   // 2. National aggregate over 1,000,000 responses.
   const total = Number(process.env.BENCH_RESPONSES ?? 1_000_000);
   const db2 = openDatabase(path.join(dir, 'national.sqlite'));
-  const filled2 = time(() => fill(db2, instruments, total, 80, 'national'));
+  const filled2 = time(() => fill(db2, instruments, total, 80, 'national', 16));
   db2.pragma('wal_checkpoint(TRUNCATE)');
   const rows = (db2.prepare('SELECT count(*) AS n FROM response_scores').get() as { n: number }).n;
   console.log(`national aggregate, ${total.toLocaleString('en')} responses / ${rows.toLocaleString('en')} score rows (${(filled2.ms / 1000).toFixed(1)} s to fill):`);

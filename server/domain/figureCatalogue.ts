@@ -97,7 +97,9 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
     if (!counts.has(parent)) return;
     const present = [...new Set(parts.filter((k) => counts.has(k) && k !== parent))];
     if (present.length === 0 && !keepParent) return;
-    const id = `${parent}=${[...present].sort().join('+')}${keepParent ? '!' : ''}`;
+    // The same partition can come from two names of one group (a förbund with two interventions
+    // beside "the others"); the generators list parts in a fixed order, so the text is the key.
+    const id = `${parent}=${present.join('+')}${keepParent ? '!' : ''}`;
     if (seenPartitions.has(id)) return;
     seenPartitions.add(id);
     partitions.push(keepParent ? { parent, parts: present, keepParent } : { parent, parts: present });

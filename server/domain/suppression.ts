@@ -99,12 +99,19 @@ export function revealsSmallPart(parts: readonly Bounds[], sum: number): boolean
 export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   const counts = problem.counts;
   const n = (key: string) => counts.get(key) ?? 0;
+  // Counts never change while planning: each partition's sum of parts is taken once.
+  const listedSums = new Map<Partition, number>();
+  const listedOf = (p: Partition): number => {
+    let sum = listedSums.get(p);
+    if (sum === undefined) listedSums.set(p, (sum = p.parts.reduce((s, k) => s + n(k), 0)));
+    return sum;
+  };
   const hidden = new Map<string, HiddenReason>(problem.hiddenFromStart ?? []);
   for (const [key, size] of counts) if (size > 0 && size < MIN_GROUP_SIZE) hidden.set(key, 'tooFew');
   // The paired people's means beside a point's figure with 1–4 unpaired people must go whatever
   // else is chosen: decided first, so that the choices below see them hidden.
   for (const p of problem.partitions) {
-    const rest = (counts.get(p.parent) ?? 0) - p.parts.reduce((s, k) => s + (counts.get(k) ?? 0), 0);
+    const rest = n(p.parent) - listedOf(p);
     if (p.keepParent && rest > 0 && rest < MIN_GROUP_SIZE) for (const part of p.parts) if (!hidden.has(part)) hidden.set(part, 'complementary');
   }
   const silent = problem.silent ?? new Set<string>();
@@ -162,8 +169,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     for (const q of partitionsOfParent.get(key) ?? []) hiddenTotalRule(q);
   };
   const hiddenTotalRule = (q: Partition) => {
-    const listed = q.parts.reduce((s, k) => s + n(k), 0);
-    if (listed !== n(q.parent) || n(q.parent) === 0 || q.parts.some((k) => n(k) > 0 && hidden.has(k))) return;
+    if (listedOf(q) !== n(q.parent) || n(q.parent) === 0 || q.parts.some((k) => n(k) > 0 && hidden.has(k))) return;
     const next = nextPart(q.parts);
     if (next !== undefined) hide(next, 'complementary');
   };
@@ -191,15 +197,14 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
    */
   const givenBack = (key: string): boolean =>
     partitionsOf(key).some((p) => p.parent !== key && !hidden.has(p.parent)
-      && p.parts.reduce((s, k) => s + n(k), 0) === n(p.parent) && p.parts.every((k) => k === key || n(k) === 0 || !hidden.has(k)));
+      && listedOf(p) === n(p.parent) && p.parts.every((k) => k === key || n(k) === 0 || !hidden.has(k)));
   const derivableIfHidden = (key: string): boolean =>
     givenBack(key) || (rulesOf.get(key) ?? []).some((r) => r.kind === 'link' && ((r.l.before === key && givenBack(r.l.after)) || (r.l.after === key && givenBack(r.l.before))));
 
   /** A hidden cell that one partition gives away exactly: its lone hidden part, or its parent as the sum of shown parts. */
   const givenAway = (key: string): boolean =>
     partitionsOf(key).some((p) => {
-      const listed = p.parts.reduce((s, k) => s + n(k), 0);
-      if (listed !== n(p.parent)) return false;
+      if (listedOf(p) !== n(p.parent)) return false;
       const hiddenParts = p.parts.filter((k) => n(k) > 0 && hidden.has(k));
       if (p.parent === key) return hiddenParts.length === 0;
       return !hidden.has(p.parent) && hiddenParts.length === 1 && hiddenParts[0] === key;
@@ -208,7 +213,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   const checkPartition = (p: Partition) => {
     const total = n(p.parent);
     if (total === 0) return;
-    const listed = p.parts.reduce((s, k) => s + n(k), 0);
+    const listed = listedOf(p);
     if (listed > total) {
       // Overlapping parts: only a difference between the total and one part can be formed.
       if (hidden.has(p.parent)) return;
@@ -270,7 +275,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     memo.set(key, best);
     if (depth < 8) {
       for (const q of partitionsOfParent.get(key) ?? []) {
-        const listed = q.parts.reduce((s, k) => s + n(k), 0);
+        const listed = listedOf(q);
         if (listed > n(key)) {
           for (const part of q.parts) if (!hidden.has(part)) best = Math.min(best, n(key) - n(part));
         } else {
@@ -312,7 +317,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     const taken = new Set<string>();
     const blocks: Partition[] = [];
     for (const q of nestedIn(p)) {
-      if (hidden.has(q.parent) || q.parts.reduce((s, k) => s + n(k), 0) !== n(q.parent)) continue;
+      if (hidden.has(q.parent) || listedOf(q) !== n(q.parent)) continue;
       if (!q.parts.some((k) => n(k) > 0 && hidden.has(k)) || q.parts.some((k) => taken.has(k))) continue;
       for (const k of q.parts) taken.add(k);
       blocks.push(q);

@@ -16,8 +16,8 @@ import type { Db } from '../storage/db.js';
 import { listFederations } from '../storage/federations.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import {
-  countedPairs, countedScores, exitCounts, figuresVersion, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
-  type GroupBy, type ProcessRow, type Scope,
+  answersVersions, countedPairs, countedScores, exitCounts, figuresVersion, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
+  type CountedPairRow, type CountedRow, type GroupBy, type ProcessRow, type Scope,
 } from '../storage/population.js';
 import { listProjectTargets, listSubprojects } from '../storage/projects.js';
 import { listRounds } from '../storage/rounds.js';
@@ -28,6 +28,20 @@ import { listRounds } from '../storage/rounds.js';
 // report takes its figures from here.
 
 const plans = new WeakMap<Db, { version: number; plan: DisclosurePlan }>();
+/** Each intervention's counted people, reused until one of its answers changes. */
+const interventionCounts = new WeakMap<Db, Map<number, { version: number; scores: CountedRow[]; pairs: Map<string, CountedPairRow[]> }>>();
+
+function countsOf(db: Db, interventionIds: readonly number[]) {
+  let cache = interventionCounts.get(db);
+  if (!cache) interventionCounts.set(db, (cache = new Map()));
+  const versions = answersVersions(db);
+  return interventionIds.map((id) => {
+    const version = versions.get(id) ?? 0;
+    let entry = cache.get(id);
+    if (!entry || entry.version !== version) cache.set(id, (entry = { version, scores: countedScores(db, id), pairs: countedPairs(db, id, CHANGE_PAIRS) }));
+    return entry;
+  });
+}
 
 /** The installation's disclosure plan, computed again only when the data behind the figures has changed. */
 export function disclosurePlan(ctx: AppContext): DisclosurePlan {
@@ -43,6 +57,7 @@ function catalogueOf(db: Db) {
   const interventions = listInterventions(db);
   const rounds = listRounds(db);
   const all = interventions.map((i) => i.id);
+  const counts = countsOf(db, all);
   const ofFederation = (f: number) => interventions.filter((i) => i.federationId === f).map((i) => i.id);
   return buildCatalogue(
     {
@@ -54,8 +69,8 @@ function catalogueOf(db: Db) {
       exitGroups: EXIT_GROUPS,
     },
     {
-      scores: countedScores(db),
-      pairs: ((counted) => CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: counted.get(`${from}>${to}`)! })))(countedPairs(db, CHANGE_PAIRS)),
+      scores: counts.flatMap((c) => c.scores),
+      pairs: CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: counts.flatMap((c) => c.pairs.get(`${from}>${to}`)!) })),
       participants: [
         { roundId: null, figures: participantCounts(db, all, null), exits: exitCounts(db, all, null) },
         ...rounds.map((r) => {

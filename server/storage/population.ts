@@ -150,40 +150,40 @@ export function itemAnswers(db: Db, scope: Scope, itemIds: readonly string[], by
 /** Counted people per point and indicator, in the installation, for the disclosure plan. */
 export interface CountedRow { interventionId: number; point: string; indicatorId: string; gender: string | null; ageBand: string | null; roundId: number | null; inAll: number; inRound: number }
 
-/** For every intervention: how many people count, so far and in their round, per point, indicator and person group. */
-export function countedScores(db: Db): CountedRow[] {
-  return sql<[], CountedRow>(
+/** For one intervention: how many people count, so far and in their round, per point, indicator and person group. */
+export function countedScores(db: Db, interventionId: number): CountedRow[] {
+  return sql<[number], CountedRow>(
     db,
     `SELECT intervention_id AS interventionId, point, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId,
        sum(latest) AS inAll, sum(latest_in_round) AS inRound
-     FROM response_scores WHERE latest = 1 OR latest_in_round = 1
-     GROUP BY intervention_id, point, indicator_id, gender, age_band, round_id`,
-  ).all();
+     FROM response_scores WHERE intervention_id = ? AND (latest = 1 OR latest_in_round = 1)
+     GROUP BY point, indicator_id, gender, age_band, round_id`,
+  ).all(interventionId);
 }
 
 export type CountedPairRow = Omit<CountedRow, 'point'>;
 
 /**
- * For every intervention and each change (from → to): how many people pair, as countedScores counts
+ * For one intervention and each change (from → to): how many people pair, as countedScores counts
  * them. One pass over the people's scores in person order: a window marks each person who has a
  * latest answer at each `from` point, and their answers at the `to` points are counted.
  */
-export function countedPairs(db: Db, changes: ReadonlyArray<readonly [string, string]>): Map<string, CountedPairRow[]> {
+export function countedPairs(db: Db, interventionId: number, changes: ReadonlyArray<readonly [string, string]>): Map<string, CountedPairRow[]> {
   const froms = [...new Set(changes.map(([from]) => from))];
   const flag = (point: string) => `has_${point}`;
-  const rows = sql<[], CountedPairRow & { toPoint: string } & Record<string, number>>(
+  const rows = sql<[number], CountedPairRow & { toPoint: string } & Record<string, number>>(
     db,
     `SELECT intervention_id AS interventionId, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId, point AS toPoint,
        ${froms.map((f) => `${flag(f)}`).join(', ')}, sum(latest) AS inAll, sum(latest_in_round) AS inRound
      FROM (
        SELECT intervention_id, indicator_id, gender, age_band, round_id, point, latest, latest_in_round,
          ${froms.map((f) => `max(point = '${f}' AND latest = 1) OVER person AS ${flag(f)}`).join(', ')}
-       FROM response_scores WHERE participant_id IS NOT NULL
-       WINDOW person AS (PARTITION BY intervention_id, indicator_id, participant_id)
+       FROM response_scores WHERE intervention_id = ? AND participant_id IS NOT NULL
+       WINDOW person AS (PARTITION BY indicator_id, participant_id)
      )
      WHERE (latest = 1 OR latest_in_round = 1) AND point IN (${changes.map(([, to]) => `'${to}'`).join(', ')})
-     GROUP BY intervention_id, indicator_id, gender, age_band, round_id, point, ${froms.map(flag).join(', ')}`,
-  ).all();
+     GROUP BY indicator_id, gender, age_band, round_id, point, ${froms.map(flag).join(', ')}`,
+  ).all(interventionId);
   return new Map(changes.map(([from, to]) => [
     `${from}>${to}`,
     rows.filter((r) => r.toPoint === to && r[flag(from)] === 1).map(({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound }) => ({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound })),
@@ -266,6 +266,11 @@ export function installationBins(db: Db): InstallationBin[] {
     db,
     `SELECT point, indicator_id AS indicatorId, score, count(*) AS count FROM response_scores WHERE latest = 1 GROUP BY point, indicator_id, score`,
   ).all();
+}
+
+/** Per intervention, a number that moves whenever one of its answers changes (see migration 006). */
+export function answersVersions(db: Db): Map<number, number> {
+  return new Map(sql<[], { id: number; n: number }>(db, 'SELECT intervention_id AS id, n FROM answers_version').all().map((r) => [r.id, r.n]));
 }
 
 /** A number that moves whenever anything a figure is built from changes (see migration 006). */

@@ -47,9 +47,23 @@ CREATE INDEX responses_participant_point ON responses(participant_id, point, sta
 CREATE TABLE figures_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
 INSERT INTO figures_version (id, n) VALUES (1, 0);
 
-CREATE TRIGGER figures_responses_insert AFTER INSERT ON responses BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_responses_update AFTER UPDATE OF status, latest, latest_in_round, gender, age_band, round_id, participant_id, code ON responses BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_responses_delete AFTER DELETE ON responses BEGIN UPDATE figures_version SET n = n + 1; END;
+-- The same per intervention for its answers, so that the counts of the interventions nobody
+-- answered in since can be reused (services/figures.ts).
+CREATE TABLE answers_version (intervention_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+INSERT INTO answers_version (intervention_id, n) SELECT DISTINCT intervention_id, 1 FROM responses;
+
+CREATE TRIGGER figures_responses_insert AFTER INSERT ON responses BEGIN
+  UPDATE figures_version SET n = n + 1;
+  INSERT INTO answers_version (intervention_id, n) VALUES (NEW.intervention_id, 1) ON CONFLICT (intervention_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER figures_responses_update AFTER UPDATE OF status, latest, latest_in_round, gender, age_band, round_id, participant_id, code ON responses BEGIN
+  UPDATE figures_version SET n = n + 1;
+  INSERT INTO answers_version (intervention_id, n) VALUES (NEW.intervention_id, 1) ON CONFLICT (intervention_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER figures_responses_delete AFTER DELETE ON responses BEGIN
+  UPDATE figures_version SET n = n + 1;
+  INSERT INTO answers_version (intervention_id, n) VALUES (OLD.intervention_id, 1) ON CONFLICT (intervention_id) DO UPDATE SET n = n + 1;
+END;
 CREATE TRIGGER figures_participants_insert AFTER INSERT ON participants BEGIN UPDATE figures_version SET n = n + 1; END;
 CREATE TRIGGER figures_participants_update AFTER UPDATE ON participants BEGIN UPDATE figures_version SET n = n + 1; END;
 CREATE TRIGGER figures_participants_delete AFTER DELETE ON participants BEGIN UPDATE figures_version SET n = n + 1; END;

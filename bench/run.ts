@@ -55,8 +55,9 @@ try {
   db2.close();
   const probe = JSON.parse(
     execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'nationalProbe.ts'), path.join(dir, 'national.sqlite')], { encoding: 'utf8' }),
-  ) as { planMs: number; first: number; second: number; cells: number; baselineMb: number; peakMb: number; n: number; mean: number; median: number };
-  console.log(`  disclosure plan of the installation ${probe.planMs.toFixed(0)} ms (once per change of the data)`);
+  ) as { planMs: number; afterAnswerMs: number; first: number; second: number; cells: number; baselineMb: number; peakMb: number; n: number; mean: number; median: number };
+  console.log(`  disclosure plan of the installation ${probe.planMs.toFixed(0)} ms the first time (every förbund's);`);
+  console.log(`  after one new answer ${probe.afterAnswerMs.toFixed(0)} ms (that förbund's plan and the installation's on top)`);
   console.log(`  aggregate: first run ${probe.first.toFixed(0)} ms, second run ${probe.second.toFixed(0)} ms (target < 3,000 ms); ${probe.cells} cells`);
   console.log(`  peak RSS of the process that ran it ${probe.peakMb.toFixed(0)} MB (${probe.baselineMb.toFixed(0)} MB before the aggregate; target < 500 MB)`);
   console.log(`  e.g. health at exit: n ${probe.n}, mean ${probe.mean.toFixed(3)}, median ${probe.median.toFixed(3)}`);

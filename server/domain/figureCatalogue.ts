@@ -1,14 +1,20 @@
-// The catalogue of every figure the installation can show, as a disclosure problem: each cell's
+// The catalogue of every figure the installation can show, as disclosure problems: each cell's
 // group size and every partition between cells (see the rule in suppression.ts). Pure: the
-// service reads the counts from the read model (storage/population.ts) and caches the plan.
+// service reads the counts from the read model (storage/population.ts) and caches the plans.
 //
 // Cells are planned by the people they describe, not by their names: a förbund with one
 // intervention, a delprojekt that is a whole förbund, "the förbund's other interventions" when
 // there is one other — each is the same group of people as another cell, so it is one cell of the
 // plan (`canonical` maps a name to it) and both names are shown or hidden together.
+//
+// Each förbund is planned on its own (its interventions, delprojekt, "the others", genders, age
+// bands, rounds), or together with the förbund it shares a project with, so an answer in one
+// förbund re-plans only its group. The installation's figures, when they span groups, are planned
+// last, on top of the groups' plans: they are sums of cells those plans decided, so where a sum
+// would give a hidden part away the sum itself is hidden, never a förbund's own cell.
 
 import { cellKey, demoRef, measureRef, NOT_STATED, orgRef, PROCESS_KINDS, timeRef } from './figureCell.js';
-import type { ChangeLink, DisclosureProblem, Partition } from './suppression.js';
+import type { ChangeLink, DisclosurePlan, DisclosureProblem, HiddenReason, Partition } from './suppression.js';
 
 export interface CatalogueStructure {
   federations: readonly number[];
@@ -37,8 +43,117 @@ export interface CatalogueData {
 
 type Levels = { installation?: boolean; federation?: boolean; others?: boolean; project?: boolean };
 
-/** Builds the whole installation's disclosure problem. */
-export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): DisclosureProblem {
+/** The names of the plans' cells: which people a cell describes, and which plan decides it. */
+export interface CatalogueNames {
+  /** A cell's name as the plans know it: its organisation by the people in it. */
+  canonical(key: string): string;
+  /** The group of förbund whose plan decides a (canonical) cell, or 'top' for cells that span groups. */
+  componentOf(key: string): number | 'top';
+  /** The groups of förbund planned together, each by its first förbund: a förbund alone, or with those it shares a project with. */
+  components: ReadonlyMap<number, readonly number[]>;
+}
+
+/** Stable across builds: the same people always get the same organisation id. */
+function groupId(people: readonly number[]): string {
+  const text = people.join('.');
+  if (people.length <= 12) return `o${text}`;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let k = 0; k < text.length; k++) {
+    h1 = Math.imul(h1 ^ text.charCodeAt(k), 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ text.charCodeAt(k), 0x5bd1e995) >>> 0;
+  }
+  return `o${people.length}x${h1.toString(36)}${h2.toString(36)}`;
+}
+
+export function catalogueNames(s: CatalogueStructure): CatalogueNames {
+  const interventions = new Map(s.interventions.map((i) => [i.id, i]));
+  const subprojects = new Map(s.subprojects.map((x) => [x.id, x]));
+  const individual = s.interventions.filter((i) => i.individual);
+  const ofFederation = new Map(s.federations.map((f) => [f, individual.filter((i) => i.federationId === f).map((i) => i.id)]));
+  const ofSubproject = new Map(s.subprojects.map((x) => [x.id, individual.filter((i) => i.subprojectId === x.id).map((i) => i.id)]));
+  const peopleOf = (org: string): number[] => {
+    if (org === orgRef.installation) return individual.map((i) => i.id);
+    const without = /^f(\d+)~i(\d+)$/.exec(org);
+    if (without) return (ofFederation.get(Number(without[1])) ?? []).filter((i) => i !== Number(without[2]));
+    const id = Number(org.slice(1));
+    switch (org[0]) {
+      case 'f': return ofFederation.get(id) ?? [];
+      case 's': return ofSubproject.get(id) ?? [];
+      case 'p': return s.subprojects.filter((x) => x.projectId === id).flatMap((x) => ofSubproject.get(x.id) ?? []);
+      case 'i': return interventions.has(id) ? [id] : [];
+      default: return [];
+    }
+  };
+  const canonicalOrgs = new Map<string, string>();
+  const canonicalOrg = (org: string): string => {
+    if (org.startsWith('o')) return org;
+    let id = canonicalOrgs.get(org);
+    if (id === undefined) canonicalOrgs.set(org, (id = groupId([...new Set(peopleOf(org))].sort((a, b) => a - b))));
+    return id;
+  };
+  // Förbund that share a project are planned together (a project's figures are the sums of its
+  // delprojekt's); every other förbund alone. A group of förbund planned together is named by its
+  // first förbund.
+  const componentOfFederation = new Map(s.federations.map((f) => [f, f]));
+  const find = (f: number): number => {
+    const up = componentOfFederation.get(f) ?? f;
+    return up === f ? f : find(up);
+  };
+  const projects = new Map<number, number[]>();
+  for (const x of s.subprojects) projects.set(x.projectId, [...(projects.get(x.projectId) ?? []), x.federationId]);
+  for (const members of projects.values()) {
+    for (const f of members) {
+      const [a, b] = [find(members[0]!), find(f)];
+      if (a !== b) componentOfFederation.set(Math.max(a, b), Math.min(a, b));
+    }
+  }
+  const components = new Map<number, number[]>();
+  for (const f of s.federations) components.set(find(f), [...(components.get(find(f)) ?? []), f]);
+  // A group's plan decides every cell its förbund's own figures describe: their interventions,
+  // themselves, "the others", their delprojekt and projects, and the installation when it is all
+  // of them. What no group's figures describe (several groups) is planned on top.
+  const owner = new Map<string, number>();
+  for (const [component, members] of components) {
+    const inside = new Set(members);
+    const orgs = [
+      ...members.flatMap((f) => [orgRef.federation(f), ...s.interventions.filter((i) => i.federationId === f).flatMap((i) => [orgRef.intervention(i.id), orgRef.others(f, i.id)])]),
+      ...s.subprojects.filter((x) => inside.has(x.federationId)).flatMap((x) => [orgRef.subproject(x.id), orgRef.project(x.projectId)]),
+      ...(members.length === s.federations.length ? [orgRef.installation] : []),
+    ];
+    for (const org of orgs) if (!owner.has(canonicalOrg(org))) owner.set(canonicalOrg(org), component);
+  }
+  const canonical = (name: string): string => {
+    const [measure, org, demo, time] = name.split('|');
+    return measure === undefined || org === undefined || demo === undefined || time === undefined ? name : cellKey(measure, canonicalOrg(org), demo, time);
+  };
+  return { canonical, componentOf: (key) => owner.get(key.split('|')[1] ?? '') ?? 'top', components };
+}
+
+/** The disclosure problem of a group of förbund planned together: their own cells and partitions (none that spans other förbund). */
+export function buildComponentCatalogue(all: CatalogueStructure, d: CatalogueData, federationIds: readonly number[], names: CatalogueNames): DisclosureProblem {
+  const inside = new Set(federationIds);
+  const mine = new Set(all.interventions.filter((i) => inside.has(i.federationId)).map((i) => i.id));
+  const subs = all.subprojects.filter((x) => inside.has(x.federationId));
+  const s: CatalogueStructure = {
+    federations: federationIds,
+    interventions: all.interventions.filter((i) => mine.has(i.id)),
+    subprojects: subs,
+    rounds: all.rounds.filter((r) => inside.has(r.federationId)),
+    targets: all.targets.filter((t) => subs.some((x) => x.projectId === t.projectId)),
+    exitGroups: all.exitGroups,
+  };
+  const data: CatalogueData = {
+    scores: d.scores.filter((r) => mine.has(r.interventionId)),
+    pairs: d.pairs.map((p) => ({ ...p, rows: p.rows.filter((r) => mine.has(r.interventionId)) })),
+    participants: d.participants.map((b) => ({ ...b, figures: b.figures.filter((r) => mine.has(r.interventionId)), exits: b.exits.filter((r) => mine.has(r.interventionId)) })),
+    process: d.process.filter((r) => mine.has(r.interventionId)),
+  };
+  return buildCatalogue(s, data, names, federationIds.length === all.federations.length);
+}
+
+/** Builds the disclosure problem of the cells in a structure (one förbund's), under the names of the whole installation. */
+function buildCatalogue(s: CatalogueStructure, d: CatalogueData, names: CatalogueNames, installation: boolean): DisclosureProblem {
   const interventions = new Map(s.interventions.map((i) => [i.id, i]));
   const subprojects = new Map(s.subprojects.map((x) => [x.id, x]));
   const individual = s.interventions.filter((i) => i.individual);
@@ -59,32 +174,7 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
   const federationOfRound = new Map(s.rounds.map((r) => [timeRef(r.id), r.federationId]));
   const others = orgRef.others;
 
-  /** The interventions whose people an organisational cell describes. */
-  const peopleOf = (org: string): number[] => {
-    if (org === orgRef.installation) return individual.map((i) => i.id);
-    const without = /^f(\d+)~i(\d+)$/.exec(org);
-    if (without) return (ofFederation.get(Number(without[1])) ?? []).filter((i) => i !== Number(without[2]));
-    const id = Number(org.slice(1));
-    switch (org[0]) {
-      case 'f': return ofFederation.get(id) ?? [];
-      case 's': return ofSubproject.get(id) ?? [];
-      case 'p': return (subprojectsOfProject.get(id) ?? []).flatMap((x) => ofSubproject.get(x) ?? []);
-      case 'i': return interventions.has(id) ? [id] : [];
-      default: return [];
-    }
-  };
-  const canonicalOrgs = new Map<string, string>();
-  const groups = new Map<string, string>();
-  const canonicalOrg = (org: string): string => {
-    let id = canonicalOrgs.get(org);
-    if (id === undefined) {
-      const people = [...new Set(peopleOf(org))].sort((a, b) => a - b).join(',');
-      id = groups.get(people);
-      if (id === undefined) groups.set(people, (id = `o${groups.size}`));
-      canonicalOrgs.set(org, id);
-    }
-    return id;
-  };
+  const canonicalOrg = (org: string) => names.canonical(cellKey('x', org, 'all', 'all')).split('|')[1]!;
   const key = (measure: string, org: string, demo: string, time: string) => cellKey(measure, canonicalOrg(org), demo, time);
 
   const counts = new Map<string, number>();
@@ -206,7 +296,7 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
   };
 
   // Indicator scores: every org level, "the others" beside each intervention, every person group and time.
-  const scoreLevels: Levels = { installation: true, federation: true, others: true };
+  const scoreLevels: Levels = { installation, federation: true, others: true };
   const scoreMeasures = new Set<string>();
   for (const row of d.scores) {
     const m = measureRef.score(row.indicatorId, row.point);
@@ -318,10 +408,55 @@ export function buildCatalogue(s: CatalogueStructure, d: CatalogueData): Disclos
   const silent = new Set<string>();
   const notStated = [`|g:${NOT_STATED}|`, `|a:${NOT_STATED}|`];
   for (const k of counts.keys()) if (notStated.some((part) => k.includes(part))) silent.add(k);
-  /** A cell's name as the plan knows it: its organisation by the people in it. */
-  const canonical = (name: string): string => {
-    const [measure, org, demo, time] = name.split('|');
-    return measure === undefined || org === undefined || demo === undefined || time === undefined ? name : cellKey(measure, canonicalOrg(org), demo, time);
+  return { counts, partitions, links, silent, canonical: names.canonical };
+}
+
+/**
+ * The installation's indicator figures when its förbund are planned apart, on top of their plans:
+ * each is the sum of the förbund's (by person group). The förbund's cells are fixed here; only the
+ * sums can be hidden — a comparison with all förbund gives way to a förbund's own figure.
+ */
+export function buildTopCatalogue(names: CatalogueNames, components: ReadonlyMap<number, { problem: DisclosureProblem; plan: DisclosurePlan }>): DisclosureProblem {
+  const org = (ref: string) => names.canonical(cellKey('x', ref, 'all', 'all')).split('|')[1]!;
+  const installation = org(orgRef.installation);
+  const counts = new Map<string, number>();
+  const hiddenFromStart = new Map<string, HiddenReason>();
+  const fixed = new Set<string>();
+  const parts = new Map<string, string[]>();
+  const partitions: Partition[] = [];
+  if (names.componentOf(cellKey('x', installation, 'all', 'all')) === 'top') {
+    for (const [component, { problem, plan }] of components) {
+      const own = new Set((names.components.get(component) ?? []).map((f) => org(orgRef.federation(f))));
+      for (const [key, n] of problem.counts) {
+        const [measure, cellOrg, demo, time] = key.split('|') as [string, string, string, string];
+        if (time !== 'all' || !own.has(cellOrg) || !measure.startsWith('s:')) continue;
+        counts.set(key, n);
+        fixed.add(key);
+        const reason = plan.reason(key);
+        if (reason !== null) hiddenFromStart.set(key, reason);
+        const sum = cellKey(measure, installation, demo, 'all');
+        counts.set(sum, (counts.get(sum) ?? 0) + n);
+        parts.set(sum, [...(parts.get(sum) ?? []), key]);
+      }
+    }
+    for (const [parent, list] of parts) partitions.push({ parent, parts: list });
+    // The installation by person group.
+    const demosOf = new Map<string, string[]>();
+    for (const key of parts.keys()) {
+      const [measure, , demo] = key.split('|') as [string, string, string];
+      if (demo !== 'all') demosOf.set(measure, [...(demosOf.get(measure) ?? []), key]);
+    }
+    for (const [measure, demos] of demosOf) {
+      for (const prefix of ['g:', 'a:']) partitions.push({ parent: cellKey(measure, installation, 'all', 'all'), parts: demos.filter((k) => k.split('|')[2]!.startsWith(prefix)) });
+    }
+  }
+  const silent = new Set([...counts.keys()].filter((key) => key.includes(`|g:${NOT_STATED}|`) || key.includes(`|a:${NOT_STATED}|`)));
+  return {
+    counts, partitions: partitions.filter((p) => counts.has(p.parent) && p.parts.length > 0), silent, hiddenFromStart, fixed,
+    fixedResidual: (key) => {
+      const component = names.componentOf(key);
+      return (component === 'top' ? undefined : components.get(component)?.plan.residual(key)) ?? counts.get(key) ?? 0;
+    },
+    canonical: names.canonical,
   };
-  return { counts, partitions, links, silent, canonical };
 }

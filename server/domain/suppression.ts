@@ -72,11 +72,20 @@ export interface DisclosureProblem {
   silent?: ReadonlySet<string>;
   /** The plan's name of a cell: names of the same group of people map to one cell (default: the name itself). */
   canonical?: (key: string) => string;
+  /**
+   * Cells decided by another plan (a förbund's own, beside the installation's): shown or hidden
+   * (hiddenFromStart) as they are, never hidden here; what stays unknown of a hidden one comes from
+   * that plan.
+   */
+  fixed?: ReadonlySet<string>;
+  fixedResidual?: (key: string) => number;
 }
 
 export interface DisclosurePlan {
   /** The group size behind a cell (0 for a cell nobody is in). */
   n(key: string): number;
+  /** How many people of a hidden cell stay unknown beside the shown figures inside it (0 for a shown cell). */
+  residual(key: string): number;
   /** Why a cell is hidden, or null when it may be shown. */
   reason(key: string): HiddenReason | null;
 }
@@ -107,6 +116,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
     return sum;
   };
   const hidden = new Map<string, HiddenReason>(problem.hiddenFromStart ?? []);
+  const fixedCells = problem.fixed ?? new Set<string>();
   for (const [key, size] of counts) if (size > 0 && size < MIN_GROUP_SIZE) hidden.set(key, 'tooFew');
   // The paired people's means beside a point's figure with 1–4 unpaired people must go whatever
   // else is chosen: decided first, so that the choices below see them hidden.
@@ -156,7 +166,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   const queue: Rule[] = [...all.filter((r) => r.kind === 'partition' && r.p.keepParent), ...all.filter((r) => !(r.kind === 'partition' && r.p.keepParent))];
   const queued = new Set<Rule>(all);
   const hide = (key: string, reason: HiddenReason) => {
-    if (hidden.has(key)) return;
+    if (hidden.has(key) || fixedCells.has(key)) return;
     hidden.set(key, reason);
     for (const rule of rulesOf.get(key) ?? []) {
       if (!queued.has(rule)) {
@@ -188,7 +198,7 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
       if (n(a) !== n(b)) return n(a) < n(b);
       return a < b;
     };
-    for (const part of parts) if (n(part) > 0 && !hidden.has(part) && (best === undefined || better(part, best))) best = part;
+    for (const part of parts) if (n(part) > 0 && !hidden.has(part) && !fixedCells.has(part) && (best === undefined || better(part, best))) best = part;
     return best;
   };
   /**
@@ -267,8 +277,10 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
    * by its most revealing partition: the rest beside shown parts, and what stays unknown of its
    * hidden parts. For overlapping parts only one part can be taken off.
    */
+  const fixed = problem.fixed ?? new Set<string>();
   const residual = (key: string, memo: Map<string, number>, depth: number): number => {
     if (!hidden.has(key)) return 0;
+    if (fixed.has(key)) return problem.fixedResidual?.(key) ?? n(key);
     const known = memo.get(key);
     if (known !== undefined) return known;
     let best = n(key);
@@ -365,7 +377,8 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
         for (const part of [...q.parts, ...nestedIn(q).map((inner) => inner.parent)]) {
           if (seen.has(part) || n(part) <= total - MIN_GROUP_SIZE) continue;
           seen.add(part);
-          if (n(part) < total) hide(part, 'complementary');
+          // A cell another plan decided stays as it is: the outer one goes instead.
+          if (n(part) < total) hide(fixedCells.has(part) ? top : part, 'complementary');
           stack.push(part);
         }
       }
@@ -374,7 +387,11 @@ export function planDisclosure(problem: DisclosureProblem): DisclosurePlan {
   for (const top of partitionsOfParent.keys()) nearTotal(top);
   drain();
   const canonical = problem.canonical ?? ((key: string) => key);
-  return { n: (key) => n(canonical(key)), reason: (key) => hidden.get(canonical(key)) ?? null };
+  return {
+    n: (key) => n(canonical(key)),
+    reason: (key) => hidden.get(canonical(key)) ?? null,
+    residual: (key) => residual(canonical(key), new Map(), 0),
+  };
 }
 
 /** Rule 7: a sum of catalogue cells made at request time is shown only when every one of them is (with someone in it). */

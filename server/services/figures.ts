@@ -5,82 +5,93 @@ import {
   type ChangeStats, type IndicatorResult, type ItemAnswer, type ItemPointStats, type PointStats,
 } from '../domain/comparison.js';
 import { EXIT_GROUPS } from '../domain/exitStatus.js';
-import { buildCatalogue } from '../domain/figureCatalogue.js';
+import { buildComponentCatalogue, buildTopCatalogue, catalogueNames, type CatalogueData, type CatalogueStructure } from '../domain/figureCatalogue.js';
 import { cellKey, demoRef, measureRef, orgRef, PROCESS_KINDS, timeRef, type ProcessKind } from '../domain/figureCell.js';
 import { findItem, indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
 import { statusesOf } from '../domain/projectReport.js';
 import type { ValueCount } from '../domain/statistics.js';
-import { planDisclosure, type DisclosurePlan, type Partition, type SuppressionReason } from '../domain/suppression.js';
+import { planDisclosure, type DisclosurePlan, type DisclosureProblem, type Partition, type SuppressionReason } from '../domain/suppression.js';
 import type { Db } from '../storage/db.js';
 import { listFederations } from '../storage/federations.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import {
-  answersVersions, countedPairs, countedScores, exitCounts, figuresVersion, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
-  type CountedPairRow, type CountedRow, type GroupBy, type ProcessRow, type Scope,
+  countedPairs, countedScores, exitCounts, figuresVersion, figuresVersions, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
+  type GroupBy, type ProcessRow, type Scope,
 } from '../storage/population.js';
 import { listProjectTargets, listSubprojects } from '../storage/projects.js';
-import { listRounds } from '../storage/rounds.js';
+import { listRounds, type MeasurementRound } from '../storage/rounds.js';
 
 // Figures as they leave the server: the read model counts (storage/population.ts), the disclosure
 // plan of the whole installation decides what is hidden (domain/suppression.ts, catalogue in
 // domain/figureCatalogue.ts), the comparison engine computes. Every page, CSV, API response and
 // report takes its figures from here.
 
-const plans = new WeakMap<Db, { version: number; plan: DisclosurePlan }>();
-/** Each intervention's counted people, reused until one of its answers changes. */
-const interventionCounts = new WeakMap<Db, Map<number, { version: number; scores: CountedRow[]; pairs: Map<string, CountedPairRow[]> }>>();
+interface ComponentPlan { version: string; problem: DisclosureProblem; plan: DisclosurePlan }
+const cache = new WeakMap<Db, { components: Map<number, ComponentPlan>; combined?: { version: number; plan: DisclosurePlan } }>();
 
-function countsOf(db: Db, interventionIds: readonly number[]) {
-  let cache = interventionCounts.get(db);
-  if (!cache) interventionCounts.set(db, (cache = new Map()));
-  const versions = answersVersions(db);
-  return interventionIds.map((id) => {
-    const version = versions.get(id) ?? 0;
-    let entry = cache.get(id);
-    if (!entry || entry.version !== version) cache.set(id, (entry = { version, scores: countedScores(db, id), pairs: countedPairs(db, id, CHANGE_PAIRS) }));
-    return entry;
-  });
-}
-
-/** The installation's disclosure plan, computed again only when the data behind the figures has changed. */
+/**
+ * The installation's disclosure plan: each förbund's own plan (with the förbund it shares a
+ * project with; computed again only when their data has changed) and on top of them the plan of
+ * the installation's figures.
+ */
 export function disclosurePlan(ctx: AppContext): DisclosurePlan {
-  const version = figuresVersion(ctx.db);
-  const cached = plans.get(ctx.db);
-  if (cached && cached.version === version) return cached.plan;
-  const plan = planDisclosure(catalogueOf(ctx.db));
-  plans.set(ctx.db, { version, plan });
+  const db = ctx.db;
+  let cached = cache.get(db);
+  if (!cached) cache.set(db, (cached = { components: new Map() }));
+  const versions = figuresVersions(db);
+  const total = [...versions.values()].reduce((s, n) => s + n, 0);
+  if (cached.combined?.version === total) return cached.combined.plan;
+
+  const interventions = listInterventions(db);
+  const rounds = listRounds(db);
+  const structure: CatalogueStructure = {
+    federations: listFederations(db).map((f) => f.id),
+    interventions: interventions.map((i) => ({ id: i.id, federationId: i.federationId, subprojectId: i.subprojectId, individual: i.kind === 'individual' })),
+    subprojects: listSubprojects(db).map((x) => ({ id: x.id, projectId: x.projectId, federationId: x.federationId })),
+    rounds: rounds.map((r) => ({ id: r.id, federationId: r.federationId })),
+    targets: listProjectTargets(db).map((t) => ({ id: t.id, projectId: t.projectId, statuses: statusesOf(t) })),
+    exitGroups: EXIT_GROUPS,
+  };
+  const names = catalogueNames(structure);
+  const components = new Map<number, ComponentPlan>();
+  for (const [id, members] of names.components) {
+    const inside = new Set(members);
+    const version = [...members, ''].map((f) => versions.get(f === '' ? '' : `f${f}`) ?? 0).join('|') + `|${members.join(',')}`;
+    let entry = cached.components.get(id);
+    if (!entry || entry.version !== version) {
+      const data = componentData(db, interventions.filter((i) => inside.has(i.federationId)).map((i) => i.id), rounds.filter((r) => inside.has(r.federationId)));
+      const problem = buildComponentCatalogue(structure, data, members, names);
+      entry = { version, problem, plan: planDisclosure(problem) };
+    }
+    components.set(id, entry);
+  }
+  cached.components = components;
+  const top = planDisclosure(buildTopCatalogue(names, components));
+  const planOf = (key: string) => {
+    const component = names.componentOf(names.canonical(key));
+    return component === 'top' ? top : components.get(component)?.plan ?? top;
+  };
+  const plan: DisclosurePlan = { n: (key) => planOf(key).n(key), reason: (key) => planOf(key).reason(key), residual: (key) => planOf(key).residual(key) };
+  cached.combined = { version: total, plan };
   return plan;
 }
 
-function catalogueOf(db: Db) {
-  const interventions = listInterventions(db);
-  const rounds = listRounds(db);
-  const all = interventions.map((i) => i.id);
-  const counts = countsOf(db, all);
-  const ofFederation = (f: number) => interventions.filter((i) => i.federationId === f).map((i) => i.id);
-  return buildCatalogue(
-    {
-      federations: listFederations(db).map((f) => f.id),
-      interventions: interventions.map((i) => ({ id: i.id, federationId: i.federationId, subprojectId: i.subprojectId, individual: i.kind === 'individual' })),
-      subprojects: listSubprojects(db).map((s) => ({ id: s.id, projectId: s.projectId, federationId: s.federationId })),
-      rounds: rounds.map((r) => ({ id: r.id, federationId: r.federationId })),
-      targets: listProjectTargets(db).map((t) => ({ id: t.id, projectId: t.projectId, statuses: statusesOf(t) })),
-      exitGroups: EXIT_GROUPS,
-    },
-    {
-      scores: counts.flatMap((c) => c.scores),
-      pairs: CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: counts.flatMap((c) => c.pairs.get(`${from}>${to}`)!) })),
-      participants: [
-        { roundId: null, figures: participantCounts(db, all, null), exits: exitCounts(db, all, null) },
-        ...rounds.map((r) => {
-          const period = halfOpen(r.startsOn, r.endsOn);
-          return { roundId: r.id, figures: participantCounts(db, ofFederation(r.federationId), period), exits: exitCounts(db, ofFederation(r.federationId), period) };
-        }),
-      ],
-      process: processCounts(db, all),
-    },
-  );
+/** What a group's plan is built from: its interventions' counted people, participants by round, the measurement's process. */
+function componentData(db: Db, ids: number[], rounds: MeasurementRound[]): CatalogueData {
+  const counted = ids.map((id) => ({ scores: countedScores(db, id), pairs: countedPairs(db, id, CHANGE_PAIRS) }));
+  return {
+    scores: counted.flatMap((c) => c.scores),
+    pairs: CHANGE_PAIRS.map(([from, to]) => ({ from, to, rows: counted.flatMap((c) => c.pairs.get(`${from}>${to}`)!) })),
+    participants: [
+      { roundId: null, figures: participantCounts(db, ids, null), exits: exitCounts(db, ids, null) },
+      ...rounds.map((r) => {
+        const period = halfOpen(r.startsOn, r.endsOn);
+        return { roundId: r.id, figures: participantCounts(db, ids, period), exits: exitCounts(db, ids, period) };
+      }),
+    ],
+    process: processCounts(db, ids),
+  };
 }
 
 /** Which people and when: everything so far or one round, everyone or one gender or one age band. */

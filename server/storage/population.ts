@@ -268,12 +268,12 @@ export function installationBins(db: Db): InstallationBin[] {
   ).all();
 }
 
-/** Per intervention, a number that moves whenever one of its answers changes (see migration 006). */
-export function answersVersions(db: Db): Map<number, number> {
-  return new Map(sql<[], { id: number; n: number }>(db, 'SELECT intervention_id AS id, n FROM answers_version').all().map((r) => [r.id, r.n]));
+/** Per förbund ('f<id>') and for what spans förbund (''), a number that moves whenever the data behind their figures changes (see migration 006). */
+export function figuresVersions(db: Db): Map<string, number> {
+  return new Map(sql<[], { scope: string; n: number }>(db, 'SELECT scope, n FROM figures_version').all().map((r) => [r.scope, r.n]));
 }
 
-/** A number that moves whenever anything a figure is built from changes (see migration 006). */
+/** A number that moves whenever anything a figure is built from changes. */
 export function figuresVersion(db: Db): number {
-  return sql<[], number>(db, 'SELECT n FROM figures_version WHERE id = 1').pluck().get()!;
+  return sql<[], number>(db, 'SELECT sum(n) FROM figures_version').pluck().get() ?? 0;
 }

@@ -8,9 +8,9 @@ import { createParticipant, recordExit } from '../../server/storage/participants
 import { startResponse, submitResponse } from '../../server/storage/responses.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-// The disclosure plan is cached until the data behind the figures changes (figures_version), and
-// each intervention's counts until one of its answers changes (answers_version): a new answer, an
-// exit or an erasure must show in the very next plan.
+// Each förbund's disclosure plan is cached until the data behind its figures changes
+// (figures_version, per förbund), the installation's figures are planned on top of them: a new
+// answer, an exit or an erasure must show in the very next plan, also in another förbund's sums.
 
 describe('the disclosure plan follows every change of the data', function () {
   this.timeout(30_000);
@@ -63,5 +63,27 @@ describe('the disclosure plan follows every change of the data', function () {
     for (const id of people) recordExit(server.db, id, '2026-11-30', 'work');
     const plan = disclosurePlan(server.ctx);
     expect([plan.n(ended), plan.reason(ended)]).to.deep.equal([5, null]);
+  });
+
+  it('follows an answer in another förbund: the installation gives way to a förbund\'s own figure', () => {
+    const health = (org: string) => cellKey(measureRef.score('health', 'start'), org, 'all', 'all');
+    const own = disclosurePlan(server.ctx);
+    const f1 = server.db.prepare('SELECT federation_id FROM interventions WHERE id = ?').pluck().get(a) as number;
+    expect([own.n(health(orgRef.federation(f1))), own.reason(health(orgRef.federation(f1)))]).to.deep.equal([13, null]);
+
+    const other = createFederation(server.db, 'Grannförbundet');
+    const c = createIntervention(server.db, { federationId: other.id, name: 'C', kind: 'individual' }).id;
+    const startC = setMeasurementPoint(server.db, c, 'start', 'participant').id;
+    for (let k = 0; k < 3; k++) answer(c, startC, 2);
+    const three = disclosurePlan(server.ctx);
+    expect(three.reason(health(orgRef.federation(other.id)))).to.equal('tooFew');
+    // The installation minus the first förbund would be the three: the sum goes, the förbund's own figure stays.
+    expect([three.n(health(orgRef.installation)), three.reason(health(orgRef.installation))]).to.deep.equal([16, 'complementary']);
+    expect(three.reason(health(orgRef.federation(f1)))).to.equal(null);
+
+    for (let k = 0; k < 2; k++) answer(c, startC, 2);
+    const five = disclosurePlan(server.ctx);
+    expect([five.n(health(orgRef.installation)), five.reason(health(orgRef.installation))]).to.deep.equal([18, null]);
+    expect(five.reason(health(orgRef.federation(other.id)))).to.equal(null);
   });
 });

@@ -152,6 +152,22 @@ describe('suppression.planDisclosure, across partitions', () => {
     const plan = planDisclosure({ counts: new Map([['score', 3], ['item', 6]]), partitions: [], follows: [['score', 'item']] });
     expect(plan.reason('item')).to.equal('complementary');
   });
+
+  it('never hides a cell another plan decided: the sum over it goes instead', () => {
+    // The installation I = F1 + F2 + F3 over förbund planned on their own; F3 is hidden there and
+    // 9 of its people stay unknown. Shown, I − F1 − F2 would be F3: I is hidden, F1 and F2 stay.
+    const counts = new Map([['I', 60], ['F1', 30], ['F2', 21], ['F3', 9]]);
+    const partitions: Partition[] = [{ parent: 'I', parts: ['F1', 'F2', 'F3'] }];
+    const fixed = new Set(['F1', 'F2', 'F3']);
+    const plan = planDisclosure({ counts, partitions, fixed, hiddenFromStart: new Map([['F3', 'complementary']]), fixedResidual: () => 9 });
+    expect(['I', 'F1', 'F2', 'F3'].map((k) => plan.reason(k))).to.deep.equal(['complementary', null, null, 'complementary']);
+    // Two hidden förbund keep each other: the sum may stay.
+    const two = planDisclosure({ counts, partitions, fixed, hiddenFromStart: new Map([['F2', 'complementary'], ['F3', 'complementary']]), fixedResidual: (k) => counts.get(k)! });
+    expect(two.reason('I')).to.equal(null);
+    // An inner fixed cell 1–4 below the outer one: the outer goes.
+    const near = planDisclosure({ counts: new Map([['I', 33], ['F1', 30], ['F2', 3]]), partitions: [{ parent: 'I', parts: ['F1', 'F2'] }], fixed: new Set(['F1', 'F2']), hiddenFromStart: new Map([['F2', 'tooFew']]) });
+    expect([near.reason('I'), near.reason('F1')]).to.deep.equal(['complementary', null]);
+  });
 });
 
 describe('suppression.sumOfShown and names of one group', () => {

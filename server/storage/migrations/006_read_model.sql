@@ -41,47 +41,60 @@ CREATE INDEX response_scores_people ON response_scores(intervention_id, indicato
 CREATE INDEX responses_counted ON responses(intervention_id, latest, point, participant_id);
 CREATE INDEX responses_participant_point ON responses(participant_id, point, status);
 
--- A number that moves whenever anything a figure is built from changes (answers, participants,
--- codes, rounds, interventions, delprojekt, targets), so computed disclosure plans can be reused
--- until then. Sessions and the audit log do not move it.
-CREATE TABLE figures_version (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
-INSERT INTO figures_version (id, n) VALUES (1, 0);
-
--- The same per intervention for its answers, so that the counts of the interventions nobody
--- answered in since can be reused (services/figures.ts).
-CREATE TABLE answers_version (intervention_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
-INSERT INTO answers_version (intervention_id, n) SELECT DISTINCT intervention_id, 1 FROM responses;
+-- Numbers that move whenever anything a figure is built from changes, so that computed disclosure
+-- plans can be reused until then: one per förbund (its answers, participants, codes, rounds,
+-- interventions, delprojekt) and one ('') for what spans förbund (förbund, projects, targets).
+-- Sessions and the audit log do not move them.
+CREATE TABLE figures_version (scope TEXT PRIMARY KEY, n INTEGER NOT NULL);
+INSERT INTO figures_version (scope, n) VALUES ('', 0);
+INSERT INTO figures_version (scope, n) SELECT 'f' || id, 0 FROM federations;
 
 CREATE TRIGGER figures_responses_insert AFTER INSERT ON responses BEGIN
-  UPDATE figures_version SET n = n + 1;
-  INSERT INTO answers_version (intervention_id, n) VALUES (NEW.intervention_id, 1) ON CONFLICT (intervention_id) DO UPDATE SET n = n + 1;
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = NEW.intervention_id);
 END;
 CREATE TRIGGER figures_responses_update AFTER UPDATE OF status, latest, latest_in_round, gender, age_band, round_id, participant_id, code ON responses BEGIN
-  UPDATE figures_version SET n = n + 1;
-  INSERT INTO answers_version (intervention_id, n) VALUES (NEW.intervention_id, 1) ON CONFLICT (intervention_id) DO UPDATE SET n = n + 1;
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = NEW.intervention_id);
 END;
 CREATE TRIGGER figures_responses_delete AFTER DELETE ON responses BEGIN
-  UPDATE figures_version SET n = n + 1;
-  INSERT INTO answers_version (intervention_id, n) VALUES (OLD.intervention_id, 1) ON CONFLICT (intervention_id) DO UPDATE SET n = n + 1;
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = OLD.intervention_id);
 END;
-CREATE TRIGGER figures_participants_insert AFTER INSERT ON participants BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_participants_update AFTER UPDATE ON participants BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_participants_delete AFTER DELETE ON participants BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_codes_insert AFTER INSERT ON access_codes BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_codes_update AFTER UPDATE OF status, participant_id, round_id ON access_codes BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_codes_delete AFTER DELETE ON access_codes BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_rounds_insert AFTER INSERT ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_rounds_update AFTER UPDATE ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_rounds_delete AFTER DELETE ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_interventions_insert AFTER INSERT ON interventions BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_interventions_update AFTER UPDATE ON interventions BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_points_insert AFTER INSERT ON measurement_points BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_points_delete AFTER DELETE ON measurement_points BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_subprojects_insert AFTER INSERT ON subprojects BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_subprojects_delete AFTER DELETE ON subprojects BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_targets_insert AFTER INSERT ON project_targets BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_targets_delete AFTER DELETE ON project_targets BEGIN UPDATE figures_version SET n = n + 1; END;
-CREATE TRIGGER figures_federations_insert AFTER INSERT ON federations BEGIN UPDATE figures_version SET n = n + 1; END;
+CREATE TRIGGER figures_participants_insert AFTER INSERT ON participants BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = NEW.intervention_id);
+END;
+CREATE TRIGGER figures_participants_update AFTER UPDATE ON participants BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = NEW.intervention_id);
+END;
+CREATE TRIGGER figures_participants_delete AFTER DELETE ON participants BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = OLD.intervention_id);
+END;
+CREATE TRIGGER figures_codes_insert AFTER INSERT ON access_codes BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || i.federation_id FROM measurement_points mp JOIN interventions i ON i.id = mp.intervention_id WHERE mp.id = NEW.measurement_point_id);
+END;
+CREATE TRIGGER figures_codes_update AFTER UPDATE OF status, participant_id, round_id ON access_codes BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || i.federation_id FROM measurement_points mp JOIN interventions i ON i.id = mp.intervention_id WHERE mp.id = NEW.measurement_point_id);
+END;
+CREATE TRIGGER figures_codes_delete AFTER DELETE ON access_codes BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || i.federation_id FROM measurement_points mp JOIN interventions i ON i.id = mp.intervention_id WHERE mp.id = OLD.measurement_point_id);
+END;
+CREATE TRIGGER figures_rounds_insert AFTER INSERT ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || NEW.federation_id; END;
+CREATE TRIGGER figures_rounds_update AFTER UPDATE ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || NEW.federation_id; END;
+CREATE TRIGGER figures_rounds_delete AFTER DELETE ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || OLD.federation_id; END;
+CREATE TRIGGER figures_interventions_insert AFTER INSERT ON interventions BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || NEW.federation_id); END;
+CREATE TRIGGER figures_interventions_update AFTER UPDATE ON interventions BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || NEW.federation_id); END;
+CREATE TRIGGER figures_points_insert AFTER INSERT ON measurement_points BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = NEW.intervention_id);
+END;
+CREATE TRIGGER figures_points_delete AFTER DELETE ON measurement_points BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = OLD.intervention_id);
+END;
+CREATE TRIGGER figures_subprojects_insert AFTER INSERT ON subprojects BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || NEW.federation_id); END;
+CREATE TRIGGER figures_subprojects_delete AFTER DELETE ON subprojects BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || OLD.federation_id); END;
+CREATE TRIGGER figures_targets_insert AFTER INSERT ON project_targets BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = ''; END;
+CREATE TRIGGER figures_targets_delete AFTER DELETE ON project_targets BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = ''; END;
+CREATE TRIGGER figures_federations_insert AFTER INSERT ON federations BEGIN
+  INSERT INTO figures_version (scope, n) VALUES ('f' || NEW.id, 0);
+  UPDATE figures_version SET n = n + 1 WHERE scope = '';
+END;
 
 -- A board report covers one measurement round or everything so far (never free dates); a frozen
 -- one says which. period_from / period_to keep the round's dates, or the freezing date for

@@ -38,8 +38,10 @@
 //    beside one of them is a cell of its own, planned with the rest.
 // Cells are planned by the people in them: two names for the same group (a förbund with a single
 // intervention and that intervention) are one cell (figureCatalogue.ts).
-// The plan is computed for every cell of the installation at once and the same plan serves every
-// page, so two outputs never disagree about what is hidden. Decisions are fixed-point: hiding a
+// The plan is computed once for every cell and the same plan serves every page, so two outputs
+// never disagree about what is hidden. It may be made in pieces (one förbund, then the sums over
+// förbund on top): cells another piece decided are `fixed` — never hidden here, so where a sum
+// would give one of them away, the sum goes. Decisions are fixed-point: hiding a
 // cell re-checks every partition and link it belongs to until nothing changes. The choices are
 // greedy and deterministic: safe, not always the fewest cells hidden.
 

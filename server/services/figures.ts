@@ -57,7 +57,7 @@ export function disclosurePlan(ctx: AppContext): DisclosurePlan {
   const components = new Map<number, ComponentPlan>();
   for (const [id, members] of names.components) {
     const inside = new Set(members);
-    const version = [...members, ''].map((f) => versions.get(f === '' ? '' : `f${f}`) ?? 0).join('|') + `|${members.join(',')}`;
+    const version = `${members.join(',')}:${members.map((f) => versions.get(`f${f}`) ?? 0).join(',')}`;
     let entry = cached.components.get(id);
     if (!entry || entry.version !== version) {
       const data = componentData(db, interventions.filter((i) => inside.has(i.federationId)).map((i) => i.id), rounds.filter((r) => inside.has(r.federationId)));

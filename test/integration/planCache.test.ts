@@ -3,8 +3,9 @@ import { cellKey, measureRef, orgRef } from '../../server/domain/figureCell.js';
 import { disclosurePlan } from '../../server/services/figures.js';
 import { issueAccessCodes } from '../../server/storage/accessCodes.js';
 import { createFederation } from '../../server/storage/federations.js';
-import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
+import { createIntervention, setInterventionSubproject, setMeasurementPoint } from '../../server/storage/interventions.js';
 import { createParticipant, recordExit } from '../../server/storage/participants.js';
+import { createProject, createSubproject } from '../../server/storage/projects.js';
 import { startResponse, submitResponse } from '../../server/storage/responses.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -65,18 +66,21 @@ describe('the disclosure plan follows every change of the data', function () {
     expect([plan.n(ended), plan.reason(ended)]).to.deep.equal([5, null]);
   });
 
+  let c: number;
+  let other: number;
+
   it('follows an answer in another förbund: the installation gives way to a förbund\'s own figure', () => {
     const health = (org: string) => cellKey(measureRef.score('health', 'start'), org, 'all', 'all');
     const own = disclosurePlan(server.ctx);
     const f1 = server.db.prepare('SELECT federation_id FROM interventions WHERE id = ?').pluck().get(a) as number;
     expect([own.n(health(orgRef.federation(f1))), own.reason(health(orgRef.federation(f1)))]).to.deep.equal([13, null]);
 
-    const other = createFederation(server.db, 'Grannförbundet');
-    const c = createIntervention(server.db, { federationId: other.id, name: 'C', kind: 'individual' }).id;
+    other = createFederation(server.db, 'Grannförbundet').id;
+    c = createIntervention(server.db, { federationId: other, name: 'C', kind: 'individual' }).id;
     const startC = setMeasurementPoint(server.db, c, 'start', 'participant').id;
     for (let k = 0; k < 3; k++) answer(c, startC, 2);
     const three = disclosurePlan(server.ctx);
-    expect(three.reason(health(orgRef.federation(other.id)))).to.equal('tooFew');
+    expect(three.reason(health(orgRef.federation(other)))).to.equal('tooFew');
     // The installation minus the first förbund would be the three: the sum goes, the förbund's own figure stays.
     expect([three.n(health(orgRef.installation)), three.reason(health(orgRef.installation))]).to.deep.equal([16, 'complementary']);
     expect(three.reason(health(orgRef.federation(f1)))).to.equal(null);
@@ -84,6 +88,22 @@ describe('the disclosure plan follows every change of the data', function () {
     for (let k = 0; k < 2; k++) answer(c, startC, 2);
     const five = disclosurePlan(server.ctx);
     expect([five.n(health(orgRef.installation)), five.reason(health(orgRef.installation))]).to.deep.equal([18, null]);
-    expect(five.reason(health(orgRef.federation(other.id)))).to.equal(null);
+    expect(five.reason(health(orgRef.federation(other)))).to.equal(null);
+  });
+
+  it('follows a project that comes to link two förbund planned apart until then', () => {
+    const started = (org: string) => cellKey(measureRef.participants('started'), org, 'all', 'all');
+    expect(disclosurePlan(server.ctx).n(started(orgRef.intervention(c)))).to.equal(5);
+    const project = createProject(server.db, { name: 'Länken' });
+    const f1 = server.db.prepare('SELECT federation_id FROM interventions WHERE id = ?').pluck().get(b) as number;
+    const here = createSubproject(server.db, { projectId: project.id, federationId: f1, name: 'Här' });
+    const there = createSubproject(server.db, { projectId: project.id, federationId: other, name: 'Där' });
+    setInterventionSubproject(server.db, b, here.id);
+    setInterventionSubproject(server.db, c, there.id);
+    const plan = disclosurePlan(server.ctx);
+    const ofB = plan.n(started(orgRef.intervention(b)));
+    expect(ofB).to.be.greaterThan(0);
+    expect([plan.n(started(orgRef.subproject(here.id))), plan.n(started(orgRef.subproject(there.id)))]).to.deep.equal([ofB, 5]);
+    expect(plan.n(started(orgRef.project(project.id)))).to.equal(ofB + 5);
   });
 });

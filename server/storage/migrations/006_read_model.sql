@@ -43,8 +43,8 @@ CREATE INDEX responses_participant_point ON responses(participant_id, point, sta
 
 -- Numbers that move whenever anything a figure is built from changes, so that computed disclosure
 -- plans can be reused until then: one per förbund (its answers, participants, codes, rounds,
--- interventions, delprojekt) and one ('') for what spans förbund (förbund, projects, targets).
--- Sessions and the audit log do not move them.
+-- interventions, delprojekt, its projects' targets) and one ('') that moves when a förbund is
+-- added. Sessions, the audit log and names do not move them.
 CREATE TABLE figures_version (scope TEXT PRIMARY KEY, n INTEGER NOT NULL);
 INSERT INTO figures_version (scope, n) VALUES ('', 0);
 INSERT INTO figures_version (scope, n) SELECT 'f' || id, 0 FROM federations;
@@ -79,18 +79,25 @@ END;
 CREATE TRIGGER figures_rounds_insert AFTER INSERT ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || NEW.federation_id; END;
 CREATE TRIGGER figures_rounds_update AFTER UPDATE ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || NEW.federation_id; END;
 CREATE TRIGGER figures_rounds_delete AFTER DELETE ON measurement_rounds BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || OLD.federation_id; END;
-CREATE TRIGGER figures_interventions_insert AFTER INSERT ON interventions BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || NEW.federation_id); END;
-CREATE TRIGGER figures_interventions_update AFTER UPDATE ON interventions BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || NEW.federation_id); END;
+CREATE TRIGGER figures_interventions_insert AFTER INSERT ON interventions BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || NEW.federation_id; END;
+CREATE TRIGGER figures_interventions_update AFTER UPDATE ON interventions
+  WHEN OLD.kind IS NOT NEW.kind OR OLD.subproject_id IS NOT NEW.subproject_id OR OLD.federation_id IS NOT NEW.federation_id BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope IN ('f' || OLD.federation_id, 'f' || NEW.federation_id);
+END;
 CREATE TRIGGER figures_points_insert AFTER INSERT ON measurement_points BEGIN
   UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = NEW.intervention_id);
 END;
 CREATE TRIGGER figures_points_delete AFTER DELETE ON measurement_points BEGIN
   UPDATE figures_version SET n = n + 1 WHERE scope = (SELECT 'f' || federation_id FROM interventions WHERE id = OLD.intervention_id);
 END;
-CREATE TRIGGER figures_subprojects_insert AFTER INSERT ON subprojects BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || NEW.federation_id); END;
-CREATE TRIGGER figures_subprojects_delete AFTER DELETE ON subprojects BEGIN UPDATE figures_version SET n = n + 1 WHERE scope IN ('', 'f' || OLD.federation_id); END;
-CREATE TRIGGER figures_targets_insert AFTER INSERT ON project_targets BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = ''; END;
-CREATE TRIGGER figures_targets_delete AFTER DELETE ON project_targets BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = ''; END;
+CREATE TRIGGER figures_subprojects_insert AFTER INSERT ON subprojects BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || NEW.federation_id; END;
+CREATE TRIGGER figures_subprojects_delete AFTER DELETE ON subprojects BEGIN UPDATE figures_version SET n = n + 1 WHERE scope = 'f' || OLD.federation_id; END;
+CREATE TRIGGER figures_targets_insert AFTER INSERT ON project_targets BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope IN (SELECT 'f' || federation_id FROM subprojects WHERE project_id = NEW.project_id);
+END;
+CREATE TRIGGER figures_targets_delete AFTER DELETE ON project_targets BEGIN
+  UPDATE figures_version SET n = n + 1 WHERE scope IN (SELECT 'f' || federation_id FROM subprojects WHERE project_id = OLD.project_id);
+END;
 CREATE TRIGGER figures_federations_insert AFTER INSERT ON federations BEGIN
   INSERT INTO figures_version (scope, n) VALUES ('f' || NEW.id, 0);
   UPDATE figures_version SET n = n + 1 WHERE scope = '';

@@ -62,13 +62,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = err?.instancePath.replace(/^\//, '') || String(err?.params && 'missingProperty' in err.params ? err.params.missingProperty : 'environment');
     throw new ConfigError(`${name}: ${err?.message ?? 'invalid'} (got "${env[name] ?? ''}")`);
   }
-  const port = raw.PORT as number;
+  const port = raw.PORT;
   return {
     port,
-    dbFile: path.resolve(ROOT, raw.INDIKATOR_DB as string),
-    demo: raw.INDIKATOR_DEMO as boolean,
-    publicUrl: ((raw.INDIKATOR_PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    secureCookies: raw.INDIKATOR_SECURE_COOKIES as boolean,
-    trustProxy: raw.INDIKATOR_TRUST_PROXY as boolean,
+    dbFile: path.resolve(ROOT, raw.INDIKATOR_DB),
+    demo: raw.INDIKATOR_DEMO,
+    publicUrl: (raw.INDIKATOR_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    secureCookies: raw.INDIKATOR_SECURE_COOKIES,
+    trustProxy: raw.INDIKATOR_TRUST_PROXY,
   };
 }

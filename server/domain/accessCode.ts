@@ -24,3 +24,8 @@ export function normalizeAccessCode(input: string): string | null {
 export function formatAccessCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
+
+/** A list of codes as in `?codes=ABCD2345,EFGH6789`: normalised, malformed ones dropped, each once. */
+export function normalizeCodeList(text: string): string[] {
+  return [...new Set(text.split(',').map((c) => normalizeAccessCode(c)).filter((c): c is string => c !== null))];
+}

@@ -7,10 +7,9 @@ import { DEFAULT_TEXT_MAX, DONT_KNOW, parseItem, type FieldError } from './answe
 import { dimensionsOf, type Dimensions } from './dimensions.js';
 import { itemsForPoint } from './instrument.js';
 import type { Instrument, Item, MeasurementPoint } from './instrumentTypes.js';
-import { looksLikePersonnummer } from './pseudonym.js';
+import { LOCAL_REF_MAX_LENGTH, looksLikePersonnummer } from './pseudonym.js';
 import { scoreResponse, SCALE_MAX, SCALE_MIN, type Answer, type IndicatorScore } from './scoring.js';
 import { isCalendarDate } from './calendarDate.js';
-import { LOCAL_REF_MAX_LENGTH } from './staffForms.js';
 
 export const FIXED_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'language'] as const;
 /** `language` may be left out: the instrument's default language is used. */

@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
-import { Problem } from '../problem.js';
 import { federationsOf } from '../security/access.js';
 import { HARD_TIMEOUT_MS, requireSignedIn } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
@@ -10,17 +9,16 @@ import { getFederation } from '../storage/federations.js';
 import { projectsOfUser } from '../storage/projects.js';
 import { destroyUserSessions } from '../storage/sessions.js';
 import { findUserByEmail, getUser, recordFailedLogin, recordSuccessfulLogin, setPassword } from '../storage/users.js';
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
+import { parseForm } from '../forms/form.js';
+import { loginForm, passwordForm } from '../forms/schemas.js';
 
 /** Only a local path may be a target after sign-in (no open redirect). */
-function safeNext(raw: unknown): string {
-  const next = str(raw);
+function safeNext(next: string | undefined = ''): string {
   return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
 }
 
 export function authRoutes(ctx: AppContext): Router {
@@ -33,12 +31,16 @@ export function authRoutes(ctx: AppContext): Router {
     res.render('home', { federations, projects });
   });
 
-  router.get('/login', (req, res) => res.render('auth/login', { error: null, email: '', next: safeNext(req.query.next) }));
+  router.get('/login', (req, res) => {
+    const query = parseForm(loginForm, req.query);
+    res.render('auth/login', { error: null, email: '', next: safeNext(query.ok ? query.value.next : undefined) });
+  });
 
   router.post('/login', loginLimiter, async (req, res) => {
-    const email = str(req.body?.email).trim().slice(0, 200);
-    const password = str(req.body?.password);
-    const next = safeNext(req.body?.next);
+    // A form that does not fit (a 300-character e-mail) is a failed sign-in like any other.
+    const form = parseForm(loginForm, req.body);
+    const { email = '', password = '', next: target } = form.ok ? form.value : {};
+    const next = safeNext(target);
     const user = email ? findUserByEmail(ctx.db, email) : undefined;
     const fail = (error: string, status = 401) => {
       writeAudit(ctx.db, { userId: user?.id ?? null, actor: email, action: 'login.failed', detail: { reason: error }, ip: req.ip });
@@ -85,11 +87,11 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.post('/account/password', requireSignedIn, async (req, res) => {
     const user = getUser(ctx.db, req.principal!.userId!)!;
-    const current = str(req.body?.current);
-    const next = str(req.body?.password);
+    const form = parseForm(passwordForm, req.body);
+    const { current = '', password: next = '', confirm = '' } = form.ok ? form.value : {};
     let error: string | null = null;
     if (!(await verifyPassword(current, user.passwordHash))) error = 'password.currentWrong';
-    else if (next !== str(req.body?.confirm)) error = 'password.mismatch';
+    else if (next !== confirm) error = 'password.mismatch';
     else {
       const problem = passwordProblem(next, user.email);
       if (problem) error = `password.${problem}`;

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { swedishDate } from '../domain/calendarDate.js';
 import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
 import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan, type ImportPoint } from '../domain/csvImport.js';
-import { LOCAL_REF_MAX_LENGTH } from '../domain/staffForms.js';
+import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
 import { authorize } from '../security/auth.js';
 import { writeAudit } from '../storage/audit.js';
@@ -11,6 +11,8 @@ import { importExisting, importResponses } from '../storage/csvImport.js';
 import type { Federation } from '../storage/federations.js';
 import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 import { listRounds } from '../storage/rounds.js';
+import { parseForm } from '../forms/form.js';
+import { importForm, issuedQuery } from '../forms/schemas.js';
 
 export const IMPORT_PATH = '/f/:fid/interventions/:iid/import';
 
@@ -53,7 +55,8 @@ export function importRoutes(ctx: AppContext): Router {
   }
 
   router.get(IMPORT_PATH, manage, (req, res) => {
-    const imported = /^\d{1,6}$/.test(String(req.query.imported ?? '')) ? Number(req.query.imported) : null;
+    const query = parseForm(issuedQuery, req.query);
+    const imported = query.ok ? query.value.imported ?? null : null;
     render(res, { plan: null, csv: '', imported });
   });
 
@@ -65,7 +68,9 @@ export function importRoutes(ctx: AppContext): Router {
   // Without confirm=1 a preview, with it the import; either way checked against the intervention as it is now.
   router.post(IMPORT_PATH, manage, (req, res) => {
     const { federation, intervention, points, base } = scope(res);
-    const csv = typeof req.body?.csv === 'string' ? req.body.csv : '';
+    const form = parseForm(importForm, req.body);
+    if (!form.ok) throw new Problem('badRequest', form.errors.map((e) => e.field).join(', '));
+    const csv = form.value.csv ?? '';
     // Checking and writing run without an await in between, so no other request changes the intervention meanwhile.
     const plan = planImport(csv, { points, rounds: listRounds(db, federation.id), today: swedishDate(), ...importExisting(db, intervention.id) });
     if (plan.errors.length > 0) {
@@ -73,7 +78,7 @@ export function importRoutes(ctx: AppContext): Router {
       const refused = plan.errors.some((e) => e.code === 'personnummer');
       return render(res, { plan, csv: refused ? '' : csv, imported: null }, 422);
     }
-    if (req.body?.confirm !== '1') return render(res, { plan, csv, imported: null });
+    if (form.value.confirm !== '1') return render(res, { plan, csv, imported: null });
     const result = importResponses(db, { interventionId: intervention.id, userId: req.principal!.userId!, rows: plan.rows });
     writeAudit(db, {
       userId: req.principal!.userId, federationId: federation.id, action: 'import.csv', target: `intervention:${intervention.id}`, ip: req.ip,

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import type { JSONSchemaType } from 'ajv';
 import type { AppContext } from '../context.js';
 import { MEASUREMENT_POINTS, type MeasurementPoint } from '../domain/instrumentTypes.js';
 import { Problem } from '../problem.js';
@@ -15,70 +14,10 @@ import { listSubprojects } from '../storage/projects.js';
 import { createRound, listRounds } from '../storage/rounds.js';
 import { assignStaff, createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole, staffOfIntervention, unassignStaff, type FederationRole } from '../storage/users.js';
 import { disclosurePlan, processFigures } from '../services/figures.js';
-import { DATE_PATTERN, parseForm, type FormError } from './forms.js';
+import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
+import { auditQuery, interventionForm, roleForm, roundForm, settingsForm, tokenForm, userForm } from '../forms/schemas.js';
 
 const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
-
-interface InterventionForm { name: string; kind: 'individual' | 'structural'; targetGroup?: string; startsOn?: string; endsOn?: string; subprojectId?: number; points?: MeasurementPoint[]; instrumentId?: string; staff?: number[] }
-const interventionSchema: JSONSchemaType<InterventionForm> = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    kind: { type: 'string', enum: ['individual', 'structural'] },
-    targetGroup: { type: 'string', maxLength: 500, nullable: true },
-    startsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
-    endsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
-    subprojectId: { type: 'integer', nullable: true },
-    points: { type: 'array', items: { type: 'string', enum: [...MEASUREMENT_POINTS] }, nullable: true, uniqueItems: true },
-    instrumentId: { type: 'string', maxLength: 100, nullable: true },
-    staff: { type: 'array', items: { type: 'integer' }, nullable: true },
-  },
-  required: ['name', 'kind'],
-  additionalProperties: false,
-};
-
-interface RoundForm { name: string; startsOn: string; endsOn: string }
-const roundSchema: JSONSchemaType<RoundForm> = {
-  type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, startsOn: { type: 'string', pattern: DATE_PATTERN }, endsOn: { type: 'string', pattern: DATE_PATTERN } },
-  required: ['name', 'startsOn', 'endsOn'],
-  additionalProperties: false,
-};
-
-interface SettingsForm { name: string; fk?: string; af?: string; region?: string; municipalities?: string }
-const settingsSchema: JSONSchemaType<SettingsForm> = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    fk: { type: 'string', maxLength: 200, nullable: true },
-    af: { type: 'string', maxLength: 200, nullable: true },
-    region: { type: 'string', maxLength: 200, nullable: true },
-    municipalities: { type: 'string', maxLength: 5000, nullable: true },
-  },
-  required: ['name'],
-  additionalProperties: false,
-};
-
-interface UserForm { email: string; name?: string; role: FederationRole; password?: string }
-const userSchema: JSONSchemaType<UserForm> = {
-  type: 'object',
-  properties: {
-    email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', maxLength: 200 },
-    name: { type: 'string', maxLength: 200, nullable: true },
-    role: { type: 'string', enum: [...FEDERATION_ROLES] },
-    password: { type: 'string', maxLength: 200, nullable: true },
-  },
-  required: ['email', 'role'],
-  additionalProperties: false,
-};
-
-interface TokenForm { name: string; role: FederationRole }
-const tokenSchema: JSONSchemaType<TokenForm> = {
-  type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, role: { type: 'string', enum: ['evaluator', 'board', 'staff', 'federation_admin'] } },
-  required: ['name', 'role'],
-  additionalProperties: false,
-};
 
 const fid = (res: Response) => (res.locals.federation as { id: number }).id;
 const actor = (req: Request) => ({ userId: req.principal!.userId, ip: req.ip });
@@ -106,7 +45,7 @@ export function federationRoutes(ctx: AppContext): Router {
   });
 
   router.post('/f/:fid/settings', authorize(ctx, 'federation.manage'), (req, res) => {
-    const form = parseForm(settingsSchema, req.body);
+    const form = parseForm(settingsForm, req.body);
     if (!form.ok) return void res.status(422).render('federation/settings', { parties: listParties(ctx.db, fid(res)), errors: form.errors, input: form.input });
     const v = form.value;
     const parties: { kind: PartyKind; name: string }[] = [];
@@ -127,9 +66,8 @@ export function federationRoutes(ctx: AppContext): Router {
   });
 
   router.post('/f/:fid/rounds', authorize(ctx, 'federation.manage'), (req, res) => {
-    const form = parseForm(roundSchema, req.body);
-    const errors: FormError[] = form.ok ? (form.value.startsOn > form.value.endsOn ? [{ field: 'endsOn', code: 'form.endBeforeStart' }] : []) : form.errors;
-    if (!form.ok || errors.length) return void res.status(422).render('federation/rounds', { rounds: listRounds(ctx.db, fid(res)), errors, input: form.ok ? form.value : form.input });
+    const form = parseForm(roundForm, req.body, [endNotBeforeStart]);
+    if (!form.ok) return void res.status(422).render('federation/rounds', { rounds: listRounds(ctx.db, fid(res)), errors: form.errors, input: form.input });
     const round = createRound(ctx.db, { federationId: fid(res), ...form.value });
     writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'round.create', target: `round ${round.id}` });
     res.redirect(303, `/f/${fid(res)}/rounds`);
@@ -164,13 +102,13 @@ export function federationRoutes(ctx: AppContext): Router {
   };
 
   const saveIntervention = (req: Request, res: Response, existing: Intervention | null) => {
-    const form = parseForm(interventionSchema, req.body);
+    const form = parseForm(interventionForm, req.body, [
+      endNotBeforeStart,
+      oneOf('subprojectId', listSubprojects(ctx.db, fid(res)).map((s) => s.id)),
+      (v) => (v.kind === 'structural' ? yearlyInstrumentError(existing, v.instrumentId) : null),
+    ]);
     if (!form.ok) return renderInterventionForm(res, existing, form.input, form.errors, 422);
     const v = form.value;
-    const subprojects = listSubprojects(ctx.db, fid(res));
-    if (v.subprojectId !== undefined && !subprojects.some((s) => s.id === v.subprojectId)) return renderInterventionForm(res, existing, form.value as unknown as Record<string, unknown>, [{ field: 'subprojectId', code: 'form.invalid' }], 422);
-    const instrumentError = v.kind === 'structural' ? yearlyInstrumentError(existing, v.instrumentId) : null;
-    if (instrumentError) return renderInterventionForm(res, existing, form.value as unknown as Record<string, unknown>, [instrumentError], 422);
     const staffIds = new Set(listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff')).map((m) => m.id));
     const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null };
     const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => p !== 'yearly') : ['yearly'];
@@ -200,7 +138,7 @@ export function federationRoutes(ctx: AppContext): Router {
   });
 
   router.post('/f/:fid/users', authorize(ctx, 'users.manage'), async (req, res) => {
-    const form = parseForm(userSchema, req.body);
+    const form = parseForm(userForm, req.body);
     const rerender = (errors: FormError[], input: Record<string, unknown>) =>
       res.status(422).render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors, input, roles: FEDERATION_ROLES });
     if (!form.ok) return rerender(form.errors, form.input);
@@ -218,8 +156,9 @@ export function federationRoutes(ctx: AppContext): Router {
   });
 
   router.post('/f/:fid/users/:uid/revoke', authorize(ctx, 'users.manage'), (req, res) => {
-    const role = String(req.body?.role ?? '') as FederationRole;
-    if (!FEDERATION_ROLES.includes(role)) throw new Problem('badRequest');
+    const form = parseForm(roleForm, req.body);
+    if (!form.ok) throw new Problem('badRequest');
+    const role = form.value.role;
     const uid = Number(req.params.uid);
     if (uid === req.principal!.userId && role === 'federation_admin') throw new Problem('forbidden', 'cannot remove own admin role');
     revokeRole(ctx.db, uid, fid(res), role);
@@ -232,7 +171,7 @@ export function federationRoutes(ctx: AppContext): Router {
   });
 
   router.post('/f/:fid/tokens', authorize(ctx, 'tokens.manage'), (req, res) => {
-    const form = parseForm(tokenSchema, req.body);
+    const form = parseForm(tokenForm, req.body);
     if (!form.ok) return void res.status(422).render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: null, errors: form.errors, input: form.input });
     const { token, record } = createApiToken(ctx.db, { ...form.value, federationId: fid(res), createdBy: req.principal!.userId });
     writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.create', target: `token ${record.id}`, detail: { role: record.role } });
@@ -246,11 +185,10 @@ export function federationRoutes(ctx: AppContext): Router {
   });
 
   router.get('/f/:fid/audit', authorize(ctx, 'audit.read'), (req, res) => {
-    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? (req.query[k] as string).slice(0, 100) : undefined);
-    const date = (k: string) => (q(k) && new RegExp(DATE_PATTERN).test(q(k)!) ? q(k) : undefined);
-    const filter = { action: q('action'), user: q('user'), from: date('from'), to: date('to') };
+    const query = parseForm(auditQuery, req.query);
+    const filter = query.ok ? query.value : {};
     const entries = listAudit(ctx.db, { federationId: fid(res), action: filter.action, userQuery: filter.user, from: filter.from, to: filter.to });
-    res.render('federation/audit', { entries, filter });
+    res.status(query.ok ? 200 : 422).render('federation/audit', { entries, filter: query.ok ? filter : query.input, errors: query.ok ? [] : query.errors });
   });
 
   return router;

@@ -1,12 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { formatAccessCode } from '../domain/accessCode.js';
+import { formatAccessCode, normalizeAccessCode, normalizeCodeList } from '../domain/accessCode.js';
 import { progressByParticipant, progressOf } from '../domain/codeProgress.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
-import {
-  fieldError, parseAnonymousIssue, parseBulkParticipants, parseCodeList, parseExit, parseIssue, parseNewParticipant, parsePaperCode, type FormError,
-} from '../domain/staffForms.js';
+import { oneOf, parseForm, type FormError } from '../forms/form.js';
+import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, slipsQuery } from '../forms/schemas.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize } from '../security/auth.js';
@@ -34,9 +33,9 @@ function scope(res: Response) {
 
 /** Why a typed code cannot be entered on paper for this intervention, if it cannot. Anonymous codes only belong to yearly questionnaires. */
 function paperCodeError(code: AccessCode | undefined, interventionId: number): FormError | null {
-  if (!code || code.interventionId !== interventionId || (code.participantId === null && code.point !== 'yearly')) return fieldError('code', 'codeNotHere');
-  if (code.status === 'spent') return fieldError('code', 'codeSpent');
-  if (code.status === 'revoked') return fieldError('code', 'codeRevoked');
+  if (!code || code.interventionId !== interventionId || (code.participantId === null && code.point !== 'yearly')) return { field: 'code', code: 'staff.codeNotHere' };
+  if (code.status === 'spent') return { field: 'code', code: 'staff.codeSpent' };
+  if (code.status === 'revoked') return { field: 'code', code: 'staff.codeRevoked' };
   return null;
 }
 
@@ -87,7 +86,8 @@ export function participantRoutes(ctx: AppContext): Router {
   function renderParticipant(req: Request, res: Response, participant: Participant, forms = NO_FORMS, status = 200): void {
     const { federation, intervention, base } = scope(res);
     const codes = listParticipantCodes(db, participant.id).map((c) => ({ ...c, progress: progressOf(c) }));
-    const issued = codes.find((c) => c.code === req.query.issued && c.status === 'active');
+    const query = parseForm(issuedQuery, req.query);
+    const issued = query.ok ? codes.find((c) => c.code === query.value.issued && c.status === 'active') : undefined;
     audit(req, res, 'participant.view', `participant:${participant.pseudonym}`);
     res.status(status).render('participants/show', {
       federation, intervention, base, participant, codes, issued, ...forms,
@@ -100,26 +100,29 @@ export function participantRoutes(ctx: AppContext): Router {
   function parseIssueForm(req: Request, res: Response) {
     const { federation, intervention } = scope(res);
     const points = listMeasurementPoints(db, intervention.id);
-    const form = parseIssue(req.body, points.map((p) => p.point), listRounds(db, federation.id).map((r) => r.id));
-    return { form, point: form.errors.length ? undefined : points.find((p) => p.point === form.value.point) };
+    const form = parseForm(issueForm, req.body, [
+      oneOf('point', points.map((p) => p.point), 'staff.pointUnknown'),
+      oneOf('round', listRounds(db, federation.id).map((r) => r.id), 'staff.roundUnknown'),
+    ]);
+    return { form, point: form.ok ? points.find((p) => p.point === form.value.point) : undefined };
   }
 
   router.get(`${BASE}/participants`, manage, (req, res) => renderList(req, res));
 
   router.post(`${BASE}/participants`, manage, (req, res) => {
-    const form = parseNewParticipant(req.body);
-    if (form.errors.length) return renderList(req, res, { errors: form.errors, input: req.body }, 422);
+    const form = parseForm(newParticipantForm, req.body);
+    if (!form.ok) return renderList(req, res, form, 422);
     const { intervention, base } = scope(res);
-    const participant = createParticipant(db, { interventionId: intervention.id, ...form.value });
+    const participant = createParticipant(db, { interventionId: intervention.id, localRef: form.value.localRef ?? null, startedOn: form.value.startedOn ?? null });
     audit(req, res, 'participants.create', `participant:${participant.pseudonym}`);
     res.redirect(303, `${base}/participants/${participant.id}`);
   });
 
   router.post(`${BASE}/participants/bulk`, manage, (req, res) => {
-    const form = parseBulkParticipants(req.body);
-    if (form.errors.length) return renderList(req, res, { errors: form.errors, input: req.body }, 422);
+    const form = parseForm(bulkParticipantsForm, req.body);
+    if (!form.ok) return renderList(req, res, form, 422);
     const { intervention, base } = scope(res);
-    createParticipants(db, intervention.id, form.value.count, form.value.startedOn);
+    createParticipants(db, intervention.id, form.value.count, form.value.bulkStartedOn ?? null);
     audit(req, res, 'participants.create', `intervention:${intervention.id}`, { count: form.value.count });
     res.redirect(303, `${base}/participants`);
   });
@@ -128,8 +131,8 @@ export function participantRoutes(ctx: AppContext): Router {
 
   router.post(`${BASE}/participants/:pid/exit`, manage, (req, res) => {
     const participant = loadParticipant(req, res);
-    const form = parseExit(req.body);
-    if (form.errors.length) return renderParticipant(req, res, participant, { errors: form.errors, input: req.body }, 422);
+    const form = parseForm(exitForm, req.body);
+    if (!form.ok) return renderParticipant(req, res, participant, form, 422);
     recordExit(db, participant.id, form.value.exitedOn, form.value.exitStatus);
     audit(req, res, 'participant.exit', `participant:${participant.pseudonym}`, { exitStatus: form.value.exitStatus });
     res.redirect(303, `${scope(res).base}/participants/${participant.id}`);
@@ -138,8 +141,9 @@ export function participantRoutes(ctx: AppContext): Router {
   router.post(`${BASE}/participants/:pid/codes`, manage, (req, res) => {
     const participant = loadParticipant(req, res);
     const { form, point } = parseIssueForm(req, res);
-    const [code] = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.roundId, participantId: participant.id }) : [];
-    if (!code) return renderParticipant(req, res, participant, { errors: form.errors.length ? form.errors : [fieldError('point', 'alreadyHasCode')], input: req.body }, 422);
+    if (!form.ok) return renderParticipant(req, res, participant, form, 422);
+    const [code] = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null, participantId: participant.id }) : [];
+    if (!code) return renderParticipant(req, res, participant, { errors: [{ field: 'point', code: 'staff.alreadyHasCode' }], input: form.input }, 422);
     audit(req, res, 'codes.issue', `participant:${participant.pseudonym}`, { point: form.value.point, count: 1 });
     res.redirect(303, `${scope(res).base}/participants/${participant.id}?issued=${code}`);
   });
@@ -149,7 +153,7 @@ export function participantRoutes(ctx: AppContext): Router {
     const old = listParticipantCodes(db, participant.id).find((c) => c.code === req.params.code);
     if (!old) throw new Problem('notFound');
     const result = reissueAccessCode(db, old.code);
-    if (!result.ok) return renderParticipant(req, res, participant, { errors: [fieldError(`reissue-${old.code}`, 'notReissuable')], input: {} }, 422);
+    if (!result.ok) return renderParticipant(req, res, participant, { errors: [{ field: `reissue-${old.code}`, code: 'staff.notReissuable' }], input: {} }, 422);
     audit(req, res, 'codes.reissue', `participant:${participant.pseudonym}`, { point: old.point });
     res.redirect(303, `${scope(res).base}/participants/${participant.id}?issued=${result.code}`);
   });
@@ -157,8 +161,9 @@ export function participantRoutes(ctx: AppContext): Router {
   router.post(`${BASE}/codes`, manage, (req, res) => {
     const { intervention, base } = scope(res);
     const { form, point } = parseIssueForm(req, res);
-    const codes = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.roundId }) : [];
-    if (codes.length === 0) return renderList(req, res, { errors: form.errors.length ? form.errors : [fieldError('point', 'allHaveCodes')], input: req.body }, 422);
+    if (!form.ok) return renderList(req, res, form, 422);
+    const codes = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null }) : [];
+    if (codes.length === 0) return renderList(req, res, { errors: [{ field: 'point', code: 'staff.allHaveCodes' }], input: form.input }, 422);
     audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: form.value.point, count: codes.length });
     res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}`);
   });
@@ -167,19 +172,20 @@ export function participantRoutes(ctx: AppContext): Router {
     const { federation, intervention, base } = scope(res);
     const point = getMeasurementPoint(db, intervention.id, 'yearly');
     if (!point) throw new Problem('notFound');
-    const form = parseAnonymousIssue(req.body, listRounds(db, federation.id).map((r) => r.id));
-    if (form.errors.length) return renderList(req, res, { errors: form.errors, input: req.body }, 422);
-    const codes = issueAccessCodes(db, { measurementPointId: point.id, count: form.value.count, roundId: form.value.roundId });
+    const form = parseForm(anonymousIssueForm, req.body, [oneOf('round', listRounds(db, federation.id).map((r) => r.id), 'staff.roundUnknown')]);
+    if (!form.ok) return renderList(req, res, form, 422);
+    const codes = issueAccessCodes(db, { measurementPointId: point.id, count: form.value.count, roundId: form.value.round ?? null });
     audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: point.point, count: codes.length, anonymous: true });
     res.redirect(303, `${base}/slips?point=${point.point}&codes=${codes.join(',')}`);
   });
 
   router.get(`${BASE}/slips`, manage, async (req, res) => {
     const { federation, intervention, base } = scope(res);
-    const point = getMeasurementPoint(db, intervention.id, String(req.query.point ?? ''));
-    if (!point) throw new Problem('notFound');
-    const selected = parseCodeList(req.query.codes);
-    const showRef = req.query.showRef === '1';
+    const query = parseForm(slipsQuery, req.query);
+    const point = query.ok ? getMeasurementPoint(db, intervention.id, query.value.point) : undefined;
+    if (!query.ok || !point) throw new Problem('notFound');
+    const selected = query.value.codes === undefined ? null : normalizeCodeList(query.value.codes);
+    const showRef = query.value.showRef === '1';
     const codes = codesForSlips(db, point.id, selected);
     const slips = await Promise.all(codes.map(async (c) => ({
       code: formatAccessCode(c.code), localRef: showRef ? c.localRef : null, qr: await qrSvg(surveyEntryUrl(ctx.config.publicUrl, c.code)),
@@ -193,10 +199,11 @@ export function participantRoutes(ctx: AppContext): Router {
 
   router.post(`${BASE}/paper`, manage, (req, res) => {
     const { intervention } = scope(res);
-    const form = parsePaperCode(req.body);
-    const code = form.errors.length ? undefined : findAccessCode(db, form.value.code);
-    const error = form.errors[0] ?? paperCodeError(code, intervention.id);
-    if (error || !code) return renderList(req, res, { errors: error ? [error] : [], input: { code: form.value.typed } }, 422);
+    const form = parseForm(paperCodeForm, req.body);
+    if (!form.ok) return renderList(req, res, form, 422);
+    const code = findAccessCode(db, normalizeAccessCode(form.value.code)!);
+    const error = paperCodeError(code, intervention.id);
+    if (error || !code) return renderList(req, res, { errors: error ? [error] : [], input: form.input }, 422);
     const instrument = ctx.instruments.get(code.instrumentId);
     if (!instrument) throw new Problem('serverError', `instrument ${code.instrumentId} is not installed`);
     const { response, created } = startPaperResponse(db, {

@@ -7,6 +7,8 @@ import type { Federation } from '../storage/federations.js';
 import type { Intervention } from '../storage/interventions.js';
 import { getParticipant } from '../storage/participants.js';
 import { erasureCounts, eraseParticipant, participantExport } from '../storage/privacy.js';
+import { parseForm } from '../forms/form.js';
+import { confirmForm } from '../forms/schemas.js';
 
 const BASE = '/f/:fid/interventions/:iid/participants/:pid';
 
@@ -33,7 +35,7 @@ export function privacyRoutes(ctx: AppContext): Router {
   router.get(`${BASE}/erase`, privacy, (req, res) => renderConfirm(req, res));
 
   router.post(`${BASE}/erase`, privacy, (req, res) => {
-    if (req.body?.confirm !== '1') return renderConfirm(req, res, true);
+    if (!parseForm(confirmForm, req.body).ok) return renderConfirm(req, res, true);
     const { federation, intervention, participant, base } = scope(req, res);
     const counts = eraseParticipant(db, participant.id, { userId: req.principal!.userId, ip: req.ip });
     if (!counts) throw new Problem('notFound');

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import type { JSONSchemaType } from 'ajv';
 import type { AppContext } from '../context.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { TARGET_EXIT_STATUSES, type ProjectReportData } from '../domain/projectReport.js';
@@ -14,50 +13,10 @@ import {
   listProjectTargets, removeProjectMember, removeProjectTarget, TARGET_KINDS, type Project, type TargetKind,
 } from '../storage/projects.js';
 import { findUserByEmail } from '../storage/users.js';
-import { DATE_PATTERN, parseForm, type FormError } from './forms.js';
+import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
+import { customTargetHasStatuses, memberForm, projectForm, subprojectForm, targetForm } from '../forms/schemas.js';
 import { projectReport } from '../services/boardReport.js';
 import { fileSlug, renderToString, reportHelpers, sendPdf } from './reportOutput.js';
-
-interface ProjectForm { name: string; startsOn?: string; endsOn?: string }
-const projectSchema: JSONSchemaType<ProjectForm> = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    startsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
-    endsOn: { type: 'string', pattern: DATE_PATTERN, nullable: true },
-  },
-  required: ['name'],
-  additionalProperties: false,
-};
-
-interface SubprojectForm { federationId: number; name: string }
-const subprojectSchema: JSONSchemaType<SubprojectForm> = {
-  type: 'object',
-  properties: { federationId: { type: 'integer' }, name: { type: 'string', minLength: 1, maxLength: 200 } },
-  required: ['federationId', 'name'],
-  additionalProperties: false,
-};
-
-interface TargetForm { label: string; kind: TargetKind; target: number; exitStatuses?: string[] }
-const targetSchema: JSONSchemaType<TargetForm> = {
-  type: 'object',
-  properties: {
-    label: { type: 'string', minLength: 1, maxLength: 200 },
-    kind: { type: 'string', enum: [...TARGET_KINDS] },
-    target: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-    exitStatuses: { type: 'array', items: { type: 'string', enum: [...EXIT_STATUSES] }, uniqueItems: true, nullable: true },
-  },
-  required: ['label', 'kind', 'target'],
-  additionalProperties: false,
-};
-
-interface MemberForm { email: string }
-const memberSchema: JSONSchemaType<MemberForm> = {
-  type: 'object',
-  properties: { email: { type: 'string', minLength: 3, maxLength: 200 } },
-  required: ['email'],
-  additionalProperties: false,
-};
 
 interface Forms { errors: FormError[]; input: Record<string, unknown>; form: string | null }
 const NO_FORMS: Forms = { errors: [], input: {}, form: null };
@@ -101,9 +60,8 @@ export function projectRoutes(ctx: AppContext): Router {
   router.get('/admin/projects', requireSystemAdmin, (_req, res) => res.render('admin/projects', { projects: listProjects(ctx.db), errors: [], input: {} }));
 
   router.post('/admin/projects', requireSystemAdmin, (req, res) => {
-    const form = parseForm(projectSchema, req.body);
-    const errors: FormError[] = form.ok ? (form.value.startsOn && form.value.endsOn && form.value.startsOn > form.value.endsOn ? [{ field: 'endsOn', code: 'form.endBeforeStart' }] : []) : form.errors;
-    if (!form.ok || errors.length) return void res.status(422).render('admin/projects', { projects: listProjects(ctx.db), errors, input: form.ok ? form.value : form.input });
+    const form = parseForm(projectForm, req.body, [endNotBeforeStart]);
+    if (!form.ok) return void res.status(422).render('admin/projects', { projects: listProjects(ctx.db), errors: form.errors, input: form.input });
     const project = createProject(ctx.db, form.value);
     audit(req, 'project.create', `project ${project.id}`);
     res.redirect(303, `/admin/projects/${project.id}`);
@@ -127,9 +85,8 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.post('/admin/projects/:pid/subprojects', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    const form = parseForm(subprojectSchema, req.body);
-    const errors = form.ok ? (listFederations(ctx.db).some((f) => f.id === form.value.federationId) ? [] : [{ field: 'federationId', code: 'form.invalid' }]) : form.errors;
-    if (!form.ok || errors.length) return renderAdmin(res, project, { errors, input: form.ok ? { ...form.value } : form.input, form: 'subproject' }, 422);
+    const form = parseForm(subprojectForm, req.body, [oneOf('federationId', listFederations(ctx.db).map((f) => f.id))]);
+    if (!form.ok) return renderAdmin(res, project, { errors: form.errors, input: form.input, form: 'subproject' }, 422);
     const sub = createSubproject(ctx.db, { projectId: project.id, ...form.value });
     audit(req, 'project.subproject.create', `subproject ${sub.id}`);
     res.redirect(303, `/admin/projects/${project.id}`);
@@ -137,9 +94,8 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.post('/admin/projects/:pid/targets', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    const form = parseForm(targetSchema, req.body);
-    const errors = form.ok ? (form.value.kind === 'custom' && !form.value.exitStatuses?.length ? [{ field: 'exitStatuses', code: 'form.required' }] : []) : form.errors;
-    if (!form.ok || errors.length) return renderAdmin(res, project, { errors, input: form.ok ? { ...form.value } : form.input, form: 'target' }, 422);
+    const form = parseForm(targetForm, req.body, [customTargetHasStatuses]);
+    if (!form.ok) return renderAdmin(res, project, { errors: form.errors, input: form.input, form: 'target' }, 422);
     const v = form.value;
     addProjectTarget(ctx.db, { projectId: project.id, label: v.label, kind: v.kind, target: v.target, exitStatuses: v.kind === 'custom' ? v.exitStatuses! : null });
     audit(req, 'project.target.create', `project ${project.id}`);
@@ -155,9 +111,9 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.post('/admin/projects/:pid/members', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    const form = parseForm(memberSchema, req.body);
-    const user = form.ok ? findUserByEmail(ctx.db, form.value.email) : undefined;
-    if (!user) return renderAdmin(res, project, { errors: [{ field: 'email', code: form.ok ? 'projects.memberUnknown' : 'form.required' }], input: form.ok ? { ...form.value } : form.input, form: 'member' }, 422);
+    const form = parseForm(memberForm, req.body, [(v) => (findUserByEmail(ctx.db, v.email) ? null : { field: 'email', code: 'projects.memberUnknown' })]);
+    if (!form.ok) return renderAdmin(res, project, { errors: form.errors, input: form.input, form: 'member' }, 422);
+    const user = findUserByEmail(ctx.db, form.value.email)!;
     addProjectMember(ctx.db, project.id, user.id);
     audit(req, 'project.member.add', `user ${user.id}`);
     res.redirect(303, `/admin/projects/${project.id}`);

@@ -19,7 +19,7 @@ import { listRounds } from '../storage/rounds.js';
 /** The analysis filters of the URL; nonsense is a 400 with the reason. */
 export function readAnalysisQuery(req: Request): AnalysisQuery {
   try {
-    return parseAnalysisQuery(req.query as Record<string, unknown>);
+    return parseAnalysisQuery(req.query);
   } catch (err) {
     if (err instanceof QueryError) throw new Problem(err.code, err.message);
     throw err;

@@ -11,6 +11,8 @@ import { failedAttemptLimit } from '../security/rateLimits.js';
 import { findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
 import { setLanguage } from './locals.js';
+import { parseForm } from '../forms/form.js';
+import { codeEntryForm, languageForm, pageControlsForm, reviewQuery } from '../forms/schemas.js';
 
 interface Survey {
   code: AccessCode;
@@ -75,11 +77,13 @@ export function surveyRoutes(ctx: AppContext): Router {
   });
 
   router.post('/s', codeEntryLimiter, (req, res) => {
-    const typed = typeof req.body?.code === 'string' ? req.body.code : '';
+    const form = parseForm(codeEntryForm, req.body);
+    const typed = form.ok ? form.value.code ?? '' : '';
     try {
       const survey = openSurvey(ctx, typed);
       // A language picked on the code page (?lang=) carries over to the choice of questionnaire language.
-      const picked = typeof req.query.lang === 'string' && !survey.response ? `?lang=${encodeURIComponent(res.locals.uiLang)}` : '';
+      const query = parseForm(reviewQuery, req.query);
+      const picked = query.ok && query.value.lang !== undefined && !survey.response ? `?lang=${encodeURIComponent(String(res.locals.uiLang))}` : '';
       res.redirect(303, resumeUrl(survey) + picked);
     } catch (err) {
       if (!(err instanceof Problem) || !err.code.startsWith('code')) throw err;
@@ -106,7 +110,8 @@ export function surveyRoutes(ctx: AppContext): Router {
 
   router.post('/s/:code/language', (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
-    const language = typeof req.body?.language === 'string' ? req.body.language : '';
+    const form = parseForm(languageForm, req.body);
+    const language = form.ok ? form.value.language ?? '' : '';
     if (!survey.instrument.languages.includes(language)) {
       res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown' });
       return;
@@ -150,7 +155,8 @@ export function surveyRoutes(ctx: AppContext): Router {
     const n = pageNumber(survey, req.params.page);
     const answers = getAnswers(ctx.db, requireResponse(survey).id);
     const values = new Map(survey.sections[n - 1]!.items.map((item) => [item.id, formValue(item, answers.get(item.id))]));
-    renderSection(res, survey, n, values, [], req.query.review === '1');
+    const query = parseForm(reviewQuery, req.query);
+    renderSection(res, survey, n, values, [], query.ok && query.value.review === '1');
   });
 
   router.post('/s/:code/:page', (req, res) => {
@@ -158,9 +164,13 @@ export function surveyRoutes(ctx: AppContext): Router {
     const n = pageNumber(survey, req.params.page);
     const response = requireResponse(survey);
     const section = survey.sections[n - 1]!;
-    const parsed = parseSectionForm(section.items, req.body ?? {});
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = parseSectionForm(section.items, body);
     if (parsed.unknownFields.length > 0) throw new Problem('unknownItems', parsed.unknownFields.join(', '));
-    if (req.body?.action === 'autosave') {
+    const controls = parseForm(pageControlsForm, body);
+    if (!controls.ok) throw new Problem('badRequest', controls.errors.map((e) => e.field).join(', '));
+    const { action, review } = controls.value;
+    if (action === 'autosave') {
       // A draft saved by public/js/autosave.js while the participant answers: the valid answers are
       // kept (a half-typed number is left for the real submit to report), the page is where to resume.
       const invalid = new Set(parsed.errors.map((e) => e.itemId));
@@ -169,13 +179,12 @@ export function surveyRoutes(ctx: AppContext): Router {
       return;
     }
     if (parsed.errors.length > 0) {
-      const values = new Map(section.items.map((item) => [item.id, asStrings(req.body?.[FIELD_PREFIX + item.id])]));
-      renderSection(res, survey, n, values, parsed.errors, req.body?.review === '1', 422);
+      const values = new Map(section.items.map((item) => [item.id, asStrings(body[FIELD_PREFIX + item.id])]));
+      renderSection(res, survey, n, values, parsed.errors, review === '1', 422);
       return;
     }
-    const action = req.body?.action;
     // A page opened from the review ("Ändra") goes straight back to the review when saved.
-    const backToReview = req.body?.review === '1' && action !== 'back' && action !== 'pause';
+    const backToReview = review === '1' && action !== 'back' && action !== 'pause';
     const next = backToReview ? survey.sections.length + 1 : action === 'back' ? n - 1 : action === 'pause' ? n : n + 1;
     saveAnswers(ctx.db, response.id, parsed.answers, parsed.cleared, Math.max(1, next));
     if (action === 'pause') res.redirect(303, surveyUrl(survey, 'paused'));

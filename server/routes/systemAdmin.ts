@@ -1,36 +1,23 @@
-import { Router } from 'express';
-import type { JSONSchemaType } from 'ajv';
+import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { requireSystemAdmin } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
 import { writeAudit } from '../storage/audit.js';
 import { createFederation, listFederations } from '../storage/federations.js';
 import { createUser, findUserByEmail, grantRole } from '../storage/users.js';
-import { parseForm, type FormError } from './forms.js';
-
-interface NewFederationForm { name: string; adminEmail: string; adminName?: string; adminPassword?: string }
-const schema: JSONSchemaType<NewFederationForm> = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    adminEmail: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', maxLength: 200 },
-    adminName: { type: 'string', maxLength: 200, nullable: true },
-    adminPassword: { type: 'string', maxLength: 200, nullable: true },
-  },
-  required: ['name', 'adminEmail'],
-  additionalProperties: false,
-};
+import { parseForm, type FormError } from '../forms/form.js';
+import { federationForm } from '../forms/schemas.js';
 
 /** System administrators create federations and their first administrator; they see no survey data. */
 export function systemAdminRoutes(ctx: AppContext): Router {
   const router = Router();
-  const render = (res: import('express').Response, errors: FormError[], input: Record<string, unknown>, status = 200) =>
+  const render = (res: Response, errors: FormError[], input: Record<string, unknown>, status = 200) =>
     res.status(status).render('admin/federations', { federations: listFederations(ctx.db), errors, input });
 
   router.get('/admin/federations', requireSystemAdmin, (_req, res) => render(res, [], {}));
 
   router.post('/admin/federations', requireSystemAdmin, async (req, res) => {
-    const form = parseForm(schema, req.body);
+    const form = parseForm(federationForm, req.body);
     if (!form.ok) return render(res, form.errors, { ...form.input, adminPassword: '' }, 422);
     const v = form.value;
     const existing = findUserByEmail(ctx.db, v.adminEmail);

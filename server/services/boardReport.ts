@@ -90,7 +90,7 @@ function section(ctx: AppContext, plan: DisclosurePlan, intervention: Interventi
       return { point, issued, answered, rate: issued.n && answered.n !== null ? answered.n / issued.n : null };
     }),
     change: hasChange ? { from: START_TO_EXIT[0], to: START_TO_EXIT[1] } : null,
-    indicators: hasChange ? changeLines(ctx, plan, { org, interventionIds: [intervention.id] }, round, instrument!) : [],
+    indicators: hasChange ? changeLines(ctx, plan, { org, interventionIds: [intervention.id] }, round, instrument) : [],
     exitStatuses: EXIT_STATUSES.map((status) => ({ status, count: count(measureRef.exit(status)) })),
   };
 }

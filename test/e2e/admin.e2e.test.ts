@@ -72,7 +72,7 @@ describe('staff and evaluators in a real browser', function () {
     await page.selectOption('#point', 'start');
     await page.click('form[action$="/codes"] button[type="submit"]');
     await page.waitForURL(/\/slips\?/);
-    const slipCodes = await page.$$eval('.slip-code', (els) => els.map((e) => e.textContent!.trim()));
+    const slipCodes = await page.$$eval('.slip-code', (els) => els.map((e) => e.textContent.trim()));
     expect(slipCodes).to.have.length(3);
     expect(await page.$$eval('.slip svg', (els) => els.length)).to.equal(3);
     await page.emulateMedia({ media: 'print' });

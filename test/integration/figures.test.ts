@@ -116,7 +116,7 @@ class World {
   /** The scores that count: each person once, with their latest questionnaire at the point in the round (or so far); people `who` allows. */
   scores(iids: readonly number[], point: Point, indicator: string, round: number | null, who: (pid: number) => boolean = () => true): number[] {
     const latest = this.latest((g) => iids.includes(g.iid) && g.point === point && (round === null || g.round === round) && who(g.pid));
-    return [...latest.values()].flatMap((g) => (g.scores[indicator] === undefined ? [] : [g.scores[indicator]!]));
+    return [...latest.values()].flatMap((g) => (g.scores[indicator] === undefined ? [] : [g.scores[indicator]]));
   }
 
   /** Questionnaires (not people) with a score, for showing what counting questionnaires would give. */

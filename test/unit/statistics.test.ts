@@ -292,7 +292,7 @@ describe('statistics.pairedChangeCounts', () => {
       expect([b.improved, b.unchanged, b.worse, b.wilcoxonMethod]).to.deep.equal([a.improved, a.unchanged, a.worse, a.wilcoxonMethod]);
       for (const k of ['meanDiff', 'dz', 'wilcoxonP'] as const) {
         if (a[k] === null) expect(b[k], k).to.equal(null);
-        else expect(b[k], `${k} run ${run}`).to.be.closeTo(a[k]!, 1e-9);
+        else expect(b[k], `${k} run ${run}`).to.be.closeTo(a[k], 1e-9);
       }
       if (a.ci95) {
         expect(b.ci95![0]).to.be.closeTo(a.ci95[0], 1e-9);

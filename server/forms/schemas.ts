@@ -1,0 +1,248 @@
+// Every form staff, administrators and participants post, and every query string a page reads
+// beyond the analysis filters (domain/analysisQuery.ts), as a JSON schema; its type is derived
+// from it (FormOf). Parsed by parseForm (form.ts); rules across fields are there too.
+
+import { EXIT_STATUSES } from '../domain/exitStatus.js';
+import { MEASUREMENT_POINTS } from '../domain/instrumentTypes.js';
+import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
+import { TARGET_KINDS } from '../storage/projects.js';
+import { FEDERATION_ROLES } from '../storage/users.js';
+import type { FormOf, FormSchema } from './form.js';
+
+const name = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
+const optionalText = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+const date = { type: 'string', format: 'date' } as const;
+const email = { type: 'string', format: 'email', maxLength: 200 } as const;
+/** An optional measurement round: checked against the förbund's rounds by a rule. */
+const round = { type: 'integer', minimum: 1, errorCodes: { '*': 'staff.roundUnknown' } } as const;
+
+// Participants, codes and paper forms (staff of an intervention).
+
+export const newParticipantForm = {
+  type: 'object',
+  properties: {
+    // A local reference is free text, so it is refused when it could be a personnummer.
+    localRef: { type: 'string', maxLength: LOCAL_REF_MAX_LENGTH, notPersonnummer: true, errorCodes: { notPersonnummer: 'staff.localRefPersonnummer', maxLength: 'staff.localRefTooLong' } },
+    startedOn: date,
+  },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const bulkParticipantsForm = {
+  type: 'object',
+  properties: {
+    count: { type: 'integer', minimum: 1, maximum: 200, errorCodes: { '*': 'staff.countInvalid' } },
+    bulkStartedOn: date,
+  },
+  required: ['count'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const exitForm = {
+  type: 'object',
+  properties: {
+    exitedOn: { ...date, errorCodes: { required: 'staff.dateMissing' } },
+    exitStatus: { type: 'string', enum: EXIT_STATUSES, errorCodes: { '*': 'staff.exitStatusMissing' } },
+  },
+  required: ['exitedOn', 'exitStatus'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Codes for a point of the intervention (checked by a rule) and an optional round. */
+export const issueForm = {
+  type: 'object',
+  properties: { point: { type: 'string', enum: MEASUREMENT_POINTS, errorCodes: { '*': 'staff.pointUnknown' } }, round },
+  required: ['point'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** How many anonymous codes to issue for a yearly questionnaire, and an optional round. */
+export const anonymousIssueForm = {
+  type: 'object',
+  properties: { count: { type: 'integer', minimum: 1, maximum: 500, errorCodes: { '*': 'staff.anonymousCountInvalid' } }, round },
+  required: ['count'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** A code typed from a paper questionnaire: case, spaces and dashes do not matter (normalizeAccessCode). */
+export const paperCodeForm = {
+  type: 'object',
+  properties: { code: { type: 'string', maxLength: 40, format: 'accessCode', errorCodes: { '*': 'staff.codeMalformed' } } },
+  required: ['code'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const slipsQuery = {
+  type: 'object',
+  properties: { point: { type: 'string', enum: MEASUREMENT_POINTS }, codes: { type: 'string', maxLength: 20_000 }, showRef: { type: 'string', enum: ['1'] } },
+  required: ['point'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const issuedQuery = {
+  type: 'object',
+  properties: { issued: { type: 'string', maxLength: 40 }, imported: { type: 'integer', minimum: 0, maximum: 1_000_000 } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** A CSV file pasted or read into the import page; confirm=1 imports what the preview showed. */
+export const importForm = {
+  type: 'object',
+  properties: { csv: { type: 'string', verbatim: true }, confirm: { type: 'string', enum: ['1'] } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The box a staff member ticks before erasing a participant. */
+export const confirmForm = {
+  type: 'object',
+  properties: { confirm: { type: 'string', enum: ['1'] } },
+  required: ['confirm'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+// The förbund's set-up (förbund administrators).
+
+export const interventionForm = {
+  type: 'object',
+  properties: {
+    name: name(200),
+    kind: { type: 'string', enum: ['individual', 'structural'] },
+    targetGroup: optionalText(500),
+    startsOn: date,
+    endsOn: date,
+    subprojectId: { type: 'integer' },
+    points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
+    instrumentId: { type: 'string', maxLength: 100 },
+    staff: { type: 'array', items: { type: 'integer' } },
+  },
+  required: ['name', 'kind'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const roundForm = {
+  type: 'object',
+  properties: { name: name(100), startsOn: date, endsOn: date },
+  required: ['name', 'startsOn', 'endsOn'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const settingsForm = {
+  type: 'object',
+  properties: { name: name(200), fk: optionalText(200), af: optionalText(200), region: optionalText(200), municipalities: optionalText(5000) },
+  required: ['name'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const userForm = {
+  type: 'object',
+  properties: { email, name: optionalText(200), role: { type: 'string', enum: FEDERATION_ROLES }, password: { type: 'string', maxLength: 200, verbatim: true } },
+  required: ['email', 'role'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const roleForm = {
+  type: 'object',
+  properties: { role: { type: 'string', enum: FEDERATION_ROLES } },
+  required: ['role'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const tokenForm = {
+  type: 'object',
+  properties: { name: name(100), role: { type: 'string', enum: FEDERATION_ROLES } },
+  required: ['name', 'role'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const auditQuery = {
+  type: 'object',
+  properties: { action: optionalText(100), user: optionalText(100), from: date, to: date },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+// The installation (system administrators): förbund and regional projects.
+
+export const federationForm = {
+  type: 'object',
+  properties: { name: name(200), adminEmail: email, adminName: optionalText(200), adminPassword: { type: 'string', maxLength: 200, verbatim: true } },
+  required: ['name', 'adminEmail'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const projectForm = {
+  type: 'object',
+  properties: { name: name(200), startsOn: date, endsOn: date },
+  required: ['name'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const subprojectForm = {
+  type: 'object',
+  properties: { federationId: { type: 'integer' }, name: name(200) },
+  required: ['federationId', 'name'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const targetForm = {
+  type: 'object',
+  properties: {
+    label: name(200),
+    kind: { type: 'string', enum: TARGET_KINDS },
+    target: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    exitStatuses: { type: 'array', items: { type: 'string', enum: EXIT_STATUSES }, uniqueItems: true },
+  },
+  required: ['label', 'kind', 'target'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** A custom target names its exit statuses. */
+export const customTargetHasStatuses = (v: FormOf<typeof targetForm>) =>
+  v.kind === 'custom' && !v.exitStatuses?.length ? { field: 'exitStatuses', code: 'form.required' } : null;
+
+export const memberForm = {
+  type: 'object',
+  properties: { email },
+  required: ['email'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+// Signing in and one's own account.
+
+export const loginForm = {
+  type: 'object',
+  properties: { email: optionalText(200), password: { type: 'string', maxLength: 1000, verbatim: true }, next: optionalText(2000) },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const passwordForm = {
+  type: 'object',
+  properties: { current: { type: 'string', maxLength: 1000, verbatim: true }, password: { type: 'string', maxLength: 1000, verbatim: true }, confirm: { type: 'string', maxLength: 1000, verbatim: true } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+// A participant's way into the questionnaire (the answers themselves: domain/answerForm.ts).
+
+export const codeEntryForm = {
+  type: 'object',
+  properties: { code: optionalText(100) },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const languageForm = {
+  type: 'object',
+  properties: { language: optionalText(20) },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The buttons of a questionnaire page (the answers beside them are read by domain/answerForm.ts). */
+export const pageControlsForm = {
+  type: 'object',
+  properties: { action: { type: 'string', enum: ['next', 'back', 'pause', 'autosave'] }, review: { type: 'string', enum: ['1'] } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+export const reviewQuery = {
+  type: 'object',
+  properties: { review: { type: 'string', enum: ['1'] }, lang: optionalText(20) },
+  additionalProperties: false,
+} as const satisfies FormSchema;

@@ -20,6 +20,6 @@ export default tseslint.config(
   {
     files: ['public/js/**/*.js'],
     extends: [js.configs.recommended],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', Chart: 'readonly', console: 'readonly', navigator: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', localStorage: 'readonly', location: 'readonly', HTMLElement: 'readonly', Event: 'readonly', CustomEvent: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', Chart: 'readonly', console: 'readonly', navigator: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', localStorage: 'readonly', location: 'readonly', HTMLElement: 'readonly', Event: 'readonly', CustomEvent: 'readonly', TextDecoder: 'readonly', FileReader: 'readonly', Uint8Array: 'readonly' } },
   },
 );

@@ -45,7 +45,7 @@ const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: tru
 /** Reads the environment once; a bad value throws ConfigError with one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.properties)) {
+  for (const key of Object.keys(schema.properties as object)) {
     const value = env[key];
     if (value === undefined || value === '') continue;
     const isBoolean = (schema.properties as Record<string, { type: string }>)[key]?.type === 'boolean';

@@ -14,7 +14,7 @@
     var bytes = new Uint8Array(buffer);
     // Excel saves "CSV UTF-8" as UTF-8 (with a BOM) but plain "CSV" as Windows-1252 on Swedish Windows.
     try { return new TextDecoder('utf-8', { fatal: true }).decode(bytes); }
-    catch (e) { return new TextDecoder('windows-1252').decode(bytes); }
+    catch { return new TextDecoder('windows-1252').decode(bytes); }
   }
 
   input.addEventListener('change', function () {

@@ -27,8 +27,8 @@ type Body = Record<string, unknown>;
 /** A posted form field as a list of strings (absent → none, repeated keys → several). */
 export function asStrings(value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.map((v) => String(v));
-  return [String(value)];
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+  return Array.isArray(value) ? value.map(text) : [text(value)];
 }
 
 /**

@@ -24,7 +24,7 @@ export function progressByParticipant(codes: readonly CodeState[]): Map<number, 
   for (const code of codes) {
     if (code.participantId === null) continue;
     let points = result.get(code.participantId);
-    if (!points) result.set(code.participantId, (points = new Map()));
+    if (!points) result.set(code.participantId, (points = new Map<string, CodeProgress>()));
     const progress = progressOf(code);
     if (progress !== 'revoked' || !points.has(code.point)) points.set(code.point, progress);
   }

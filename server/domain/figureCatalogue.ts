@@ -46,9 +46,9 @@ type Levels = { installation?: boolean; federation?: boolean; others?: boolean; 
 /** The names of the plans' cells: which people a cell describes, and which plan decides it. */
 export interface CatalogueNames {
   /** A cell's name as the plans know it: its organisation by the people in it. */
-  canonical(key: string): string;
+  canonical: (key: string) => string;
   /** The group of förbund whose plan decides a (canonical) cell, or 'top' for cells that span groups. */
-  componentOf(key: string): number | 'top';
+  componentOf: (key: string) => number | 'top';
   /** The groups of förbund planned together, each by its first förbund: a förbund alone, or with those it shares a project with. */
   components: ReadonlyMap<number, readonly number[]>;
 }
@@ -68,7 +68,6 @@ function groupId(people: readonly number[]): string {
 
 export function catalogueNames(s: CatalogueStructure): CatalogueNames {
   const interventions = new Map(s.interventions.map((i) => [i.id, i]));
-  const subprojects = new Map(s.subprojects.map((x) => [x.id, x]));
   const individual = s.interventions.filter((i) => i.individual);
   const ofFederation = new Map(s.federations.map((f) => [f, individual.filter((i) => i.federationId === f).map((i) => i.id)]));
   const ofSubproject = new Map(s.subprojects.map((x) => [x.id, individual.filter((i) => i.subprojectId === x.id).map((i) => i.id)]));

@@ -69,7 +69,7 @@ export function parseForm<const S extends FormSchema, T = FormOf<S>>(schema: S, 
   if (!validate) compiled.set(schema as object, (validate = ajv.compile<T>(schema as object)));
   const properties = (schema as { properties?: Record<string, { errorCodes?: ErrorCodes; verbatim?: boolean }> }).properties ?? {};
   const input: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(typeof body === 'object' && body !== null ? body : {})) {
+  for (const [key, value] of Object.entries((typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>)) {
     if (key === '_csrf') continue;
     const v = typeof value === 'string' && !properties[key]?.verbatim ? value.trim() : value;
     if (v !== '') input[key] = v;

@@ -9,7 +9,7 @@ interface LanguageInfo { code: string; name: string }
 
 const resources: Record<string, { translation: Record<string, unknown> }> = {};
 for (const file of fs.readdirSync(PATHS.i18n).filter((f) => f.endsWith('.json')).sort()) {
-  resources[path.basename(file, '.json')] = { translation: JSON.parse(fs.readFileSync(path.join(PATHS.i18n, file), 'utf8')) };
+  resources[path.basename(file, '.json')] = { translation: JSON.parse(fs.readFileSync(path.join(PATHS.i18n, file), 'utf8')) as Record<string, unknown> };
 }
 
 /** Languages the user interface is translated into, Swedish first; each file names itself in meta. */

@@ -5,7 +5,7 @@ import type { ChangeStats, ComparisonStats, GroupStats, PointStats } from '../do
 import { MIN_GROUP_SIZE } from '../domain/suppression.js';
 import { Problem } from '../problem.js';
 import { can, federationsOf } from '../security/access.js';
-import { requireSignedIn } from '../security/auth.js';
+import { principalOf, requireSignedIn } from '../security/auth.js';
 import { federationComparison } from '../services/federationComparison.js';
 import { interventionSummary } from '../services/interventionSummary.js';
 import { writeAudit } from '../storage/audit.js';
@@ -47,7 +47,7 @@ export function apiRoutes(ctx: AppContext): Router {
   router.use(requireSignedIn);
 
   router.get('/interventions', (req, res) => {
-    const p = req.principal!;
+    const p = principalOf(req);
     const federations = federationsOf(p).filter((f) => can(p, 'results.read', f));
     if (federations.length === 0) throw new Problem('forbidden');
     res.json({
@@ -60,10 +60,10 @@ export function apiRoutes(ctx: AppContext): Router {
   router.get('/interventions/:id/summary', (req, res) => {
     const intervention = getIntervention(ctx.db, Number(req.params.id));
     if (!intervention) throw new Problem('notFound');
-    if (!can(req.principal!, 'results.read', intervention.federationId)) throw new Problem('forbidden');
+    if (!can(principalOf(req), 'results.read', intervention.federationId)) throw new Problem('forbidden');
     const q = readAnalysisQuery(req);
     const summary = interventionSummary(ctx, intervention, q);
-    writeAudit(ctx.db, { userId: req.principal!.userId, tokenId: req.principal!.tokenId, federationId: intervention.federationId, action: 'api.summary', target: `intervention ${intervention.id}`, detail: { query: req.query }, ip: req.ip });
+    writeAudit(ctx.db, { userId: principalOf(req).userId, tokenId: principalOf(req).tokenId, federationId: intervention.federationId, action: 'api.summary', target: `intervention ${intervention.id}`, detail: { query: req.query }, ip: req.ip });
     res.json({
       intervention: { id: intervention.id, federationId: intervention.federationId, name: intervention.name },
       filters: { round: q.round ?? null, gender: q.gender ?? null, ageBand: q.ageBand ?? null },
@@ -87,10 +87,10 @@ export function apiRoutes(ctx: AppContext): Router {
   router.get('/federations/:id/comparison', (req, res) => {
     const federation = getFederation(ctx.db, Number(req.params.id));
     if (!federation) throw new Problem('notFound');
-    if (!can(req.principal!, 'results.read', federation.id)) throw new Problem('forbidden');
+    if (!can(principalOf(req), 'results.read', federation.id)) throw new Problem('forbidden');
     const q = readAnalysisQuery(req);
     const c = federationComparison(ctx, federation.id, q);
-    writeAudit(ctx.db, { userId: req.principal!.userId, tokenId: req.principal!.tokenId, federationId: federation.id, action: 'api.comparison', target: `federation ${federation.id}`, detail: { query: req.query }, ip: req.ip });
+    writeAudit(ctx.db, { userId: principalOf(req).userId, tokenId: principalOf(req).tokenId, federationId: federation.id, action: 'api.comparison', target: `federation ${federation.id}`, detail: { query: req.query }, ip: req.ip });
     res.json({
       federationId: federation.id,
       indicator: c.indicatorId,

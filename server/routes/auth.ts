@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { federationsOf } from '../security/access.js';
-import { HARD_TIMEOUT_MS, requireSignedIn } from '../security/auth.js';
+import { HARD_TIMEOUT_MS, principalOf, requireSignedIn } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
 import { failedAttemptLimit } from '../security/rateLimits.js';
 import { writeAudit } from '../storage/audit.js';
@@ -18,7 +18,7 @@ function safeNext(next: string | undefined = ''): string {
 }
 
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
+  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error('session could not be renewed')) : resolve())));
 }
 
 export function authRoutes(ctx: AppContext): Router {
@@ -74,7 +74,7 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.post('/logout-everywhere', requireSignedIn, (req, res) => {
-    const userId = req.principal!.userId!;
+    const userId = principalOf(req).userId!;
     const count = destroyUserSessions(ctx.db, userId);
     writeAudit(ctx.db, { userId, action: 'logout.everywhere', detail: { sessions: count }, ip: req.ip });
     res.clearCookie('indikator.sid');
@@ -82,11 +82,11 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.get('/account', requireSignedIn, (req, res) => {
-    res.render('auth/account', { user: getUser(ctx.db, req.principal!.userId!), error: null, saved: req.query.saved === '1' });
+    res.render('auth/account', { user: getUser(ctx.db, principalOf(req).userId!), error: null, saved: req.query.saved === '1' });
   });
 
   router.post('/account/password', requireSignedIn, async (req, res) => {
-    const user = getUser(ctx.db, req.principal!.userId!)!;
+    const user = getUser(ctx.db, principalOf(req).userId!)!;
     const form = parseForm(passwordForm, req.body);
     const { current = '', password: next = '', confirm = '' } = form.ok ? form.value : {};
     let error: string | null = null;

@@ -5,11 +5,10 @@ import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
 import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan, type ImportPoint } from '../domain/csvImport.js';
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
-import { authorize } from '../security/auth.js';
+import { authorize, principalOf } from '../security/auth.js';
 import { writeAudit } from '../storage/audit.js';
 import { importExisting, importResponses } from '../storage/csvImport.js';
-import type { Federation } from '../storage/federations.js';
-import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
+import { listMeasurementPoints } from '../storage/interventions.js';
 import { listRounds } from '../storage/rounds.js';
 import { parseForm } from '../forms/form.js';
 import { importForm, issuedQuery } from '../forms/schemas.js';
@@ -35,8 +34,8 @@ export function importRoutes(ctx: AppContext): Router {
 
   /** The intervention `authorize` loaded, with the instrument of each of its points; yearly questionnaires have no participants to import. */
   function scope(res: Response) {
-    const federation = res.locals.federation as Federation;
-    const intervention = res.locals.intervention as Intervention;
+    const federation = res.locals.federation;
+    const intervention = res.locals.intervention;
     if (intervention.kind !== 'individual') throw new Problem('notFound');
     const points: ImportPoint[] = listMeasurementPoints(db, intervention.id).map((p) => {
       const instrument = ctx.instruments.get(p.instrumentId);
@@ -79,9 +78,9 @@ export function importRoutes(ctx: AppContext): Router {
       return render(res, { plan, csv: refused ? '' : csv, imported: null }, 422);
     }
     if (form.value.confirm !== '1') return render(res, { plan, csv, imported: null });
-    const result = importResponses(db, { interventionId: intervention.id, userId: req.principal!.userId!, rows: plan.rows });
+    const result = importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows });
     writeAudit(db, {
-      userId: req.principal!.userId, federationId: federation.id, action: 'import.csv', target: `intervention:${intervention.id}`, ip: req.ip,
+      userId: principalOf(req).userId, federationId: federation.id, action: 'import.csv', target: `intervention:${intervention.id}`, ip: req.ip,
       detail: {
         responses: result.responses, participantsCreated: result.participantsCreated, participantsMatched: plan.summary.matchedParticipants,
         byPoint: Object.fromEntries(plan.summary.byPoint.map((p) => [p.point, p.responses])),

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { MEASUREMENT_POINTS, type MeasurementPoint } from '../domain/instrumentTypes.js';
 import { Problem } from '../problem.js';
 import { can, type Principal } from '../security/access.js';
-import { authorize } from '../security/auth.js';
+import { authorize, principalOf } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
 import { listCodesForPoint } from '../storage/accessCodes.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../storage/apiTokens.js';
@@ -12,15 +12,15 @@ import { listParties, renameFederation, setParties, type PartyKind } from '../st
 import { createIntervention, getMeasurementPoint, listInterventions, listMeasurementPoints, setMeasurementPoints, updateIntervention, type Intervention } from '../storage/interventions.js';
 import { listSubprojects } from '../storage/projects.js';
 import { createRound, listRounds } from '../storage/rounds.js';
-import { assignStaff, createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole, staffOfIntervention, unassignStaff, type FederationRole } from '../storage/users.js';
+import { assignStaff, createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole, staffOfIntervention, unassignStaff } from '../storage/users.js';
 import { disclosurePlan, processFigures } from '../services/figures.js';
 import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
 import { auditQuery, interventionForm, roleForm, roundForm, settingsForm, tokenForm, userForm } from '../forms/schemas.js';
 
 const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
 
-const fid = (res: Response) => (res.locals.federation as { id: number }).id;
-const actor = (req: Request) => ({ userId: req.principal!.userId, ip: req.ip });
+const fid = (res: Response) => res.locals.federation.id;
+const actor = (req: Request) => ({ userId: principalOf(req).userId, ip: req.ip });
 
 /** The interventions a principal may open in a federation (staff: only their own). */
 function visibleInterventions(ctx: AppContext, p: Principal, federationId: number): Intervention[] {
@@ -32,11 +32,11 @@ export function federationRoutes(ctx: AppContext): Router {
 
   router.get('/f/:fid', authorize(ctx, 'federation.view'), (req, res) => {
     const plan = disclosurePlan(ctx);
-    const interventions = visibleInterventions(ctx, req.principal!, fid(res)).map((i) => ({
+    const interventions = visibleInterventions(ctx, principalOf(req), fid(res)).map((i) => ({
       ...i,
-      process: processFigures(ctx, plan, i, listMeasurementPoints(ctx.db, i.id).map((p) => p.point), null, can(req.principal!, 'rates.read', fid(res), i.id)),
+      process: processFigures(ctx, plan, i, listMeasurementPoints(ctx.db, i.id).map((p) => p.point), null, can(principalOf(req), 'rates.read', fid(res), i.id)),
     }));
-    res.render('federation/dashboard', { interventions, can: (perm: Parameters<typeof can>[1], iid?: number) => can(req.principal!, perm, fid(res), iid) });
+    res.render('federation/dashboard', { interventions, can: (perm: Parameters<typeof can>[1], iid?: number) => can(principalOf(req), perm, fid(res), iid) });
   });
 
   router.get('/f/:fid/settings', authorize(ctx, 'federation.manage'), (_req, res) => {
@@ -128,10 +128,10 @@ export function federationRoutes(ctx: AppContext): Router {
   router.get('/f/:fid/interventions/new', authorize(ctx, 'federation.manage'), (_req, res) => renderInterventionForm(res, null, { kind: 'individual', points: ['start', 'exit'] }, []));
   router.post('/f/:fid/interventions', authorize(ctx, 'federation.manage'), (req, res) => saveIntervention(req, res, null));
   router.get('/f/:fid/interventions/:iid/edit', authorize(ctx, 'federation.manage'), (_req, res) => {
-    const i = res.locals.intervention as Intervention;
+    const i = res.locals.intervention;
     renderInterventionForm(res, i, interventionInput(i), []);
   });
-  router.post('/f/:fid/interventions/:iid', authorize(ctx, 'federation.manage'), (req, res) => saveIntervention(req, res, res.locals.intervention as Intervention));
+  router.post('/f/:fid/interventions/:iid', authorize(ctx, 'federation.manage'), (req, res) => saveIntervention(req, res, res.locals.intervention));
 
   router.get('/f/:fid/users', authorize(ctx, 'users.manage'), (_req, res) => {
     res.render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors: [], input: {}, roles: FEDERATION_ROLES });
@@ -160,7 +160,7 @@ export function federationRoutes(ctx: AppContext): Router {
     if (!form.ok) throw new Problem('badRequest');
     const role = form.value.role;
     const uid = Number(req.params.uid);
-    if (uid === req.principal!.userId && role === 'federation_admin') throw new Problem('forbidden', 'cannot remove own admin role');
+    if (uid === principalOf(req).userId && role === 'federation_admin') throw new Problem('forbidden', 'cannot remove own admin role');
     revokeRole(ctx.db, uid, fid(res), role);
     writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'role.revoke', target: `user ${uid}`, detail: { role } });
     res.redirect(303, `/f/${fid(res)}/users`);
@@ -173,14 +173,14 @@ export function federationRoutes(ctx: AppContext): Router {
   router.post('/f/:fid/tokens', authorize(ctx, 'tokens.manage'), (req, res) => {
     const form = parseForm(tokenForm, req.body);
     if (!form.ok) return void res.status(422).render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: null, errors: form.errors, input: form.input });
-    const { token, record } = createApiToken(ctx.db, { ...form.value, federationId: fid(res), createdBy: req.principal!.userId });
+    const { token, record } = createApiToken(ctx.db, { ...form.value, federationId: fid(res), createdBy: principalOf(req).userId });
     writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.create', target: `token ${record.id}`, detail: { role: record.role } });
     res.set('Cache-Control', 'no-store').render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: token, errors: [], input: {} });
   });
 
   router.post('/f/:fid/tokens/:tid/revoke', authorize(ctx, 'tokens.manage'), (req, res) => {
     if (!revokeApiToken(ctx.db, fid(res), Number(req.params.tid))) throw new Problem('notFound');
-    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.revoke', target: `token ${req.params.tid}` });
+    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.revoke', target: `token ${Number(req.params.tid)}` });
     res.redirect(303, `/f/${fid(res)}/tokens`);
   });
 

@@ -8,10 +8,9 @@ import { oneOf, parseForm, type FormError } from '../forms/form.js';
 import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, slipsQuery } from '../forms/schemas.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
-import { authorize } from '../security/auth.js';
+import { authorize, principalOf } from '../security/auth.js';
 import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, outstandingCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { writeAudit } from '../storage/audit.js';
-import type { Federation } from '../storage/federations.js';
 import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, type Participant } from '../storage/participants.js';
 import { startPaperResponse } from '../storage/responses.js';
@@ -26,8 +25,8 @@ const NO_FORMS: Forms = { errors: [], input: {} };
 
 /** The federation and intervention `authorize` loaded, and the intervention's base path. */
 function scope(res: Response) {
-  const federation = res.locals.federation as Federation;
-  const intervention = res.locals.intervention as Intervention;
+  const federation = res.locals.federation;
+  const intervention = res.locals.intervention;
   return { federation, intervention, base: `/f/${federation.id}/interventions/${intervention.id}` };
 }
 
@@ -46,7 +45,7 @@ export function participantRoutes(ctx: AppContext): Router {
   const db = ctx.db;
 
   const audit = (req: Request, res: Response, action: string, target: string, detail?: Record<string, unknown>) =>
-    writeAudit(db, { userId: req.principal!.userId, federationId: (res.locals.federation as Federation).id, action, target, detail, ip: req.ip });
+    writeAudit(db, { userId: principalOf(req).userId, federationId: res.locals.federation.id, action, target, detail, ip: req.ip });
 
   /** The participant list with its forms; every showing of it is audited. A yearly questionnaire has anonymous codes instead. */
   function renderList(req: Request, res: Response, forms = NO_FORMS, status = 200): void {
@@ -79,7 +78,7 @@ export function participantRoutes(ctx: AppContext): Router {
 
   function loadParticipant(req: Request, res: Response): Participant {
     const participant = getParticipant(db, Number(req.params.pid));
-    if (!participant || participant.interventionId !== (res.locals.intervention as Intervention).id) throw new Problem('notFound');
+    if (!participant || participant.interventionId !== res.locals.intervention.id) throw new Problem('notFound');
     return participant;
   }
 
@@ -92,7 +91,7 @@ export function participantRoutes(ctx: AppContext): Router {
     res.status(status).render('participants/show', {
       federation, intervention, base, participant, codes, issued, ...forms,
       points: listMeasurementPoints(db, intervention.id), rounds: listRounds(db, federation.id), exitStatuses: EXIT_STATUSES, formatAccessCode,
-      mayUsePrivacy: can(req.principal!, 'participants.privacy', federation.id),
+      mayUsePrivacy: can(principalOf(req), 'participants.privacy', federation.id),
     });
   }
 
@@ -209,7 +208,7 @@ export function participantRoutes(ctx: AppContext): Router {
     const { response, created } = startPaperResponse(db, {
       code: code.code, participantId: code.participantId, interventionId: code.interventionId, point: code.point, roundId: code.roundId,
       instrumentId: instrument.id, instrumentVersion: instrument.version, language: instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!,
-    }, req.principal!.userId!);
+    }, principalOf(req).userId!);
     audit(req, res, 'paper.start', `response:${response.id}`, { point: code.point, created });
     res.redirect(303, created ? `/s/${code.code}/1` : `/s/${code.code}`);
   });

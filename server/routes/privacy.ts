@@ -1,10 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
-import { authorize } from '../security/auth.js';
+import { authorize, principalOf } from '../security/auth.js';
 import { writeAudit } from '../storage/audit.js';
-import type { Federation } from '../storage/federations.js';
-import type { Intervention } from '../storage/interventions.js';
 import { getParticipant } from '../storage/participants.js';
 import { erasureCounts, eraseParticipant, participantExport } from '../storage/privacy.js';
 import { parseForm } from '../forms/form.js';
@@ -20,8 +18,8 @@ export function privacyRoutes(ctx: AppContext): Router {
 
   /** The participant of :pid, of the intervention `authorize` loaded, with the intervention's base path. */
   function scope(req: Request, res: Response) {
-    const federation = res.locals.federation as Federation;
-    const intervention = res.locals.intervention as Intervention;
+    const federation = res.locals.federation;
+    const intervention = res.locals.intervention;
     const participant = getParticipant(db, Number(req.params.pid));
     if (!participant || participant.interventionId !== intervention.id) throw new Problem('notFound');
     return { federation, intervention, participant, base: `/f/${federation.id}/interventions/${intervention.id}` };
@@ -37,7 +35,7 @@ export function privacyRoutes(ctx: AppContext): Router {
   router.post(`${BASE}/erase`, privacy, (req, res) => {
     if (!parseForm(confirmForm, req.body).ok) return renderConfirm(req, res, true);
     const { federation, intervention, participant, base } = scope(req, res);
-    const counts = eraseParticipant(db, participant.id, { userId: req.principal!.userId, ip: req.ip });
+    const counts = eraseParticipant(db, participant.id, { userId: principalOf(req).userId, ip: req.ip });
     if (!counts) throw new Problem('notFound');
     res.render('participants/erased', { federation, intervention, base, pseudonym: participant.pseudonym, counts });
   });
@@ -46,7 +44,7 @@ export function privacyRoutes(ctx: AppContext): Router {
     const { federation, intervention, participant } = scope(req, res);
     const data = participantExport(db, participant.id)!;
     writeAudit(db, {
-      userId: req.principal!.userId, federationId: federation.id, action: 'participant.export', target: `participant:${participant.pseudonym}`,
+      userId: principalOf(req).userId, federationId: federation.id, action: 'participant.export', target: `participant:${participant.pseudonym}`,
       detail: { responses: data.responses.length }, ip: req.ip,
     });
     res.set('Cache-Control', 'no-store');

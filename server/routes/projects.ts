@@ -2,15 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { TARGET_EXIT_STATUSES, type ProjectReportData } from '../domain/projectReport.js';
-import type { Translate } from '../domain/report.js';
 import { Problem } from '../problem.js';
-import { authorizeProject, requireSystemAdmin } from '../security/auth.js';
+import { authorizeProject, principalOf, requireSystemAdmin } from '../security/auth.js';
 import { writeAudit } from '../storage/audit.js';
 import { listFederations } from '../storage/federations.js';
 import { listInterventions } from '../storage/interventions.js';
 import {
   addProjectMember, addProjectTarget, createProject, createSubproject, getProject, listProjectMembers, listProjects, listProjectSubprojects,
-  listProjectTargets, removeProjectMember, removeProjectTarget, TARGET_KINDS, type Project, type TargetKind,
+  listProjectTargets, removeProjectMember, removeProjectTarget, type Project,
 } from '../storage/projects.js';
 import { findUserByEmail } from '../storage/users.js';
 import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
@@ -26,25 +25,25 @@ export function projectRoutes(ctx: AppContext): Router {
   const router = Router();
   const read = authorizeProject(ctx);
 
-  const audit = (req: Request, action: string, target: string) => writeAudit(ctx.db, { userId: req.principal!.userId, action, target, ip: req.ip });
+  const audit = (req: Request, action: string, target: string) => writeAudit(ctx.db, { userId: principalOf(req).userId, action, target, ip: req.ip });
 
   const reportLocals = (res: Response, report: ProjectReportData) => ({ report, ...reportHelpers(res), links: { project: `/projects/${report.project.id}`, report: `/projects/${report.project.id}/report`, pdf: `/projects/${report.project.id}/report.pdf` } });
 
   router.get('/projects/:pid', read, (req, res) => {
-    const project = res.locals.project as Project;
+    const project = res.locals.project;
     audit(req, 'project.view', `project ${project.id}`);
     res.render('projects/show', reportLocals(res, projectReport(ctx, project)));
   });
 
   router.get('/projects/:pid/report', read, (req, res) => {
-    const project = res.locals.project as Project;
+    const project = res.locals.project;
     audit(req, 'project.view', `project ${project.id} report`);
     res.render('projects/report', reportLocals(res, projectReport(ctx, project)));
   });
 
   router.get('/projects/:pid/report.pdf', read, async (req, res) => {
-    const project = res.locals.project as Project;
-    const t = res.locals.t as Translate;
+    const project = res.locals.project;
+    const t = res.locals.t;
     const html = await renderToString(res, 'projects/report', reportLocals(res, projectReport(ctx, project)));
     await sendPdf(res, html, { fileName: `${fileSlug(`${t('reports.fileNamePrefix')} ${project.name}`)}.pdf`, footerText: project.name });
     audit(req, 'project.pdf', `project ${project.id}`);
@@ -122,7 +121,7 @@ export function projectRoutes(ctx: AppContext): Router {
   router.post('/admin/projects/:pid/members/:uid/remove', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
     removeProjectMember(ctx.db, project.id, Number(req.params.uid));
-    audit(req, 'project.member.remove', `user ${req.params.uid}`);
+    audit(req, 'project.member.remove', `user ${Number(req.params.uid)}`);
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 

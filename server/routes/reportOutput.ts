@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { changeSentence, hiddenText, type CountFigure, type PairedLine, type Translate } from '../domain/report.js';
+import { changeSentence, hiddenText, type CountFigure, type PairedLine } from '../domain/report.js';
 import { barChartLayout } from '../domain/reportChart.js';
 import { htmlToPdf } from '../pdf.js';
 
@@ -8,8 +8,8 @@ import { htmlToPdf } from '../pdf.js';
 
 /** Helpers the report views use: sentences, counts and why they are hidden, dates and chart geometry in the page's language. */
 export function reportHelpers(res: Response) {
-  const t = res.locals.t as Translate;
-  const lang = res.locals.uiLang as string;
+  const t = res.locals.t;
+  const lang = res.locals.uiLang;
   return {
     sentence: (label: string, line: PairedLine) => changeSentence(t, lang, label, line),
     /** A count, or the words for why it is hidden. */
@@ -32,7 +32,7 @@ export function fileSlug(text: string): string {
 
 /** Sends a rendered report page as a PDF download. */
 export async function sendPdf(res: Response, html: string, opts: { fileName: string; footerText: string }): Promise<void> {
-  const t = res.locals.t as Translate;
+  const t = res.locals.t;
   const pdf = await htmlToPdf(html, { footerText: opts.footerText, pageText: t('reports.pdfPage', { page: '{page}', pages: '{pages}' }) });
   res.set({
     'Content-Type': 'application/pdf',

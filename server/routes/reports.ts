@@ -1,14 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { swedishDate } from '../domain/calendarDate.js';
-import { chooseReportTime, upgradeReport, type ReportData, type RoundInfo, type Translate } from '../domain/report.js';
+import { chooseReportTime, upgradeReport, type ReportData, type RoundInfo } from '../domain/report.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
-import { authorize } from '../security/auth.js';
+import { authorize, principalOf } from '../security/auth.js';
 import { federationReport } from '../services/boardReport.js';
 import { writeAudit } from '../storage/audit.js';
 import type { Federation } from '../storage/federations.js';
-import type { Intervention } from '../storage/interventions.js';
 import { getSnapshot, listSnapshots, saveSnapshot, type SnapshotInfo } from '../storage/reports.js';
 import { listRounds } from '../storage/rounds.js';
 import { fileSlug, renderToString, reportHelpers, sendPdf } from './reportOutput.js';
@@ -20,8 +19,9 @@ const reportBase = (federationId: number, interventionId: number | null) =>
 
 /** The federation, and the intervention for /interventions/:iid routes, that `authorize` loaded. */
 function scope(res: Response): Scope {
-  const federation = res.locals.federation as Federation;
-  const intervention = (res.locals.intervention as Intervention | undefined) ?? null;
+  const federation = res.locals.federation;
+  // Present only on /interventions/:iid routes.
+  const intervention = 'intervention' in res.locals ? res.locals.intervention : null;
   if (intervention && intervention.kind !== 'individual') throw new Problem('notFound');
   const interventionId = intervention?.id ?? null;
   return { federation, interventionId, base: reportBase(federation.id, interventionId) };
@@ -39,7 +39,7 @@ export function reportRoutes(ctx: AppContext): Router {
   const freeze = authorize(ctx, 'reports.freeze');
 
   const audit = (req: Request, federationId: number, action: string, target: string, detail: Record<string, unknown>) =>
-    writeAudit(ctx.db, { userId: req.principal!.userId, federationId, action, target, detail, ip: req.ip });
+    writeAudit(ctx.db, { userId: principalOf(req).userId, federationId, action, target, detail, ip: req.ip });
 
   function chosenRound(s: Scope, query: { round?: unknown }): RoundInfo | null {
     const choice = chooseReportTime(query, listRounds(ctx.db, s.federation.id), swedishDate());
@@ -57,7 +57,7 @@ export function reportRoutes(ctx: AppContext): Router {
         self: s.base,
         live: `${s.base}${roundQuery(shown.report.time.round)}`,
         pdf: shown.frozen ? `/f/${s.federation.id}/reports/snapshots/${shown.frozen.id}.pdf` : `${s.base}.pdf${query}`,
-        freeze: !shown.frozen && can(req.principal!, 'reports.freeze', s.federation.id) ? `${s.base}/freeze` : null,
+        freeze: !shown.frozen && can(principalOf(req), 'reports.freeze', s.federation.id) ? `${s.base}/freeze` : null,
       },
       snapshots: listSnapshots(ctx.db, s.federation.id, s.interventionId ?? undefined),
     };
@@ -87,7 +87,7 @@ export function reportRoutes(ctx: AppContext): Router {
     const round = chosenRound(s, (req.body ?? {}) as { round?: unknown });
     const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
     const id = ctx.db.transaction(() => {
-      const snapshotId = saveSnapshot(ctx.db, { federationId: s.federation.id, interventionId: s.interventionId, round, frozenOn: swedishDate(), data: report, createdBy: req.principal!.userId });
+      const snapshotId = saveSnapshot(ctx.db, { federationId: s.federation.id, interventionId: s.interventionId, round, frozenOn: swedishDate(), data: report, createdBy: principalOf(req).userId });
       audit(req, s.federation.id, 'report.freeze', `snapshot ${snapshotId}`, { ...timeDetail(round), of: auditTarget(s) });
       return snapshotId;
     })();
@@ -103,7 +103,7 @@ export function reportRoutes(ctx: AppContext): Router {
 
   /** A frozen report of this federation, read back from its JSON (first-version reports upgraded, never recomputed). */
   function loadSnapshot(req: Request, res: Response): { s: Scope; snapshot: SnapshotInfo; report: ReportData } {
-    const federation = res.locals.federation as Federation;
+    const federation = res.locals.federation;
     const sid = String(req.params.sid);
     const snapshot = /^\d{1,12}$/.test(sid) ? getSnapshot(ctx.db, Number(sid)) : undefined;
     if (!snapshot || snapshot.federationId !== federation.id) throw new Problem('notFound');
@@ -130,7 +130,7 @@ export function reportRoutes(ctx: AppContext): Router {
   });
 
   async function sendReportPdf(req: Request, res: Response, s: Scope, report: ReportData, frozen: SnapshotInfo | null): Promise<void> {
-    const t = res.locals.t as Translate;
+    const t = res.locals.t;
     const html = await renderToString(res, 'reports/report', viewLocals(req, res, s, { report, frozen }));
     const title = report.intervention ? `${report.federation.name}: ${report.intervention.name}` : report.federation.name;
     const when = report.time.round ? report.time.round.name : report.time.legacyPeriod ? `${report.time.legacyPeriod.from} – ${report.time.legacyPeriod.to}` : t('reports.allTime');

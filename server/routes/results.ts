@@ -7,13 +7,12 @@ import { dimensionOptions } from '../domain/dimensions.js';
 import { findItem } from '../domain/instrument.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
-import { authorize, requireSignedIn } from '../security/auth.js';
+import { authorize, principalOf, requireSignedIn } from '../security/auth.js';
 import { federationComparison } from '../services/federationComparison.js';
 import { disclosurePlan, itemFigures, processFigures } from '../services/figures.js';
 import { regionalComparison } from '../services/regionalComparison.js';
 import { interventionInstrument, interventionSummary, personScopeOf } from '../services/interventionSummary.js';
 import { writeAudit } from '../storage/audit.js';
-import type { Intervention } from '../storage/interventions.js';
 import { listRounds } from '../storage/rounds.js';
 
 /** The analysis filters of the URL; nonsense is a 400 with the reason. */
@@ -35,9 +34,9 @@ export function csvText(rows: Record<string, unknown>[]): string {
  * Sends rows as a CSV download, only when the caller may export in every federation the rows come
  * from (default: the route's), audited in each.
  */
-function sendCsv(ctx: AppContext, req: Request, res: Response, name: string, rows: Record<string, unknown>[], federationIds = [(res.locals.federation as { id: number }).id]): void {
-  if (!federationIds.every((id) => can(req.principal!, 'export', id))) throw new Problem('forbidden');
-  for (const federationId of federationIds) writeAudit(ctx.db, { userId: req.principal!.userId, federationId, action: 'export.csv', target: name, detail: { query: req.query, rows: rows.length }, ip: req.ip });
+function sendCsv(ctx: AppContext, req: Request, res: Response, name: string, rows: Record<string, unknown>[], federationIds = [res.locals.federation.id]): void {
+  if (!federationIds.every((id) => can(principalOf(req), 'export', id))) throw new Problem('forbidden');
+  for (const federationId of federationIds) writeAudit(ctx.db, { userId: principalOf(req).userId, federationId, action: 'export.csv', target: name, detail: { query: req.query, rows: rows.length }, ip: req.ip });
   res.attachment(`${name}.csv`).type('text/csv; charset=utf-8').send(csvText(rows));
 }
 
@@ -56,26 +55,26 @@ export function resultRoutes(ctx: AppContext): Router {
 
   router.get('/f/:fid/interventions/:iid/results', authorize(ctx, 'results.read'), (req, res) => {
     const q = readAnalysisQuery(req);
-    const intervention = res.locals.intervention as Intervention;
+    const intervention = res.locals.intervention;
     const summary = interventionSummary(ctx, intervention, q);
     if (q.format === 'csv') {
       const name = `intervention-${intervention.id}-${q.table === 'change' || q.table === 'equality' ? q.table : 'overview'}`;
       const rows = q.table === 'change' ? changeRows(summary.results) : q.table === 'equality' ? equalityRows(summary.equality, summary.equalityPoint ?? '') : overviewRows(summary.results);
       return sendCsv(ctx, req, res, name, rows);
     }
-    writeAudit(ctx.db, { userId: req.principal!.userId, federationId: intervention.federationId, action: 'results.view', target: `intervention ${intervention.id}`, ip: req.ip });
-    const exact = can(req.principal!, 'rates.read', intervention.federationId, intervention.id);
+    writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: intervention.federationId, action: 'results.view', target: `intervention ${intervention.id}`, ip: req.ip });
+    const exact = can(principalOf(req), 'rates.read', intervention.federationId, intervention.id);
     res.render('results/intervention', {
       intervention, ...summary, q,
       ...filterOptions(ctx, intervention.federationId, summary.instrument),
       process: processFigures(ctx, disclosurePlan(ctx), intervention, summary.allPoints, q.round ?? null, exact),
-      canExport: can(req.principal!, 'export', intervention.federationId),
+      canExport: can(principalOf(req), 'export', intervention.federationId),
     });
   });
 
   router.get('/f/:fid/interventions/:iid/results/indicators/:indicatorId', authorize(ctx, 'results.read'), (req, res) => {
     const q = readAnalysisQuery(req);
-    const intervention = res.locals.intervention as Intervention;
+    const intervention = res.locals.intervention;
     const { instrument, points } = interventionInstrument(ctx, intervention);
     const indicator = instrument?.indicators.find((i) => i.id === req.params.indicatorId);
     if (!instrument || !indicator) throw new Problem('notFound');
@@ -83,13 +82,13 @@ export function resultRoutes(ctx: AppContext): Router {
     if (q.format === 'csv') return sendCsv(ctx, req, res, `intervention-${intervention.id}-${indicator.id}-items`, itemRows(cells));
     const items = indicator.items.map((id) => findItem(instrument, id)!);
     res.render('results/indicator', {
-      intervention, indicator, items, points, cells, q, ...filterOptions(ctx, intervention.federationId, instrument), canExport: can(req.principal!, 'export', intervention.federationId),
+      intervention, indicator, items, points, cells, q, ...filterOptions(ctx, intervention.federationId, instrument), canExport: can(principalOf(req), 'export', intervention.federationId),
     });
   });
 
   router.get('/f/:fid/compare', authorize(ctx, 'results.read'), (req, res) => {
     const q = readAnalysisQuery(req);
-    const federation = res.locals.federation as { id: number };
+    const federation = res.locals.federation;
     const c = federationComparison(ctx, federation.id, q);
     if (q.format === 'csv') {
       const table = q.table === 'trend' || q.table === 'versus' ? q.table : 'interventions';
@@ -103,20 +102,20 @@ export function resultRoutes(ctx: AppContext): Router {
           : groupRows(c.sideBySide, (_cell, k) => ({ intervention: c.interventions[k]!.name }));
       return sendCsv(ctx, req, res, `compare-${c.indicatorId}-${c.point}-${table}`, rows);
     }
-    writeAudit(ctx.db, { userId: req.principal!.userId, federationId: federation.id, action: 'results.compare', target: c.indicatorId, ip: req.ip });
-    res.render('results/compare', { ...c, q, ...filterOptions(ctx, federation.id, c.instrument), canExport: can(req.principal!, 'export', federation.id) });
+    writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: federation.id, action: 'results.compare', target: c.indicatorId, ip: req.ip });
+    res.render('results/compare', { ...c, q, ...filterOptions(ctx, federation.id, c.instrument), canExport: can(principalOf(req), 'export', federation.id) });
   });
 
   router.get('/analysis/region', requireSignedIn, (req, res) => {
     const q = readAnalysisQuery(req);
-    const r = regionalComparison(ctx, req.principal!, q);
+    const r = regionalComparison(ctx, principalOf(req), q);
     const ids = r.chosen.map((f) => f.id);
     if (q.format === 'csv') {
       const rows = groupRows([...r.breakdown.cells, r.breakdown.total], (_cell, k) => ({ federation: r.chosen[k]?.name ?? 'total', subproject: r.subproject?.name ?? null }));
       return sendCsv(ctx, req, res, `region-${r.indicatorId}-${r.point}`, rows, ids);
     }
-    for (const f of r.chosen) writeAudit(ctx.db, { userId: req.principal!.userId, federationId: f.id, action: 'results.region', target: r.indicatorId, ip: req.ip });
-    res.render('results/region', { ...r, q, ...filterOptions(ctx, null, r.instrument), canExport: ids.every((id) => can(req.principal!, 'export', id)) });
+    for (const f of r.chosen) writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: f.id, action: 'results.region', target: r.indicatorId, ip: req.ip });
+    res.render('results/region', { ...r, q, ...filterOptions(ctx, null, r.instrument), canExport: ids.every((id) => can(principalOf(req), 'export', id)) });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { requireSystemAdmin } from '../security/auth.js';
+import { principalOf, requireSystemAdmin } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
 import { writeAudit } from '../storage/audit.js';
 import { createFederation, listFederations } from '../storage/federations.js';
@@ -31,7 +31,7 @@ export function systemAdminRoutes(ctx: AppContext): Router {
       const f = createFederation(ctx.db, v.name);
       const admin = existing ?? createUser(ctx.db, { email: v.adminEmail, name: v.adminName!, passwordHash: passwordHash! });
       grantRole(ctx.db, admin.id, f.id, 'federation_admin');
-      writeAudit(ctx.db, { userId: req.principal!.userId, federationId: f.id, action: 'federation.create', target: `user ${admin.id}`, ip: req.ip });
+      writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: f.id, action: 'federation.create', target: `user ${admin.id}`, ip: req.ip });
       return f;
     })();
     res.redirect(303, `/admin/federations?created=${federation.id}`);

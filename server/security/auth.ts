@@ -4,9 +4,10 @@ import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
 import { useApiToken } from '../storage/apiTokens.js';
 import { writeAudit } from '../storage/audit.js';
-import { getFederation } from '../storage/federations.js';
-import { getIntervention } from '../storage/interventions.js';
-import { getProject, projectMemberIds } from '../storage/projects.js';
+import type { Translate } from '../domain/report.js';
+import { getFederation, type Federation } from '../storage/federations.js';
+import { getIntervention, type Intervention } from '../storage/interventions.js';
+import { getProject, projectMemberIds, type Project } from '../storage/projects.js';
 import { SqliteSessionStore } from '../storage/sessions.js';
 import { assignedInterventions, getUser, rolesOf } from '../storage/users.js';
 import { can, canReadProject, type Permission, type Principal } from './access.js';
@@ -23,9 +24,33 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
+      /** Who is signed in, or which API token is used (loadPrincipal); read it through principalOf. */
       principal?: Principal;
     }
   }
+}
+
+declare module 'express-serve-static-core' {
+  /** What every request's views can read (routes/locals.ts), and what authorize loaded for the route. */
+  interface Locals {
+    /** Translates a key into the page's UI language. */
+    t: Translate;
+    /** The language the page's content is in (a questionnaire's may be one the UI lacks), and the UI language. */
+    lang: string;
+    uiLang: string;
+    /** The form token of the page (null on an error page for a body refused before the CSRF check). */
+    csrfToken?: string | null;
+    /** Set by authorize() on routes under /f/:fid and /f/:fid/interventions/:iid, by authorizeProject() under /projects/:pid. */
+    federation: Federation;
+    intervention: Intervention;
+    project: Project;
+  }
+}
+
+/** The signed-in person or API token of a request that authorize (or requireSignedIn) let through. */
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new Problem('unauthenticated');
+  return req.principal;
 }
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;

@@ -14,10 +14,10 @@ export interface CsrfOptions { secret: string; secureCookies: boolean }
 export function csrfProtection(opts: CsrfOptions) {
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => opts.secret,
-    getSessionIdentifier: (req) => req.cookies?.[VISITOR_COOKIE] ?? '',
+    getSessionIdentifier: (req) => (req.cookies as Record<string, string> | undefined)?.[VISITOR_COOKIE] ?? '',
     cookieName: 'indikator.csrf',
     cookieOptions: { sameSite: 'lax', secure: opts.secureCookies, httpOnly: true, path: '/' },
-    getCsrfTokenFromRequest: (req) => req.body?._csrf ?? req.get('x-csrf-token'),
+    getCsrfTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? req.get('x-csrf-token'),
   });
 
   const visitor = (req: Request, res: Response, next: NextFunction) => {

@@ -176,7 +176,7 @@ const itemPlans = new WeakMap<Db, Map<string, { version: number; plan: Disclosur
 function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, indicator: Indicator): DisclosurePlan {
   const version = figuresVersion(ctx.db);
   let byKey = itemPlans.get(ctx.db);
-  if (!byKey) itemPlans.set(ctx.db, (byKey = new Map()));
+  if (!byKey) itemPlans.set(ctx.db, (byKey = new Map<string, { version: number; plan: DisclosurePlan }>()));
   const cacheKey = `${intervention.id}|${indicator.id}`;
   const cached = byKey.get(cacheKey);
   if (cached && cached.version === version) return cached.plan;

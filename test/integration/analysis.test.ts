@@ -40,8 +40,8 @@ describe('evaluator analysis and the summary API', function () {
   };
 
   it('serves a valid OpenAPI 3 document', async () => {
-    const doc = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
-    const api = await SwaggerParser.validate(structuredClone(doc) as Parameters<typeof SwaggerParser.validate>[0]);
+    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Parameters<typeof SwaggerParser.validate>[0];
+    const api = await SwaggerParser.validate(structuredClone(doc));
     expect((api as { openapi: string }).openapi).to.match(/^3\./);
   });
 

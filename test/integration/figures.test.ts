@@ -657,7 +657,7 @@ describe('figures: who counts, what may be shown, how a change reads', function 
       const lastTwo = element(compare, 'id="round-comparison"');
       expect(lastTwo).to.contain('data-reason="tooFew"');
       expect(text(lastTwo)).to.contain(HIDDEN_TEXT.tooFew);
-      const api = (await (await evaluator.get(`/api/v1/federations/${FF}/comparison?indicator=trust_fk&point=ongoing&intervention=${J}`)).text);
+      const api = (await evaluator.get(`/api/v1/federations/${FF}/comparison?indicator=trust_fk&point=ongoing&intervention=${J}`)).text;
       const comparison = JSON.parse(api) as ApiComparison;
       expect(comparison.trend.find((t) => t.intervention === J)!.rounds[1]).to.include({ suppressed: true, reason: 'tooFew', n: null });
       expect(comparison.lastTwoRounds).to.include({ suppressed: true, reason: 'tooFew', nA: null, nB: null });

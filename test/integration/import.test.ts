@@ -145,7 +145,7 @@ describe('CSV import of earlier questionnaires', function () {
       const web = asTheWebWould(row.point, row.values);
       const stored = db.prepare('SELECT indicator_id AS indicatorId, score FROM response_scores WHERE response_id = ? ORDER BY indicator_id').all(r.id);
       expect(stored, `scores of row ${i + 2}`).to.deep.equal([...web.scores].sort((a, b) => a.indicatorId.localeCompare(b.indicatorId)));
-      expect(stored).to.not.be.empty;
+      expect(stored).to.have.length.greaterThan(0);
       const answers = db.prepare('SELECT item_id AS itemId, value_num AS num, value_text AS text, dont_know AS dontKnow FROM answers WHERE response_id = ? ORDER BY item_id').all(r.id) as { itemId: string; num: number | null; text: string | null; dontKnow: number }[];
       expect(answers.map((a) => ({ ...a, dontKnow: a.dontKnow === 1 }))).to.deep.equal([...web.answers].sort((a, b) => a.itemId.localeCompare(b.itemId)));
     }
@@ -170,7 +170,7 @@ describe('CSV import of earlier questionnaires', function () {
     // Imported answers have no code: issued / started / answered stay 0, and they are counted in a column of their own.
     const row = (point: string) => {
       const tr = new RegExp(`<tr data-point="${point}">([\\s\\S]*?)</tr>`).exec(page.text)![1]!;
-      return Object.fromEntries([...tr.matchAll(/data-count="(\w+)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]!.trim()]));
+      return Object.fromEntries([...tr.matchAll(/data-count="(\w+)"[^>]*>([^<]*)</g)].map((m) => [m[1]!, m[2]!.trim()])) as Record<string, string>;
     };
     // At start 5 were imported; the sixth start answer is the fixture's web answer (given without a code, so no process column counts it).
     expect(row('start')).to.deep.equal({ issued: '0', started: '0', web: '0', paper: '0', rate: '–', imported: '5' });

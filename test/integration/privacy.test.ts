@@ -172,7 +172,7 @@ describe('privacy: erasing one participant and exporting their data', function (
     expect(res.text).to.contain(`Deltagaren ${target.pseudonym} är raderad`);
 
     const countsAfter = rowCounts(db);
-    const change = Object.fromEntries(Object.keys(countsBefore).map((t) => [t, countsAfter[t]! - countsBefore[t]!]).filter(([, d]) => d !== 0));
+    const change = Object.fromEntries(Object.keys(countsBefore).map((t): [string, number] => [t, countsAfter[t]! - countsBefore[t]!]).filter(([, d]) => d !== 0));
     expect(change).to.deep.equal({ participants: -1, access_codes: -3, responses: -2, answers: -expected.answers, response_scores: -expected.scores, audit_log: 1 });
     expect(rowsOf(db, target.id)).to.deep.equal({ participant: [], codes: [], responses: [], answers: [], scores: [] });
     expect(db.prepare('SELECT count(*) AS n FROM access_codes WHERE code IN (SELECT value FROM json_each(?))').get(JSON.stringify(targetCodes))).to.deep.equal({ n: 0 });

@@ -15,6 +15,7 @@ import { hashPasswordSync, MIN_PASSWORD_LENGTH, passwordProblem } from './securi
 import { createApiToken } from './storage/apiTokens.js';
 import { backupDatabase } from './storage/backup.js';
 import { applyRetention, retentionPlan, type RetentionPlan } from './storage/privacy.js';
+import { auditTarget } from './domain/auditEvent.js';
 import { writeAudit } from './storage/audit.js';
 import { getFederation } from './storage/federations.js';
 import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, type FederationRole } from './storage/users.js';
@@ -68,7 +69,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
         throw new CliError('the user exists already');
       }
       if (!isSystem) grantRole(db, user.id, federationId, role as FederationRole);
-      writeAudit(db, { actor: 'cli', federationId: isSystem ? null : federationId, action: 'role.grant', target: `user ${user.id}`, detail: { role } });
+      writeAudit(db, { actor: 'cli', federationId: isSystem ? null : federationId, action: 'role.grant', target: auditTarget.user(user.id), detail: { role } });
       console.log(`user ${user.id} ${email} ${role}`);
     },
   },
@@ -81,7 +82,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       const federationId = Number(values.federation);
       if (!getFederation(db, federationId)) throw new CliError('--federation must name an existing federation id');
       const { token, record } = createApiToken(db, { name: values.name ?? 'cli', federationId, role: values.role as FederationRole, createdBy: null });
-      writeAudit(db, { actor: 'cli', federationId, action: 'token.create', target: `token ${record.id}` });
+      writeAudit(db, { actor: 'cli', federationId, action: 'token.create', target: auditTarget.token(record.id) });
       console.log(token);
     },
   },

@@ -141,6 +141,16 @@ export function indicatorAskedAt(instrument: Instrument, indicator: Indicator, p
   return allItems(instrument).some((item) => indicator.items.includes(item.id) && (item.points as string[]).includes(point));
 }
 
+/**
+ * The indicator and point a comparison shows: the one asked for, else the instrument's first
+ * indicator, at exit unless another point is asked for; and whether that indicator is asked there.
+ */
+export function chooseIndicator(instrument: Instrument | undefined, indicatorId: string | undefined, point: MeasurementPoint = 'exit') {
+  const indicators = instrument?.indicators ?? [];
+  const indicator = indicators.find((i) => i.id === indicatorId) ?? indicators[0];
+  return { indicators, indicator, indicatorId: indicator?.id ?? '', point, asked: instrument !== undefined && indicator !== undefined && indicatorAskedAt(instrument, indicator, point) };
+}
+
 export function findItem(instrument: Instrument, itemId: string): Item | undefined {
   return allItems(instrument).find((item) => item.id === itemId);
 }

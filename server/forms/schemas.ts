@@ -1,6 +1,6 @@
-// Every form staff, administrators and participants post, and every query string a page reads
-// beyond the analysis filters (domain/analysisQuery.ts), as a JSON schema; its type is derived
-// from it (FormOf). Parsed by parseForm (form.ts); rules across fields are there too.
+// Every form staff, administrators and participants post, and every query string a page reads,
+// as a JSON schema; its type is derived from it (FormOf). Parsed by parseForm (form.ts); rules
+// across fields are there too (and the analysis filters' own in analysisQuery.ts).
 
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { MEASUREMENT_POINTS } from '../domain/instrumentTypes.js';
@@ -244,5 +244,30 @@ export const pageControlsForm = {
 export const reviewQuery = {
   type: 'object',
   properties: { review: { type: 'string', enum: ['1'] }, lang: optionalText(20) },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+// The analysis screens and the API (read by analysisQuery.ts).
+
+const code = { type: 'string', pattern: '^[a-z0-9_]{1,40}$' } as const;
+
+export const analysisQueryForm = {
+  type: 'object',
+  properties: {
+    round: { type: 'integer', minimum: 1 },
+    gender: code,
+    ageBand: code,
+    /** The form's one "Grupp" select: gender:woman, ageBand:30_39. */
+    group: { type: 'string', pattern: '^(gender|ageBand):[a-z0-9_]{1,40}$' },
+    points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
+    indicator: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,60}$' },
+    point: { type: 'string', enum: MEASUREMENT_POINTS },
+    intervention: { type: 'integer', minimum: 1 },
+    /** Regional analysis: only these förbund, or only this delprojekt. */
+    federations: { type: 'array', items: { type: 'integer', minimum: 1 }, uniqueItems: true, maxItems: 200 },
+    subproject: { type: 'integer', minimum: 1 },
+    format: { type: 'string', enum: ['html', 'csv'] },
+    table: { type: 'string', pattern: '^[a-z_]{1,30}$' },
+  },
   additionalProperties: false,
 } as const satisfies FormSchema;

@@ -8,11 +8,12 @@ import { can, federationsOf } from '../security/access.js';
 import { principalOf, requireSignedIn } from '../security/auth.js';
 import { federationComparison } from '../services/federationComparison.js';
 import { interventionSummary } from '../services/interventionSummary.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { audit } from '../security/audit.js';
 import { getFederation } from '../storage/federations.js';
 import { getIntervention, listInterventions } from '../storage/interventions.js';
 import { openApiDocument } from './openapi.js';
-import { readAnalysisQuery } from './results.js';
+import { readAnalysisQuery } from '../forms/analysisQuery.js';
 
 type Described = PointStats | GroupStats;
 const described = (c: Described) => ({
@@ -61,9 +62,9 @@ export function apiRoutes(ctx: AppContext): Router {
     const intervention = getIntervention(ctx.db, Number(req.params.id));
     if (!intervention) throw new Problem('notFound');
     if (!can(principalOf(req), 'results.read', intervention.federationId)) throw new Problem('forbidden');
-    const q = readAnalysisQuery(req);
+    const q = readAnalysisQuery(req.query);
     const summary = interventionSummary(ctx, intervention, q);
-    writeAudit(ctx.db, { userId: principalOf(req).userId, tokenId: principalOf(req).tokenId, federationId: intervention.federationId, action: 'api.summary', target: `intervention ${intervention.id}`, detail: { query: req.query }, ip: req.ip });
+    audit(ctx, req, { action: 'api.summary', federationId: intervention.federationId, target: auditTarget.intervention(intervention.id), detail: { query: req.query } });
     res.json({
       intervention: { id: intervention.id, federationId: intervention.federationId, name: intervention.name },
       filters: { round: q.round ?? null, gender: q.gender ?? null, ageBand: q.ageBand ?? null },
@@ -88,9 +89,9 @@ export function apiRoutes(ctx: AppContext): Router {
     const federation = getFederation(ctx.db, Number(req.params.id));
     if (!federation) throw new Problem('notFound');
     if (!can(principalOf(req), 'results.read', federation.id)) throw new Problem('forbidden');
-    const q = readAnalysisQuery(req);
+    const q = readAnalysisQuery(req.query);
     const c = federationComparison(ctx, federation.id, q);
-    writeAudit(ctx.db, { userId: principalOf(req).userId, tokenId: principalOf(req).tokenId, federationId: federation.id, action: 'api.comparison', target: `federation ${federation.id}`, detail: { query: req.query }, ip: req.ip });
+    audit(ctx, req, { action: 'api.comparison', federationId: federation.id, target: auditTarget.federation(federation.id), detail: { query: req.query } });
     res.json({
       federationId: federation.id,
       indicator: c.indicatorId,

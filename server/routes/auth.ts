@@ -4,11 +4,12 @@ import { federationsOf } from '../security/access.js';
 import { HARD_TIMEOUT_MS, principalOf, requireSignedIn } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
 import { failedAttemptLimit } from '../security/rateLimits.js';
-import { writeAudit } from '../storage/audit.js';
+import { audit, auditedWrite } from '../security/audit.js';
 import { getFederation } from '../storage/federations.js';
 import { projectsOfUser } from '../storage/projects.js';
 import { destroyUserSessions } from '../storage/sessions.js';
 import { findUserByEmail, getUser, recordFailedLogin, recordSuccessfulLogin, setPassword } from '../storage/users.js';
+import { auditTarget } from '../domain/auditEvent.js';
 import { parseForm } from '../forms/form.js';
 import { loginForm, passwordForm } from '../forms/schemas.js';
 
@@ -43,7 +44,7 @@ export function authRoutes(ctx: AppContext): Router {
     const next = safeNext(target);
     const user = email ? findUserByEmail(ctx.db, email) : undefined;
     const fail = (error: string, status = 401) => {
-      writeAudit(ctx.db, { userId: user?.id ?? null, actor: email, action: 'login.failed', detail: { reason: error }, ip: req.ip });
+      audit(ctx, req, { action: 'login.failed', detail: { reason: error }, by: { userId: user?.id ?? null, actor: email } });
       res.status(status).render('auth/login', { error, email, next });
     };
     if (!user || user.disabled) {
@@ -60,14 +61,14 @@ export function authRoutes(ctx: AppContext): Router {
     await regenerate(req);
     req.session.userId = user.id;
     req.session.hardExpiry = Date.now() + HARD_TIMEOUT_MS;
-    writeAudit(ctx.db, { userId: user.id, action: 'login.ok', ip: req.ip });
+    audit(ctx, req, { action: 'login.ok', by: { userId: user.id } });
     res.redirect(303, next);
   });
 
   router.post('/logout', (req, res) => {
     const userId = req.session.userId;
     req.session.destroy(() => {
-      if (userId) writeAudit(ctx.db, { userId, action: 'logout', ip: req.ip });
+      if (userId) audit(ctx, req, { action: 'logout', by: { userId } });
       res.clearCookie('indikator.sid');
       res.redirect(303, '/login');
     });
@@ -75,8 +76,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.post('/logout-everywhere', requireSignedIn, (req, res) => {
     const userId = principalOf(req).userId!;
-    const count = destroyUserSessions(ctx.db, userId);
-    writeAudit(ctx.db, { userId, action: 'logout.everywhere', detail: { sessions: count }, ip: req.ip });
+    auditedWrite(ctx, req, () => destroyUserSessions(ctx.db, userId), (count) => ({ action: 'logout.everywhere', detail: { sessions: count } }));
     res.clearCookie('indikator.sid');
     res.redirect(303, '/login');
   });
@@ -97,9 +97,11 @@ export function authRoutes(ctx: AppContext): Router {
       if (problem) error = `password.${problem}`;
     }
     if (error) return void res.status(422).render('auth/account', { user, error, saved: false });
-    setPassword(ctx.db, user.id, await hashPassword(next));
-    destroyUserSessions(ctx.db, user.id);
-    writeAudit(ctx.db, { userId: user.id, action: 'password.change', ip: req.ip });
+    const passwordHash = await hashPassword(next);
+    auditedWrite(ctx, req, () => {
+      setPassword(ctx.db, user.id, passwordHash);
+      destroyUserSessions(ctx.db, user.id);
+    }, { action: 'password.change', target: auditTarget.user(user.id) });
     res.redirect(303, '/login');
   });
 

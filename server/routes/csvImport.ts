@@ -6,7 +6,8 @@ import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planI
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { auditedWrite } from '../security/audit.js';
 import { importExisting, importResponses } from '../storage/csvImport.js';
 import { listMeasurementPoints } from '../storage/interventions.js';
 import { listRounds } from '../storage/rounds.js';
@@ -78,14 +79,13 @@ export function importRoutes(ctx: AppContext): Router {
       return render(res, { plan, csv: refused ? '' : csv, imported: null }, 422);
     }
     if (form.value.confirm !== '1') return render(res, { plan, csv, imported: null });
-    const result = importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows });
-    writeAudit(db, {
-      userId: principalOf(req).userId, federationId: federation.id, action: 'import.csv', target: `intervention:${intervention.id}`, ip: req.ip,
+    const result = auditedWrite(ctx, req, () => importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows }), (done) => ({
+      action: 'import.csv', federationId: federation.id, target: auditTarget.intervention(intervention.id),
       detail: {
-        responses: result.responses, participantsCreated: result.participantsCreated, participantsMatched: plan.summary.matchedParticipants,
+        responses: done.responses, participantsCreated: done.participantsCreated, participantsMatched: plan.summary.matchedParticipants,
         byPoint: Object.fromEntries(plan.summary.byPoint.map((p) => [p.point, p.responses])),
       },
-    });
+    }));
     res.redirect(303, `${base}/import?imported=${result.responses}`);
   });
 

@@ -7,7 +7,7 @@ import { authorize, principalOf } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
 import { listCodesForPoint } from '../storage/accessCodes.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../storage/apiTokens.js';
-import { listAudit, writeAudit } from '../storage/audit.js';
+import { listAudit } from '../storage/audit.js';
 import { listParties, renameFederation, setParties, type PartyKind } from '../storage/federations.js';
 import { createIntervention, getMeasurementPoint, listInterventions, listMeasurementPoints, setMeasurementPoints, updateIntervention, type Intervention } from '../storage/interventions.js';
 import { listSubprojects } from '../storage/projects.js';
@@ -16,11 +16,12 @@ import { assignStaff, createUser, FEDERATION_ROLES, findUserByEmail, grantRole, 
 import { disclosurePlan, processFigures } from '../services/figures.js';
 import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
 import { auditQuery, interventionForm, roleForm, roundForm, settingsForm, tokenForm, userForm } from '../forms/schemas.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { auditedWrite } from '../security/audit.js';
 
 const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
 
 const fid = (res: Response) => res.locals.federation.id;
-const actor = (req: Request) => ({ userId: principalOf(req).userId, ip: req.ip });
 
 /** The interventions a principal may open in a federation (staff: only their own). */
 function visibleInterventions(ctx: AppContext, p: Principal, federationId: number): Intervention[] {
@@ -53,11 +54,10 @@ export function federationRoutes(ctx: AppContext): Router {
     if (v.af) parties.push({ kind: 'af', name: v.af });
     if (v.region) parties.push({ kind: 'region', name: v.region });
     for (const m of (v.municipalities ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean)) parties.push({ kind: 'municipality', name: m });
-    ctx.db.transaction(() => {
+    auditedWrite(ctx, req, () => {
       renameFederation(ctx.db, fid(res), v.name);
       setParties(ctx.db, fid(res), parties);
-      writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'federation.update' });
-    })();
+    }, { action: 'federation.update', federationId: fid(res), target: auditTarget.federation(fid(res)) });
     res.redirect(303, `/f/${fid(res)}`);
   });
 
@@ -68,8 +68,8 @@ export function federationRoutes(ctx: AppContext): Router {
   router.post('/f/:fid/rounds', authorize(ctx, 'federation.manage'), (req, res) => {
     const form = parseForm(roundForm, req.body, [endNotBeforeStart]);
     if (!form.ok) return void res.status(422).render('federation/rounds', { rounds: listRounds(ctx.db, fid(res)), errors: form.errors, input: form.input });
-    const round = createRound(ctx.db, { federationId: fid(res), ...form.value });
-    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'round.create', target: `round ${round.id}` });
+    auditedWrite(ctx, req, () => createRound(ctx.db, { federationId: fid(res), ...form.value }),
+      (round) => ({ action: 'round.create', federationId: fid(res), target: auditTarget.round(round.id) }));
     res.redirect(303, `/f/${fid(res)}/rounds`);
   });
 
@@ -113,15 +113,14 @@ export function federationRoutes(ctx: AppContext): Router {
     const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null };
     const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => p !== 'yearly') : ['yearly'];
     const instrumentId = v.kind === 'individual' ? 'participant' : v.instrumentId!;
-    const id = ctx.db.transaction(() => {
+    const id = auditedWrite(ctx, req, () => {
       const interventionId = existing ? (updateIntervention(ctx.db, existing.id, data), existing.id) : createIntervention(ctx.db, { federationId: fid(res), ...data }).id;
       setMeasurementPoints(ctx.db, interventionId, points, instrumentId);
       const wanted = new Set((v.staff ?? []).filter((s) => staffIds.has(s)));
       for (const s of staffOfIntervention(ctx.db, interventionId)) if (!wanted.has(s.id)) unassignStaff(ctx.db, s.id, interventionId);
       for (const s of wanted) assignStaff(ctx.db, s, interventionId);
-      writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: existing ? 'intervention.update' : 'intervention.create', target: `intervention ${interventionId}` });
       return interventionId;
-    })();
+    }, (interventionId) => ({ action: existing ? 'intervention.update' : 'intervention.create', federationId: fid(res), target: auditTarget.intervention(interventionId) }));
     res.redirect(303, `/f/${fid(res)}/interventions/${id}/participants`);
   };
 
@@ -143,15 +142,18 @@ export function federationRoutes(ctx: AppContext): Router {
       res.status(422).render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors, input, roles: FEDERATION_ROLES });
     if (!form.ok) return rerender(form.errors, form.input);
     const v = form.value;
-    let user = findUserByEmail(ctx.db, v.email);
+    const user = findUserByEmail(ctx.db, v.email);
     if (!user) {
       if (!v.name) return rerender([{ field: 'name', code: 'form.required' }], { ...v, password: '' });
       const problem = passwordProblem(v.password ?? '', v.email);
       if (problem) return rerender([{ field: 'password', code: `password.${problem}` }], { ...v, password: '' });
-      user = createUser(ctx.db, { email: v.email, name: v.name, passwordHash: await hashPassword(v.password!) });
     }
-    grantRole(ctx.db, user.id, fid(res), v.role);
-    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'role.grant', target: `user ${user.id}`, detail: { role: v.role } });
+    const passwordHash = user ? null : await hashPassword(v.password!);
+    auditedWrite(ctx, req, () => {
+      const member = user ?? createUser(ctx.db, { email: v.email, name: v.name!, passwordHash: passwordHash! });
+      grantRole(ctx.db, member.id, fid(res), v.role);
+      return member;
+    }, (member) => ({ action: 'role.grant', federationId: fid(res), target: auditTarget.user(member.id), detail: { role: v.role, created: !user } }));
     res.redirect(303, `/f/${fid(res)}/users`);
   });
 
@@ -161,8 +163,7 @@ export function federationRoutes(ctx: AppContext): Router {
     const role = form.value.role;
     const uid = Number(req.params.uid);
     if (uid === principalOf(req).userId && role === 'federation_admin') throw new Problem('forbidden', 'cannot remove own admin role');
-    revokeRole(ctx.db, uid, fid(res), role);
-    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'role.revoke', target: `user ${uid}`, detail: { role } });
+    auditedWrite(ctx, req, () => revokeRole(ctx.db, uid, fid(res), role), { action: 'role.revoke', federationId: fid(res), target: auditTarget.user(uid), detail: { role } });
     res.redirect(303, `/f/${fid(res)}/users`);
   });
 
@@ -173,14 +174,15 @@ export function federationRoutes(ctx: AppContext): Router {
   router.post('/f/:fid/tokens', authorize(ctx, 'tokens.manage'), (req, res) => {
     const form = parseForm(tokenForm, req.body);
     if (!form.ok) return void res.status(422).render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: null, errors: form.errors, input: form.input });
-    const { token, record } = createApiToken(ctx.db, { ...form.value, federationId: fid(res), createdBy: principalOf(req).userId });
-    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.create', target: `token ${record.id}`, detail: { role: record.role } });
+    const { token } = auditedWrite(ctx, req, () => createApiToken(ctx.db, { ...form.value, federationId: fid(res), createdBy: principalOf(req).userId }),
+      ({ record }) => ({ action: 'token.create', federationId: fid(res), target: auditTarget.token(record.id), detail: { role: record.role } }));
     res.set('Cache-Control', 'no-store').render('federation/tokens', { tokens: listApiTokens(ctx.db, fid(res)), created: token, errors: [], input: {} });
   });
 
   router.post('/f/:fid/tokens/:tid/revoke', authorize(ctx, 'tokens.manage'), (req, res) => {
-    if (!revokeApiToken(ctx.db, fid(res), Number(req.params.tid))) throw new Problem('notFound');
-    writeAudit(ctx.db, { ...actor(req), federationId: fid(res), action: 'token.revoke', target: `token ${Number(req.params.tid)}` });
+    const tid = Number(req.params.tid);
+    const revoked = auditedWrite(ctx, req, () => revokeApiToken(ctx.db, fid(res), tid), (done) => (done ? { action: 'token.revoke', federationId: fid(res), target: auditTarget.token(tid) } : null));
+    if (!revoked) throw new Problem('notFound');
     res.redirect(303, `/f/${fid(res)}/tokens`);
   });
 

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { auditActionKey } from '../domain/auditEvent.js';
 import { changeNumbers, changeVerdict, differenceVerdict } from '../domain/changeReading.js';
 import { htmlLang, languageName, textDirection } from '../domain/languages.js';
 import { formatDecimal, formatInteger, formatP, formatPercent, numberLocale } from '../domain/numberFormat.js';
@@ -30,6 +31,12 @@ export function setLanguage(res: Response, lang: string): void {
     pointLabel: (point: string) => t(`points.${point}`),
     /** Why a figure is not shown, in the one vocabulary: too few answers, hidden to protect another group, not asked. */
     hiddenText: (reason: SuppressionReason | null) => (reason === null ? '' : t(`disclosure.${reason}`)),
+    /** An audit event's name for people ("Koder utdelade"); the code itself when it has none. */
+    auditLabel: (action: string) => {
+      const key = auditActionKey(action);
+      const label = t(key);
+      return label === key ? action : label;
+    },
     changeNumbers,
     changeVerdict,
     differenceVerdict,

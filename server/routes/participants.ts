@@ -4,13 +4,14 @@ import { formatAccessCode, normalizeAccessCode, normalizeCodeList } from '../dom
 import { progressByParticipant, progressOf } from '../domain/codeProgress.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
+import { auditTarget } from '../domain/auditEvent.js';
 import { oneOf, parseForm, type FormError } from '../forms/form.js';
+import { audit, auditedWrite, type AuditEvent } from '../security/audit.js';
 import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, slipsQuery } from '../forms/schemas.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, outstandingCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
-import { writeAudit } from '../storage/audit.js';
 import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, type Participant } from '../storage/participants.js';
 import { startPaperResponse } from '../storage/responses.js';
@@ -44,13 +45,13 @@ export function participantRoutes(ctx: AppContext): Router {
   const manage = authorize(ctx, 'participants.manage');
   const db = ctx.db;
 
-  const audit = (req: Request, res: Response, action: string, target: string, detail?: Record<string, unknown>) =>
-    writeAudit(db, { userId: principalOf(req).userId, federationId: res.locals.federation.id, action, target, detail, ip: req.ip });
+  /** An event in the intervention's förbund. */
+  const here = (res: Response, event: AuditEvent): AuditEvent => ({ federationId: res.locals.federation.id, ...event });
 
   /** The participant list with its forms; every showing of it is audited. A yearly questionnaire has anonymous codes instead. */
   function renderList(req: Request, res: Response, forms = NO_FORMS, status = 200): void {
     const { federation, intervention, base } = scope(res);
-    audit(req, res, 'participants.view', `intervention:${intervention.id}`);
+    audit(ctx, req, here(res, { action: 'participants.view', target: auditTarget.intervention(intervention.id) }));
     const points = listMeasurementPoints(db, intervention.id);
     const yearly = points.find((p) => p.point === 'yearly');
     if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, ...anonymousCodes(intervention, yearly), rounds: listRounds(db, federation.id) });
@@ -87,7 +88,7 @@ export function participantRoutes(ctx: AppContext): Router {
     const codes = listParticipantCodes(db, participant.id).map((c) => ({ ...c, progress: progressOf(c) }));
     const query = parseForm(issuedQuery, req.query);
     const issued = query.ok ? codes.find((c) => c.code === query.value.issued && c.status === 'active') : undefined;
-    audit(req, res, 'participant.view', `participant:${participant.pseudonym}`);
+    audit(ctx, req, here(res, { action: 'participant.view', target: auditTarget.participant(participant.pseudonym) }));
     res.status(status).render('participants/show', {
       federation, intervention, base, participant, codes, issued, ...forms,
       points: listMeasurementPoints(db, intervention.id), rounds: listRounds(db, federation.id), exitStatuses: EXIT_STATUSES, formatAccessCode,
@@ -112,8 +113,8 @@ export function participantRoutes(ctx: AppContext): Router {
     const form = parseForm(newParticipantForm, req.body);
     if (!form.ok) return renderList(req, res, form, 422);
     const { intervention, base } = scope(res);
-    const participant = createParticipant(db, { interventionId: intervention.id, localRef: form.value.localRef ?? null, startedOn: form.value.startedOn ?? null });
-    audit(req, res, 'participants.create', `participant:${participant.pseudonym}`);
+    const participant = auditedWrite(ctx, req, () => createParticipant(db, { interventionId: intervention.id, localRef: form.value.localRef ?? null, startedOn: form.value.startedOn ?? null }),
+      (p) => here(res, { action: 'participants.create', target: auditTarget.participant(p.pseudonym) }));
     res.redirect(303, `${base}/participants/${participant.id}`);
   });
 
@@ -121,8 +122,8 @@ export function participantRoutes(ctx: AppContext): Router {
     const form = parseForm(bulkParticipantsForm, req.body);
     if (!form.ok) return renderList(req, res, form, 422);
     const { intervention, base } = scope(res);
-    createParticipants(db, intervention.id, form.value.count, form.value.bulkStartedOn ?? null);
-    audit(req, res, 'participants.create', `intervention:${intervention.id}`, { count: form.value.count });
+    auditedWrite(ctx, req, () => createParticipants(db, intervention.id, form.value.count, form.value.bulkStartedOn ?? null),
+      here(res, { action: 'participants.create', target: auditTarget.intervention(intervention.id), detail: { count: form.value.count } }));
     res.redirect(303, `${base}/participants`);
   });
 
@@ -132,8 +133,8 @@ export function participantRoutes(ctx: AppContext): Router {
     const participant = loadParticipant(req, res);
     const form = parseForm(exitForm, req.body);
     if (!form.ok) return renderParticipant(req, res, participant, form, 422);
-    recordExit(db, participant.id, form.value.exitedOn, form.value.exitStatus);
-    audit(req, res, 'participant.exit', `participant:${participant.pseudonym}`, { exitStatus: form.value.exitStatus });
+    auditedWrite(ctx, req, () => recordExit(db, participant.id, form.value.exitedOn, form.value.exitStatus),
+      here(res, { action: 'participant.exit', target: auditTarget.participant(participant.pseudonym), detail: { exitStatus: form.value.exitStatus } }));
     res.redirect(303, `${scope(res).base}/participants/${participant.id}`);
   });
 
@@ -141,9 +142,9 @@ export function participantRoutes(ctx: AppContext): Router {
     const participant = loadParticipant(req, res);
     const { form, point } = parseIssueForm(req, res);
     if (!form.ok) return renderParticipant(req, res, participant, form, 422);
-    const [code] = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null, participantId: participant.id }) : [];
+    const [code] = point ? auditedWrite(ctx, req, () => issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null, participantId: participant.id }),
+      here(res, { action: 'codes.issue', target: auditTarget.participant(participant.pseudonym), detail: { point: form.value.point, count: 1 } })) : [];
     if (!code) return renderParticipant(req, res, participant, { errors: [{ field: 'point', code: 'staff.alreadyHasCode' }], input: form.input }, 422);
-    audit(req, res, 'codes.issue', `participant:${participant.pseudonym}`, { point: form.value.point, count: 1 });
     res.redirect(303, `${scope(res).base}/participants/${participant.id}?issued=${code}`);
   });
 
@@ -151,9 +152,9 @@ export function participantRoutes(ctx: AppContext): Router {
     const participant = loadParticipant(req, res);
     const old = listParticipantCodes(db, participant.id).find((c) => c.code === req.params.code);
     if (!old) throw new Problem('notFound');
-    const result = reissueAccessCode(db, old.code);
+    const result = auditedWrite(ctx, req, () => reissueAccessCode(db, old.code),
+      (r) => (r.ok ? here(res, { action: 'codes.reissue', target: auditTarget.participant(participant.pseudonym), detail: { point: old.point } }) : null));
     if (!result.ok) return renderParticipant(req, res, participant, { errors: [{ field: `reissue-${old.code}`, code: 'staff.notReissuable' }], input: {} }, 422);
-    audit(req, res, 'codes.reissue', `participant:${participant.pseudonym}`, { point: old.point });
     res.redirect(303, `${scope(res).base}/participants/${participant.id}?issued=${result.code}`);
   });
 
@@ -161,9 +162,9 @@ export function participantRoutes(ctx: AppContext): Router {
     const { intervention, base } = scope(res);
     const { form, point } = parseIssueForm(req, res);
     if (!form.ok) return renderList(req, res, form, 422);
-    const codes = point ? issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null }) : [];
+    const codes = point ? auditedWrite(ctx, req, () => issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null }),
+      (issued) => here(res, { action: 'codes.issue', target: auditTarget.intervention(intervention.id), detail: { point: form.value.point, count: issued.length } })) : [];
     if (codes.length === 0) return renderList(req, res, { errors: [{ field: 'point', code: 'staff.allHaveCodes' }], input: form.input }, 422);
-    audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: form.value.point, count: codes.length });
     res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}`);
   });
 
@@ -173,8 +174,8 @@ export function participantRoutes(ctx: AppContext): Router {
     if (!point) throw new Problem('notFound');
     const form = parseForm(anonymousIssueForm, req.body, [oneOf('round', listRounds(db, federation.id).map((r) => r.id), 'staff.roundUnknown')]);
     if (!form.ok) return renderList(req, res, form, 422);
-    const codes = issueAccessCodes(db, { measurementPointId: point.id, count: form.value.count, roundId: form.value.round ?? null });
-    audit(req, res, 'codes.issue', `intervention:${intervention.id}`, { point: point.point, count: codes.length, anonymous: true });
+    const codes = auditedWrite(ctx, req, () => issueAccessCodes(db, { measurementPointId: point.id, count: form.value.count, roundId: form.value.round ?? null }),
+      (issued) => here(res, { action: 'codes.issue', target: auditTarget.intervention(intervention.id), detail: { point: point.point, count: issued.length, anonymous: true } }));
     res.redirect(303, `${base}/slips?point=${point.point}&codes=${codes.join(',')}`);
   });
 
@@ -189,7 +190,7 @@ export function participantRoutes(ctx: AppContext): Router {
     const slips = await Promise.all(codes.map(async (c) => ({
       code: formatAccessCode(c.code), localRef: showRef ? c.localRef : null, qr: await qrSvg(surveyEntryUrl(ctx.config.publicUrl, c.code)),
     })));
-    audit(req, res, 'codes.print', `intervention:${intervention.id}`, { point: point.point, count: slips.length, showRef });
+    audit(ctx, req, here(res, { action: 'codes.print', target: auditTarget.intervention(intervention.id), detail: { point: point.point, count: slips.length, showRef } }));
     res.render('participants/slips', {
       federation, intervention, base, point: point.point, sheets: toSheets(slips), count: slips.length, showRef,
       codesParam: selected?.join(',') ?? '', entryUrl: surveyEntryUrl(ctx.config.publicUrl),
@@ -205,18 +206,17 @@ export function participantRoutes(ctx: AppContext): Router {
     if (error || !code) return renderList(req, res, { errors: error ? [error] : [], input: form.input }, 422);
     const instrument = ctx.instruments.get(code.instrumentId);
     if (!instrument) throw new Problem('serverError', `instrument ${code.instrumentId} is not installed`);
-    const { response, created } = startPaperResponse(db, {
+    const { created } = auditedWrite(ctx, req, () => startPaperResponse(db, {
       code: code.code, participantId: code.participantId, interventionId: code.interventionId, point: code.point, roundId: code.roundId,
       instrumentId: instrument.id, instrumentVersion: instrument.version, language: instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!,
-    }, principalOf(req).userId!);
-    audit(req, res, 'paper.start', `response:${response.id}`, { point: code.point, created });
+    }, principalOf(req).userId!), (r) => here(res, { action: 'paper.start', target: auditTarget.response(r.response.id), detail: { point: code.point, created: r.created } }));
     res.redirect(303, created ? `/s/${code.code}/1` : `/s/${code.code}`);
   });
 
   router.get(`${BASE}/rates`, authorize(ctx, 'rates.read'), (req, res) => {
     const { federation, intervention, base } = scope(res);
     // The outstanding list names pseudonyms, so looking at it is recorded like the participant list.
-    audit(req, res, 'rates.view', `intervention:${intervention.id}`);
+    audit(ctx, req, here(res, { action: 'rates.view', target: auditTarget.intervention(intervention.id) }));
     res.render('participants/rates', {
       federation, intervention, base, formatAccessCode,
       ...processTables(intervention, listMeasurementPoints(db, intervention.id).map((p) => p.point)),

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { audit } from '../security/audit.js';
 import { getParticipant } from '../storage/participants.js';
 import { erasureCounts, eraseParticipant, participantExport } from '../storage/privacy.js';
 import { parseForm } from '../forms/form.js';
@@ -43,10 +44,7 @@ export function privacyRoutes(ctx: AppContext): Router {
   router.get(`${BASE}/export.json`, privacy, (req, res) => {
     const { federation, intervention, participant } = scope(req, res);
     const data = participantExport(db, participant.id)!;
-    writeAudit(db, {
-      userId: principalOf(req).userId, federationId: federation.id, action: 'participant.export', target: `participant:${participant.pseudonym}`,
-      detail: { responses: data.responses.length }, ip: req.ip,
-    });
+    audit(ctx, req, { action: 'participant.export', federationId: federation.id, target: auditTarget.participant(participant.pseudonym), detail: { responses: data.responses.length } });
     res.set('Cache-Control', 'no-store');
     res.attachment(`${participant.pseudonym}.json`);
     res.json({ exportedAt: new Date().toISOString(), federation: federation.name, intervention: intervention.name, ...data });

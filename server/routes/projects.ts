@@ -3,8 +3,9 @@ import type { AppContext } from '../context.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { TARGET_EXIT_STATUSES, type ProjectReportData } from '../domain/projectReport.js';
 import { Problem } from '../problem.js';
-import { authorizeProject, principalOf, requireSystemAdmin } from '../security/auth.js';
-import { writeAudit } from '../storage/audit.js';
+import { authorizeProject, requireSystemAdmin } from '../security/auth.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { audit, auditedWrite } from '../security/audit.js';
 import { listFederations } from '../storage/federations.js';
 import { listInterventions } from '../storage/interventions.js';
 import {
@@ -25,19 +26,17 @@ export function projectRoutes(ctx: AppContext): Router {
   const router = Router();
   const read = authorizeProject(ctx);
 
-  const audit = (req: Request, action: string, target: string) => writeAudit(ctx.db, { userId: principalOf(req).userId, action, target, ip: req.ip });
-
   const reportLocals = (res: Response, report: ProjectReportData) => ({ report, ...reportHelpers(res), links: { project: `/projects/${report.project.id}`, report: `/projects/${report.project.id}/report`, pdf: `/projects/${report.project.id}/report.pdf` } });
 
   router.get('/projects/:pid', read, (req, res) => {
     const project = res.locals.project;
-    audit(req, 'project.view', `project ${project.id}`);
+    audit(ctx, req, { action: 'project.view', target: auditTarget.project(project.id) });
     res.render('projects/show', reportLocals(res, projectReport(ctx, project)));
   });
 
   router.get('/projects/:pid/report', read, (req, res) => {
     const project = res.locals.project;
-    audit(req, 'project.view', `project ${project.id} report`);
+    audit(ctx, req, { action: 'project.view', target: auditTarget.project(project.id), detail: { page: 'report' } });
     res.render('projects/report', reportLocals(res, projectReport(ctx, project)));
   });
 
@@ -46,7 +45,7 @@ export function projectRoutes(ctx: AppContext): Router {
     const t = res.locals.t;
     const html = await renderToString(res, 'projects/report', reportLocals(res, projectReport(ctx, project)));
     await sendPdf(res, html, { fileName: `${fileSlug(`${t('reports.fileNamePrefix')} ${project.name}`)}.pdf`, footerText: project.name });
-    audit(req, 'project.pdf', `project ${project.id}`);
+    audit(ctx, req, { action: 'project.pdf', target: auditTarget.project(project.id) });
   });
 
   const adminProject = (req: Request): Project => {
@@ -61,8 +60,7 @@ export function projectRoutes(ctx: AppContext): Router {
   router.post('/admin/projects', requireSystemAdmin, (req, res) => {
     const form = parseForm(projectForm, req.body, [endNotBeforeStart]);
     if (!form.ok) return void res.status(422).render('admin/projects', { projects: listProjects(ctx.db), errors: form.errors, input: form.input });
-    const project = createProject(ctx.db, form.value);
-    audit(req, 'project.create', `project ${project.id}`);
+    const project = auditedWrite(ctx, req, () => createProject(ctx.db, form.value), (p) => ({ action: 'project.create', target: auditTarget.project(p.id) }));
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 
@@ -86,8 +84,8 @@ export function projectRoutes(ctx: AppContext): Router {
     const project = adminProject(req);
     const form = parseForm(subprojectForm, req.body, [oneOf('federationId', listFederations(ctx.db).map((f) => f.id))]);
     if (!form.ok) return renderAdmin(res, project, { errors: form.errors, input: form.input, form: 'subproject' }, 422);
-    const sub = createSubproject(ctx.db, { projectId: project.id, ...form.value });
-    audit(req, 'project.subproject.create', `subproject ${sub.id}`);
+    auditedWrite(ctx, req, () => createSubproject(ctx.db, { projectId: project.id, ...form.value }),
+      (sub) => ({ action: 'project.subproject.create', federationId: sub.federationId, target: auditTarget.subproject(sub.id), detail: { project: project.id } }));
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 
@@ -96,15 +94,17 @@ export function projectRoutes(ctx: AppContext): Router {
     const form = parseForm(targetForm, req.body, [customTargetHasStatuses]);
     if (!form.ok) return renderAdmin(res, project, { errors: form.errors, input: form.input, form: 'target' }, 422);
     const v = form.value;
-    addProjectTarget(ctx.db, { projectId: project.id, label: v.label, kind: v.kind, target: v.target, exitStatuses: v.kind === 'custom' ? v.exitStatuses! : null });
-    audit(req, 'project.target.create', `project ${project.id}`);
+    auditedWrite(ctx, req, () => addProjectTarget(ctx.db, { projectId: project.id, label: v.label, kind: v.kind, target: v.target, exitStatuses: v.kind === 'custom' ? v.exitStatuses! : null }),
+      { action: 'project.target.create', target: auditTarget.project(project.id), detail: { label: v.label } });
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 
   router.post('/admin/projects/:pid/targets/:targetId/remove', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    if (!removeProjectTarget(ctx.db, project.id, Number(req.params.targetId))) throw new Problem('notFound');
-    audit(req, 'project.target.remove', `project ${project.id}`);
+    const targetId = Number(req.params.targetId);
+    const removed = auditedWrite(ctx, req, () => removeProjectTarget(ctx.db, project.id, targetId),
+      (done) => (done ? { action: 'project.target.remove', target: auditTarget.project(project.id), detail: { targetId } } : null));
+    if (!removed) throw new Problem('notFound');
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 
@@ -113,15 +113,14 @@ export function projectRoutes(ctx: AppContext): Router {
     const form = parseForm(memberForm, req.body, [(v) => (findUserByEmail(ctx.db, v.email) ? null : { field: 'email', code: 'projects.memberUnknown' })]);
     if (!form.ok) return renderAdmin(res, project, { errors: form.errors, input: form.input, form: 'member' }, 422);
     const user = findUserByEmail(ctx.db, form.value.email)!;
-    addProjectMember(ctx.db, project.id, user.id);
-    audit(req, 'project.member.add', `user ${user.id}`);
+    auditedWrite(ctx, req, () => addProjectMember(ctx.db, project.id, user.id), { action: 'project.member.add', target: auditTarget.user(user.id), detail: { project: project.id } });
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 
   router.post('/admin/projects/:pid/members/:uid/remove', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    removeProjectMember(ctx.db, project.id, Number(req.params.uid));
-    audit(req, 'project.member.remove', `user ${Number(req.params.uid)}`);
+    const uid = Number(req.params.uid);
+    auditedWrite(ctx, req, () => removeProjectMember(ctx.db, project.id, uid), { action: 'project.member.remove', target: auditTarget.user(uid), detail: { project: project.id } });
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 

@@ -6,7 +6,8 @@ import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { federationReport } from '../services/boardReport.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { audit, auditedWrite } from '../security/audit.js';
 import type { Federation } from '../storage/federations.js';
 import { getSnapshot, listSnapshots, saveSnapshot, type SnapshotInfo } from '../storage/reports.js';
 import { listRounds } from '../storage/rounds.js';
@@ -38,9 +39,6 @@ export function reportRoutes(ctx: AppContext): Router {
   const read = authorize(ctx, 'reports.read');
   const freeze = authorize(ctx, 'reports.freeze');
 
-  const audit = (req: Request, federationId: number, action: string, target: string, detail: Record<string, unknown>) =>
-    writeAudit(ctx.db, { userId: principalOf(req).userId, federationId, action, target, detail, ip: req.ip });
-
   function chosenRound(s: Scope, query: { round?: unknown }): RoundInfo | null {
     const choice = chooseReportTime(query, listRounds(ctx.db, s.federation.id), swedishDate());
     if (!choice.ok) throw new Problem('notFound', 'no such measurement round in this förbund');
@@ -63,14 +61,14 @@ export function reportRoutes(ctx: AppContext): Router {
     };
   }
 
-  const auditTarget = (s: Scope) => (s.interventionId === null ? `federation ${s.federation.id}` : `intervention ${s.interventionId}`);
+  const targetOf = (s: Scope) => (s.interventionId === null ? auditTarget.federation(s.federation.id) : auditTarget.intervention(s.interventionId));
   const timeDetail = (round: RoundInfo | null) => ({ round: round?.id ?? 'all' });
 
   const show = (req: Request, res: Response) => {
     const s = scope(res);
     const round = chosenRound(s, req.query);
     const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
-    audit(req, s.federation.id, 'report.view', auditTarget(s), timeDetail(round));
+    audit(ctx, req, { action: 'report.view', federationId: s.federation.id, target: targetOf(s), detail: timeDetail(round) });
     res.render('reports/report', viewLocals(req, res, s, { report, frozen: null }));
   };
 
@@ -79,18 +77,15 @@ export function reportRoutes(ctx: AppContext): Router {
     const round = chosenRound(s, req.query);
     const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
     await sendReportPdf(req, res, s, report, null);
-    audit(req, s.federation.id, 'report.pdf', auditTarget(s), timeDetail(round));
+    audit(ctx, req, { action: 'report.pdf', federationId: s.federation.id, target: targetOf(s), detail: timeDetail(round) });
   };
 
   const freezeReport = (req: Request, res: Response) => {
     const s = scope(res);
     const round = chosenRound(s, (req.body ?? {}) as { round?: unknown });
     const report = federationReport(ctx, s.federation, round, s.interventionId ?? undefined);
-    const id = ctx.db.transaction(() => {
-      const snapshotId = saveSnapshot(ctx.db, { federationId: s.federation.id, interventionId: s.interventionId, round, frozenOn: swedishDate(), data: report, createdBy: principalOf(req).userId });
-      audit(req, s.federation.id, 'report.freeze', `snapshot ${snapshotId}`, { ...timeDetail(round), of: auditTarget(s) });
-      return snapshotId;
-    })();
+    const id = auditedWrite(ctx, req, () => saveSnapshot(ctx.db, { federationId: s.federation.id, interventionId: s.interventionId, round, frozenOn: swedishDate(), data: report, createdBy: principalOf(req).userId }),
+      (snapshotId) => ({ action: 'report.freeze', federationId: s.federation.id, target: auditTarget.snapshot(snapshotId), detail: { ...timeDetail(round), of: targetOf(s) } }));
     res.redirect(303, `/f/${s.federation.id}/reports/snapshots/${id}`);
   };
 
@@ -120,12 +115,12 @@ export function reportRoutes(ctx: AppContext): Router {
   router.get('/f/:fid/reports/snapshots/:sid.pdf', read, async (req, res) => {
     const { s, snapshot, report } = loadSnapshot(req, res);
     await sendReportPdf(req, res, s, report, snapshot);
-    audit(req, s.federation.id, 'report.pdf', `snapshot ${snapshot.id}`, timeDetail(report.time.round));
+    audit(ctx, req, { action: 'report.pdf', federationId: s.federation.id, target: auditTarget.snapshot(snapshot.id), detail: timeDetail(report.time.round) });
   });
 
   router.get('/f/:fid/reports/snapshots/:sid', read, (req, res) => {
     const { s, snapshot, report } = loadSnapshot(req, res);
-    audit(req, s.federation.id, 'report.view', `snapshot ${snapshot.id}`, timeDetail(report.time.round));
+    audit(ctx, req, { action: 'report.view', federationId: s.federation.id, target: auditTarget.snapshot(snapshot.id), detail: timeDetail(report.time.round) });
     res.render('reports/report', viewLocals(req, res, s, { report, frozen: snapshot }));
   });
 

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import Papa from 'papaparse';
 import type { AppContext } from '../context.js';
-import { parseAnalysisQuery, QueryError, type AnalysisQuery } from '../domain/analysisQuery.js';
 import { changeRows, comparisonRow, equalityRows, groupRows, itemRows, overviewRows } from '../domain/analysisTables.js';
 import { dimensionOptions } from '../domain/dimensions.js';
 import { findItem } from '../domain/instrument.js';
@@ -12,18 +11,10 @@ import { federationComparison } from '../services/federationComparison.js';
 import { disclosurePlan, itemFigures, processFigures } from '../services/figures.js';
 import { regionalComparison } from '../services/regionalComparison.js';
 import { interventionInstrument, interventionSummary, personScopeOf } from '../services/interventionSummary.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { audit } from '../security/audit.js';
 import { listRounds } from '../storage/rounds.js';
-
-/** The analysis filters of the URL; nonsense is a 400 with the reason. */
-export function readAnalysisQuery(req: Request): AnalysisQuery {
-  try {
-    return parseAnalysisQuery(req.query);
-  } catch (err) {
-    if (err instanceof QueryError) throw new Problem(err.code, err.message);
-    throw err;
-  }
-}
+import { readAnalysisQuery } from '../forms/analysisQuery.js';
 
 /** Rows as CSV text: UTF-8 with BOM so Excel reads å, ä, ö; a cell starting with = + - @ is defused. */
 export function csvText(rows: Record<string, unknown>[]): string {
@@ -36,7 +27,7 @@ export function csvText(rows: Record<string, unknown>[]): string {
  */
 function sendCsv(ctx: AppContext, req: Request, res: Response, name: string, rows: Record<string, unknown>[], federationIds = [res.locals.federation.id]): void {
   if (!federationIds.every((id) => can(principalOf(req), 'export', id))) throw new Problem('forbidden');
-  for (const federationId of federationIds) writeAudit(ctx.db, { userId: principalOf(req).userId, federationId, action: 'export.csv', target: name, detail: { query: req.query, rows: rows.length }, ip: req.ip });
+  for (const federationId of federationIds) audit(ctx, req, { action: 'export.csv', federationId, target: auditTarget.export(`${name}.csv`), detail: { query: req.query, rows: rows.length } });
   res.attachment(`${name}.csv`).type('text/csv; charset=utf-8').send(csvText(rows));
 }
 
@@ -54,7 +45,7 @@ export function resultRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/f/:fid/interventions/:iid/results', authorize(ctx, 'results.read'), (req, res) => {
-    const q = readAnalysisQuery(req);
+    const q = readAnalysisQuery(req.query);
     const intervention = res.locals.intervention;
     const summary = interventionSummary(ctx, intervention, q);
     if (q.format === 'csv') {
@@ -62,7 +53,7 @@ export function resultRoutes(ctx: AppContext): Router {
       const rows = q.table === 'change' ? changeRows(summary.results) : q.table === 'equality' ? equalityRows(summary.equality, summary.equalityPoint ?? '') : overviewRows(summary.results);
       return sendCsv(ctx, req, res, name, rows);
     }
-    writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: intervention.federationId, action: 'results.view', target: `intervention ${intervention.id}`, ip: req.ip });
+    audit(ctx, req, { action: 'results.view', federationId: intervention.federationId, target: auditTarget.intervention(intervention.id) });
     const exact = can(principalOf(req), 'rates.read', intervention.federationId, intervention.id);
     res.render('results/intervention', {
       intervention, ...summary, q,
@@ -73,7 +64,7 @@ export function resultRoutes(ctx: AppContext): Router {
   });
 
   router.get('/f/:fid/interventions/:iid/results/indicators/:indicatorId', authorize(ctx, 'results.read'), (req, res) => {
-    const q = readAnalysisQuery(req);
+    const q = readAnalysisQuery(req.query);
     const intervention = res.locals.intervention;
     const { instrument, points } = interventionInstrument(ctx, intervention);
     const indicator = instrument?.indicators.find((i) => i.id === req.params.indicatorId);
@@ -87,7 +78,7 @@ export function resultRoutes(ctx: AppContext): Router {
   });
 
   router.get('/f/:fid/compare', authorize(ctx, 'results.read'), (req, res) => {
-    const q = readAnalysisQuery(req);
+    const q = readAnalysisQuery(req.query);
     const federation = res.locals.federation;
     const c = federationComparison(ctx, federation.id, q);
     if (q.format === 'csv') {
@@ -102,19 +93,19 @@ export function resultRoutes(ctx: AppContext): Router {
           : groupRows(c.sideBySide, (_cell, k) => ({ intervention: c.interventions[k]!.name }));
       return sendCsv(ctx, req, res, `compare-${c.indicatorId}-${c.point}-${table}`, rows);
     }
-    writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: federation.id, action: 'results.compare', target: c.indicatorId, ip: req.ip });
+    audit(ctx, req, { action: 'results.compare', federationId: federation.id, target: auditTarget.indicator(c.indicatorId) });
     res.render('results/compare', { ...c, q, ...filterOptions(ctx, federation.id, c.instrument), canExport: can(principalOf(req), 'export', federation.id) });
   });
 
   router.get('/analysis/region', requireSignedIn, (req, res) => {
-    const q = readAnalysisQuery(req);
+    const q = readAnalysisQuery(req.query);
     const r = regionalComparison(ctx, principalOf(req), q);
     const ids = r.chosen.map((f) => f.id);
     if (q.format === 'csv') {
       const rows = groupRows([...r.breakdown.cells, r.breakdown.total], (_cell, k) => ({ federation: r.chosen[k]?.name ?? 'total', subproject: r.subproject?.name ?? null }));
       return sendCsv(ctx, req, res, `region-${r.indicatorId}-${r.point}`, rows, ids);
     }
-    for (const f of r.chosen) writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: f.id, action: 'results.region', target: r.indicatorId, ip: req.ip });
+    for (const f of r.chosen) audit(ctx, req, { action: 'results.region', federationId: f.id, target: auditTarget.indicator(r.indicatorId) });
     res.render('results/region', { ...r, q, ...filterOptions(ctx, null, r.instrument), canExport: ids.every((id) => can(principalOf(req), 'export', id)) });
   });
 

@@ -1,8 +1,9 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { principalOf, requireSystemAdmin } from '../security/auth.js';
+import { requireSystemAdmin } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { auditedWrite } from '../security/audit.js';
 import { createFederation, listFederations } from '../storage/federations.js';
 import { createUser, findUserByEmail, grantRole } from '../storage/users.js';
 import { parseForm, type FormError } from '../forms/form.js';
@@ -27,13 +28,12 @@ export function systemAdminRoutes(ctx: AppContext): Router {
       if (problem) return render(res, [{ field: 'adminPassword', code: `password.${problem}` }], { ...v, adminPassword: '' }, 422);
     }
     const passwordHash = existing ? null : await hashPassword(v.adminPassword!);
-    const federation = ctx.db.transaction(() => {
+    const { federation } = auditedWrite(ctx, req, () => {
       const f = createFederation(ctx.db, v.name);
       const admin = existing ?? createUser(ctx.db, { email: v.adminEmail, name: v.adminName!, passwordHash: passwordHash! });
       grantRole(ctx.db, admin.id, f.id, 'federation_admin');
-      writeAudit(ctx.db, { userId: principalOf(req).userId, federationId: f.id, action: 'federation.create', target: `user ${admin.id}`, ip: req.ip });
-      return f;
-    })();
+      return { federation: f, admin };
+    }, ({ federation: f, admin }) => ({ action: 'federation.create', federationId: f.id, target: auditTarget.federation(f.id), detail: { admin: auditTarget.user(admin.id) } }));
     res.redirect(303, `/admin/federations?created=${federation.id}`);
   });
 

@@ -3,7 +3,8 @@ import session from 'express-session';
 import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
 import { useApiToken } from '../storage/apiTokens.js';
-import { writeAudit } from '../storage/audit.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { audit } from './audit.js';
 import type { Translate } from '../domain/report.js';
 import { getFederation, type Federation } from '../storage/federations.js';
 import { getIntervention, type Intervention } from '../storage/interventions.js';
@@ -86,7 +87,7 @@ export function loadPrincipal(ctx: AppContext) {
       const token = useApiToken(ctx.db, bearer);
       if (!token) return next(new Problem('unauthenticated'));
       req.principal = { userId: null, tokenId: token.id, name: `token ${token.prefix}…`, isSystemAdmin: false, grants: [{ federationId: token.federationId, role: token.role }], assignedInterventions: new Set() };
-      writeAudit(ctx.db, { tokenId: token.id, federationId: token.federationId, action: 'token.use', target: `${req.method} ${req.path}`, ip: req.ip });
+      audit(ctx, req, { action: 'token.use', federationId: token.federationId, target: auditTarget.request(req.method, req.path) });
       return next();
     }
     const s = req.session;

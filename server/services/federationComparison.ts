@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
-import type { AnalysisQuery } from '../domain/analysisQuery.js';
+import type { AnalysisQuery } from '../forms/analysisQuery.js';
 import { compareGroups, expandBins, groupStats, type ComparisonStats, type GroupStats } from '../domain/comparison.js';
 import { cellKey, measureRef, orgRef, timeRef } from '../domain/figureCell.js';
-import { indicatorAskedAt } from '../domain/instrument.js';
+import { chooseIndicator } from '../domain/instrument.js';
 import type { Indicator, Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
 import type { SuppressionReason } from '../domain/suppression.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
@@ -38,11 +38,7 @@ export interface FederationComparison {
 export function federationComparison(ctx: AppContext, federationId: number, q: AnalysisQuery): FederationComparison {
   const interventions = listInterventions(ctx.db, federationId).filter((i) => i.kind === 'individual');
   const instrument = ctx.instruments.forGroup('participant').at(-1);
-  const indicators = instrument?.indicators ?? [];
-  const indicator = indicators.find((i) => i.id === q.indicator) ?? indicators[0];
-  const indicatorId = indicator?.id ?? '';
-  const point = q.point ?? 'exit';
-  const asked = instrument !== undefined && indicator !== undefined && indicatorAskedAt(instrument, indicator, point);
+  const { indicators, indicatorId, point, asked } = chooseIndicator(instrument, q.indicator, q.point);
   const plan = disclosurePlan(ctx);
   const s = personScopeOf(q);
   const demo = demoOf(s);

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import type { AnalysisQuery } from '../domain/analysisQuery.js';
+import type { AnalysisQuery } from '../forms/analysisQuery.js';
 import { changePairsFor, defaultChangePair, groupStats, type GroupStats, type IndicatorResult } from '../domain/comparison.js';
 import { dimensionOptions } from '../domain/dimensions.js';
 import { cellKey, demoRef, measureRef } from '../domain/figureCell.js';

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
-import type { AnalysisQuery } from '../domain/analysisQuery.js';
+import type { AnalysisQuery } from '../forms/analysisQuery.js';
 import { groupStats, type GroupStats } from '../domain/comparison.js';
 import { cellKey, measureRef, orgRef } from '../domain/figureCell.js';
-import { indicatorAskedAt } from '../domain/instrument.js';
+import { chooseIndicator } from '../domain/instrument.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
 import { sumOfShown } from '../domain/suppression.js';
 import { Problem } from '../problem.js';
@@ -44,11 +44,7 @@ export function regionalComparison(ctx: AppContext, principal: Principal, q: Ana
   // A delprojekt belongs to one förbund: choosing it chooses that förbund.
   const chosen = subproject ? available.filter((f) => f.id === subproject.federationId) : q.federations?.length ? available.filter((f) => q.federations!.includes(f.id)) : available;
   const instrument = ctx.instruments.forGroup('participant').at(-1);
-  const indicators = instrument?.indicators ?? [];
-  const indicator = indicators.find((i) => i.id === q.indicator) ?? indicators[0];
-  const indicatorId = indicator?.id ?? '';
-  const point = q.point ?? 'exit';
-  const asked = instrument !== undefined && indicator !== undefined && indicatorAskedAt(instrument, indicator, point);
+  const { indicators, indicatorId, point, asked } = chooseIndicator(instrument, q.indicator, q.point);
 
   const plan = disclosurePlan(ctx);
   const s = { ...personScopeOf(q), round: null };

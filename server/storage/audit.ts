@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/auditEvent.js';
 import type { Db } from './db.js';
 import { sql } from './statements.js';
 
@@ -7,7 +8,7 @@ export interface AuditEntry {
   /** Who, as text, for entries without a user (e.g. a failed sign-in's typed e-mail). */
   actor?: string | null;
   federationId?: number | null;
-  action: string;
+  action: AuditAction;
   target?: string | null;
   detail?: Record<string, unknown> | null;
   ip?: string | null;

@@ -1,3 +1,4 @@
+import { auditTarget } from '../domain/auditEvent.js';
 import { writeAudit } from './audit.js';
 import type { Db } from './db.js';
 import { purgeExpiredSessions } from './sessions.js';
@@ -64,7 +65,7 @@ export function eraseParticipant(db: Db, participantId: number, by: ErasedBy): E
     sql(db, 'DELETE FROM participants WHERE id = ?').run(participantId);
     writeAudit(db, {
       userId: by.userId, actor: by.actor, ip: by.ip, federationId: owner.federationId,
-      action: 'participant.erase', target: `participant:${owner.pseudonym}`, detail: { ...counts, ...by.detail },
+      action: 'participant.erase', target: auditTarget.participant(owner.pseudonym), detail: { ...counts, ...by.detail },
     });
     return counts;
   })();

@@ -143,6 +143,38 @@ describe('security', function () {
     });
   });
 
+  describe('audit trail', () => {
+    it('stores a write and its audit row together: when the audit row cannot be written, nothing is', async () => {
+      const admin = await signedIn(server.url, 'admin@sec.example');
+      await admin.get(`/f/${fid}/rounds`);
+      const rounds = count(server, 'measurement_rounds');
+      server.db.exec("CREATE TRIGGER audit_down BEFORE INSERT ON audit_log WHEN NEW.action = 'round.create' BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END");
+      try {
+        const refused = await admin.post(`/f/${fid}/rounds`, { name: 'Utan revision', startsOn: '2026-01-01', endsOn: '2026-06-30' });
+        expect(refused.status).to.equal(500);
+        expect(count(server, 'measurement_rounds'), 'no round without its audit row').to.equal(rounds);
+      } finally {
+        server.db.exec('DROP TRIGGER audit_down');
+      }
+      expect((await admin.post(`/f/${fid}/rounds`, { name: 'Med revision', startsOn: '2026-01-01', endsOn: '2026-06-30' })).status).to.equal(303);
+      const round = server.db.prepare("SELECT id FROM measurement_rounds WHERE name = 'Med revision'").pluck().get() as number;
+      expect(server.db.prepare("SELECT target FROM audit_log WHERE action = 'round.create' ORDER BY id DESC LIMIT 1").pluck().get()).to.equal(`round:${round}`);
+    });
+
+    it('names every event and its target one way, and shows the events by their Swedish names', async () => {
+      const admin = await signedIn(server.url, 'admin@sec.example');
+      const targets = server.db.prepare('SELECT DISTINCT target FROM audit_log WHERE target IS NOT NULL').pluck().all() as string[];
+      expect(targets.length).to.be.greaterThan(0);
+      for (const target of targets) expect(target, target).to.match(/^[a-z]+:\S/);
+      const page = await admin.get(`/f/${fid}/audit`);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.match(/data-action="round.create">Mätomgång upplagd <code/);
+      const filtered = await admin.get(`/f/${fid}/audit?action=round&from=2026-02-30`);
+      expect(filtered.status).to.equal(422);
+      expect(filtered.text).to.contain('Skriv datumet som ÅÅÅÅ-MM-DD');
+    });
+  });
+
   describe('injection', () => {
     const NASTY = [`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `'; DROP TABLE interventions; --`, `Robert'); DELETE FROM users;--`, `' OR '1'='1`];
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseAnalysisQuery, QueryError } from '../../server/domain/analysisQuery.js';
+import { parseAnalysisQuery } from '../../server/forms/analysisQuery.js';
 import { changeStats, itemStats, pointStats } from '../../server/domain/comparison.js';
 import { describe as describeValues, describeCounts } from '../../server/domain/statistics.js';
 
@@ -23,26 +23,24 @@ describe('analysis engine', () => {
   });
 
   describe('parseAnalysisQuery', () => {
+    const codes = (q: Record<string, unknown>) => {
+      const form = parseAnalysisQuery(q);
+      return form.ok ? null : form.errors.map((e) => `${e.field}:${e.code}`);
+    };
     it('reads filters from the URL and rejects nonsense', () => {
-      expect(parseAnalysisQuery({ round: '2', points: 'start,exit', gender: '', lang: 'en' })).to.deep.equal({ round: 2, points: ['start', 'exit'] });
-      expect(() => parseAnalysisQuery({ points: 'later' })).to.throw(QueryError);
-      expect(() => parseAnalysisQuery({ gender: '<script>' })).to.throw(QueryError);
+      expect(parseAnalysisQuery({ round: '2', points: 'start,exit', gender: '', lang: 'en' })).to.deep.include({ ok: true, value: { round: 2, points: ['start', 'exit'] } });
+      expect(parseAnalysisQuery({ federations: ['3', '4'] })).to.deep.include({ ok: true, value: { federations: [3, 4] } });
+      expect(codes({ points: 'later' })).to.deep.equal(['points:form.invalid']);
+      expect(codes({ gender: '<script>' })).to.deep.equal(['gender:form.invalid']);
     });
     it('reads the form\'s one person group, and refuses two person filters at once', () => {
-      expect(parseAnalysisQuery({ group: 'gender:woman' })).to.deep.equal({ gender: 'woman' });
-      expect(parseAnalysisQuery({ group: 'ageBand:30_39', round: '1' })).to.deep.equal({ ageBand: '30_39', round: 1 });
-      const conflict = (q: Record<string, unknown>) => {
-        try {
-          parseAnalysisQuery(q);
-        } catch (err) {
-          return (err as QueryError).code;
-        }
-        return null;
-      };
-      expect(conflict({ gender: 'woman', ageBand: '30_39' })).to.equal('filterConflict');
-      expect(conflict({ group: 'gender:woman', ageBand: '30_39' })).to.equal('filterConflict');
-      expect(conflict({ group: 'gender:woman', gender: 'man' })).to.equal('filterConflict');
-      expect(conflict({ group: 'town:x' })).to.equal('badRequest');
+      expect(parseAnalysisQuery({ group: 'gender:woman' })).to.deep.include({ ok: true, value: { gender: 'woman' } });
+      expect(parseAnalysisQuery({ group: 'ageBand:30_39', round: '1' })).to.deep.include({ ok: true, value: { ageBand: '30_39', round: 1 } });
+      expect(parseAnalysisQuery({ group: 'gender:woman', gender: 'woman' })).to.deep.include({ ok: true, value: { gender: 'woman' } });
+      expect(codes({ gender: 'woman', ageBand: '30_39' })).to.deep.equal(['ageBand:filterConflict']);
+      expect(codes({ group: 'gender:woman', ageBand: '30_39' })).to.deep.equal(['ageBand:filterConflict']);
+      expect(codes({ group: 'gender:woman', gender: 'man' })).to.deep.equal(['group:filterConflict']);
+      expect(codes({ group: 'town:x' })).to.deep.equal(['group:form.invalid']);
     });
   });
 });

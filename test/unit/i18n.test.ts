@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { negotiateLanguage, translator, UI_LANGUAGES } from '../../server/i18n/index.js';
 import { PATHS } from '../../server/paths.js';
 import { PROBLEMS } from '../../server/problem.js';
+import { AUDIT_ACTIONS, auditActionKey } from '../../server/domain/auditEvent.js';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -31,6 +32,13 @@ const en = leaves(load('en'));
 const PARTICIPANT_PARTS = ['survey.', 'errors.', 'app.'];
 
 describe('i18n files', () => {
+  it('names every audit event in Swedish and English', () => {
+    for (const action of AUDIT_ACTIONS) {
+      expect(sv.get(auditActionKey(action)), action).to.be.a('string').and.not.equal('');
+      expect(en.get(auditActionKey(action)), action).to.be.a('string').and.not.equal('');
+    }
+  });
+
   it('has Swedish, English and Arabic', () => {
     expect(languageFiles).to.include.members(['sv', 'en', 'ar']);
   });

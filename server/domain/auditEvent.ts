@@ -1,0 +1,38 @@
+// What the audit log records: every event by a name from one list (labelled for people under
+// `auditActions` in the translation files) and what it was about, always written kind:id.
+
+export const AUDIT_ACTIONS = [
+  // Signing in and out, one's own account, API tokens in use.
+  'login.ok', 'login.failed', 'logout', 'logout.everywhere', 'password.change', 'token.use',
+  // The installation and the förbund's set-up.
+  'federation.create', 'federation.update', 'round.create', 'intervention.create', 'intervention.update',
+  'role.grant', 'role.revoke', 'token.create', 'token.revoke',
+  'project.create', 'project.subproject.create', 'project.target.create', 'project.target.remove', 'project.member.add', 'project.member.remove',
+  // Participants, codes and answers (staff).
+  'participants.view', 'participants.create', 'participant.view', 'participant.exit', 'participant.export', 'participant.erase',
+  'codes.issue', 'codes.reissue', 'codes.print', 'paper.start', 'rates.view', 'import.csv', 'responses.purgeStale',
+  // Reading and exporting figures.
+  'results.view', 'results.compare', 'results.region', 'export.csv', 'api.summary', 'api.comparison',
+  'report.view', 'report.pdf', 'report.freeze', 'project.view', 'project.pdf',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The translation key of an action's label (`auditActions.codes_issue`: keys cannot hold dots). */
+export const auditActionKey = (action: string): string => `auditActions.${action.replace(/\./g, '_')}`;
+
+/** What an event was about, as kind:id. */
+export const auditTarget = {
+  federation: (id: number) => `federation:${id}`,
+  intervention: (id: number) => `intervention:${id}`,
+  participant: (pseudonym: string) => `participant:${pseudonym}`,
+  response: (id: number) => `response:${id}`,
+  round: (id: number) => `round:${id}`,
+  user: (id: number) => `user:${id}`,
+  token: (id: number) => `token:${id}`,
+  project: (id: number) => `project:${id}`,
+  subproject: (id: number) => `subproject:${id}`,
+  snapshot: (id: number) => `snapshot:${id}`,
+  indicator: (id: string) => `indicator:${id}`,
+  export: (fileName: string) => `file:${fileName}`,
+  request: (method: string, path: string) => `request:${method} ${path}`,
+};

@@ -155,19 +155,6 @@ export function findItem(instrument: Instrument, itemId: string): Item | undefin
   return allItems(instrument).find((item) => item.id === itemId);
 }
 
-/**
- * The text in `lang`; else in its base language ("sv" for "sv-easy"); else in `fallbackLang`;
- * else in the first language the text has.
- */
-export function text(localized: LocalizedText, lang: string, fallbackLang: string): string {
-  const baseLang = lang.split('-')[0] ?? lang;
-  return localized[lang] ?? localized[baseLang] ?? localized[fallbackLang] ?? Object.values(localized)[0] ?? '';
-}
-
-export function isRtl(instrument: Instrument, lang: string): boolean {
-  return instrument.rtlLanguages?.includes(lang) ?? false;
-}
-
 function allItems(instrument: Instrument): Item[] {
   return instrument.sections.flatMap((section) => section.items);
 }
@@ -242,21 +229,11 @@ function valueAt(data: unknown, pointer: string, key: string): unknown {
 /** The rules the schema cannot express (options per item type are in the schema). Returns the first problem found. */
 function crossCheck(instrument: Instrument): Problem | undefined {
   return (
-    checkLanguages(instrument) ??
     checkUniqueIds(instrument) ??
     checkItems(instrument) ??
     checkIndicators(instrument) ??
     checkTexts(instrument)
   );
-}
-
-function checkLanguages(instrument: Instrument): Problem | undefined {
-  const index = (instrument.rtlLanguages ?? []).findIndex((lang) => !instrument.languages.includes(lang));
-  if (index < 0) return undefined;
-  return {
-    path: `/rtlLanguages/${index}`,
-    reason: `"${instrument.rtlLanguages?.[index]}" is not one of the instrument's languages (${instrument.languages.join(', ')})`,
-  };
 }
 
 function checkUniqueIds(instrument: Instrument): Problem | undefined {

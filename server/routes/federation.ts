@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { MEASUREMENT_POINTS, type MeasurementPoint } from '../domain/instrumentTypes.js';
+import { INDIVIDUAL_POINTS, type MeasurementPoint } from '../domain/instrumentTypes.js';
 import { Problem } from '../problem.js';
 import { can, type Principal } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
@@ -18,8 +18,6 @@ import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/fo
 import { auditQuery, interventionForm, roleForm, roundForm, settingsForm, tokenForm, userForm } from '../forms/schemas.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
-
-const INDIVIDUAL_POINTS = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
 
 const fid = (res: Response) => res.locals.federation.id;
 
@@ -111,7 +109,7 @@ export function federationRoutes(ctx: AppContext): Router {
     const v = form.value;
     const staffIds = new Set(listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff')).map((m) => m.id));
     const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null };
-    const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => p !== 'yearly') : ['yearly'];
+    const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => INDIVIDUAL_POINTS.includes(p)) : ['yearly'];
     const instrumentId = v.kind === 'individual' ? 'participant' : v.instrumentId!;
     const id = auditedWrite(ctx, req, () => {
       const interventionId = existing ? (updateIntervention(ctx.db, existing.id, data), existing.id) : createIntervention(ctx.db, { federationId: fid(res), ...data }).id;

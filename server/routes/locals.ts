@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { auditActionKey } from '../domain/auditEvent.js';
 import { changeNumbers, changeVerdict, differenceVerdict } from '../domain/changeReading.js';
-import { htmlLang, languageName, textDirection } from '../domain/languages.js';
+import { htmlLang, languageName, localizedText, textDirection } from '../domain/languages.js';
 import { formatDecimal, formatInteger, formatP, formatPercent, numberLocale } from '../domain/numberFormat.js';
 import type { SuppressionReason } from '../domain/suppression.js';
 import { negotiateLanguage, translator, UI_LANGUAGES } from '../i18n/index.js';
@@ -18,7 +18,7 @@ export function setLanguage(res: Response, lang: string): void {
   res.locals.uiLang = ui;
   res.locals.dir = textDirection(lang);
   res.locals.t = t;
-  res.locals.txt = (text: Record<string, string> | undefined) => (text ? text[lang] ?? text[ui] ?? Object.values(text)[0] ?? '' : '');
+  res.locals.txt = (text: Record<string, string> | undefined) => (text ? localizedText(text, lang, ui) : '');
   const dateFormat = new Intl.DateTimeFormat(numberLocale(ui), { dateStyle: 'long', timeZone: 'Europe/Stockholm' });
   Object.assign(res.locals, {
     decimal: (value: number | null, digits = 1) => formatDecimal(value, ui, digits),

@@ -7,13 +7,12 @@ import {
   InstrumentRegistry,
   compareVersions,
   findItem,
-  isRtl,
   itemsForPoint,
   loadInstruments,
   sectionsForPoint,
-  text,
   validateInstrumentObject,
 } from '../../server/domain/instrument.js';
+import { localizedText, textDirection } from '../../server/domain/languages.js';
 import {
   DIMENSIONS,
   ITEM_TYPES,
@@ -119,7 +118,7 @@ describe('schema.json and instrumentTypes.ts agree', () => {
   };
   // `satisfies` makes the compiler fail when a property is added to or removed from a type.
   const instrumentKeys = {
-    id: true, version: true, respondentGroup: true, languages: true, rtlLanguages: true, title: true, intro: true,
+    id: true, version: true, respondentGroup: true, languages: true, title: true, intro: true,
     scale: true, sections: true, indicators: true,
   } satisfies Record<keyof Instrument, true>;
   const itemKeys = {
@@ -188,20 +187,19 @@ describe('participant instrument', () => {
     expect(ids).to.include.members(['trust_fk', 'trust_af', 'trust_health', 'trust_municipality']);
   });
 
-  it('is right to left in Arabic only', () => {
-    expect(isRtl(participant, 'ar')).to.equal(true);
-    expect(isRtl(participant, 'sv')).to.equal(false);
+  it('is right to left in Arabic only, by the language table', () => {
+    expect(participant.languages.filter((lang) => textDirection(lang) === 'rtl')).to.deep.equal(['ar']);
   });
 });
 
 describe('helpers', () => {
   it('text falls back to the base language, then the fallback language', () => {
     const localized = { sv: 'Hej', en: 'Hello' };
-    expect(text(localized, 'en', 'sv')).to.equal('Hello');
-    expect(text({ sv: 'Hej', 'sv-easy': 'Hej!' }, 'sv-easy', 'en')).to.equal('Hej!');
-    expect(text(localized, 'sv-easy', 'en')).to.equal('Hej');
-    expect(text(localized, 'fi', 'sv')).to.equal('Hej');
-    expect(text({ en: 'Hello' }, 'fi', 'sv')).to.equal('Hello');
+    expect(localizedText(localized, 'en', 'sv')).to.equal('Hello');
+    expect(localizedText({ sv: 'Hej', 'sv-easy': 'Hej!' }, 'sv-easy', 'en')).to.equal('Hej!');
+    expect(localizedText(localized, 'sv-easy', 'en')).to.equal('Hej');
+    expect(localizedText(localized, 'fi', 'sv')).to.equal('Hej');
+    expect(localizedText({ en: 'Hello' }, 'fi', 'sv')).to.equal('Hello');
   });
 
   it('findItem finds an item by id', () => {
@@ -335,10 +333,8 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
     });
   }
 
-  it('an RTL language that is not declared', () => {
-    const copy = structuredClone(participant);
-    copy.rtlLanguages = ['ar', 'fa'];
-    expectRejected(copy, '/rtlLanguages/1', '"fa" is not one of the instrument\'s languages (sv, sv-easy, en, ar)');
+  it('a writing direction in the file (it is the language\'s, in languages.ts)', () => {
+    expectRejected({ ...structuredClone(participant), rtlLanguages: ['ar'] }, '/rtlLanguages', 'is not a known property here');
   });
 
   it('min greater than max', () => {

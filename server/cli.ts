@@ -97,7 +97,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       if (!Number.isInteger(count) || count < 1 || count > 10000) throw new CliError('--count must be a whole number from 1 to 10000');
       const db = openDatabase(loadConfig().dbFile);
       if (!getIntervention(db, interventionId)) throw new CliError(`no intervention ${interventionId}`);
-      const point = getMeasurementPoint(db, interventionId, values.point!);
+      const point = getMeasurementPoint(db, interventionId, values.point as MeasurementPoint);
       if (!point) throw new CliError(`intervention ${interventionId} does not use the measurement point ${values.point}`);
       for (const code of issueAccessCodes(db, { measurementPointId: point.id, count })) console.log(code);
     },

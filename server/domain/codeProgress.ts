@@ -1,10 +1,12 @@
+import type { MeasurementPoint } from './instrumentTypes.js';
+
 /** How far a participant has come with one measurement point, as staff see it. */
 export const CODE_PROGRESS = ['none', 'issued', 'started', 'submitted', 'revoked'] as const;
 export type CodeProgress = (typeof CODE_PROGRESS)[number];
 
 export interface CodeState {
   participantId: number | null;
-  point: string;
+  point: MeasurementPoint;
   status: 'active' | 'spent' | 'revoked';
   responseStatus: 'in_progress' | 'submitted' | null;
 }

@@ -3,6 +3,7 @@ import {
   type DescriptiveStats, type PairedChangeResult, type UnpairedComparisonResult, type ValueCount,
 } from './statistics.js';
 import { hideCell, type MaybeSuppressed, type SuppressionReason } from './suppression.js';
+import type { MeasurementPoint } from './instrumentTypes.js';
 
 // The comparison engine: statistics of one figure cell (an indicator at a point, a paired change,
 // a group, one group against another, an item), each returned whole or hidden with the reason the
@@ -11,7 +12,7 @@ import { hideCell, type MaybeSuppressed, type SuppressionReason } from './suppre
 /** Every figure carries the name of its cell (figureCell.ts), kept when it is hidden. */
 interface Named { cell: string }
 
-export type PointStats = MaybeSuppressed<DescriptiveStats & Named & { point: string }, 'point' | 'cell'>;
+export type PointStats = MaybeSuppressed<DescriptiveStats & Named & { point: MeasurementPoint }, 'point' | 'cell'>;
 
 /** A paired change; the paired people's means before and after are hidden on their own when the plan says so. */
 export type ChangeStats = MaybeSuppressed<PairedChangeResult & Named & {
@@ -26,7 +27,7 @@ export type ChangeStats = MaybeSuppressed<PairedChangeResult & Named & {
 
 export type GroupStats<K extends string = string> = MaybeSuppressed<DescriptiveStats & Named & { key: K }, 'key' | 'cell'>;
 export type ComparisonStats = MaybeSuppressed<UnpairedComparisonResult & { n: number }, never>;
-export type ItemPointStats = MaybeSuppressed<DescriptiveStats & Named & { itemId: string; point: string; dontKnow: number }, 'itemId' | 'point' | 'cell'>;
+export type ItemPointStats = MaybeSuppressed<DescriptiveStats & Named & { itemId: string; point: MeasurementPoint; dontKnow: number }, 'itemId' | 'point' | 'cell'>;
 
 export interface IndicatorResult {
   indicatorId: string;
@@ -38,24 +39,27 @@ export interface IndicatorResult {
 }
 
 /** The paired comparisons evaluators ask for, in order of preference. */
-export const CHANGE_PAIRS: ReadonlyArray<readonly [string, string]> = [
+/** A change from one point to a later one, for the same people. */
+export type ChangePair = readonly [MeasurementPoint, MeasurementPoint];
+
+export const CHANGE_PAIRS: readonly ChangePair[] = [
   ['start', 'exit'],
   ['start', 'ongoing'],
   ['exit', 'followup'],
 ];
 
 /** The CHANGE_PAIRS whose two points are both in `points`. */
-export function changePairsFor(points: readonly string[]): [string, string][] {
-  return CHANGE_PAIRS.filter(([a, b]) => points.includes(a) && points.includes(b)).map(([a, b]) => [a, b]);
+export function changePairsFor(points: readonly MeasurementPoint[]): ChangePair[] {
+  return CHANGE_PAIRS.filter(([a, b]) => points.includes(a) && points.includes(b));
 }
 
 /** The first of CHANGE_PAIRS whose two points an intervention uses. */
-export function defaultChangePair(points: readonly string[]): [string, string] | null {
+export function defaultChangePair(points: readonly MeasurementPoint[]): ChangePair | null {
   return changePairsFor(points)[0] ?? null;
 }
 
 /** An indicator at a point, from a histogram of its counted people's scores. */
-export function pointStats(point: string, cell: string, bins: readonly ValueCount[], reason: SuppressionReason | null): PointStats {
+export function pointStats(point: MeasurementPoint, cell: string, bins: readonly ValueCount[], reason: SuppressionReason | null): PointStats {
   return hideCell({ point, cell, ...describeCounts(bins) }, ['point', 'cell'], reason);
 }
 
@@ -94,10 +98,10 @@ export function compareGroups(a: readonly number[], b: readonly number[], reason
   return hideCell({ ...result, n: Math.min(result.nA, result.nB) }, [], reason);
 }
 
-export interface ItemAnswer { point: string; itemId: string; value: number | null; dontKnow: boolean }
+export interface ItemAnswer { point: MeasurementPoint; itemId: string; value: number | null; dontKnow: boolean }
 
 /** One item at one point: the distribution of the answers as given (raw, not reversed), "vet ej" counted apart. */
-export function itemStats(itemId: string, point: string, cell: string, answers: readonly ItemAnswer[], reason: SuppressionReason | null): ItemPointStats {
+export function itemStats(itemId: string, point: MeasurementPoint, cell: string, answers: readonly ItemAnswer[], reason: SuppressionReason | null): ItemPointStats {
   const values = answers.filter((a) => !a.dontKnow && a.value !== null).map((a) => a.value!);
   return hideCell({ itemId, point, cell, dontKnow: answers.filter((a) => a.dontKnow).length, ...describe(values) }, ['itemId', 'point', 'cell'], reason);
 }

@@ -51,7 +51,7 @@ export interface ImportSetting {
   /** The intervention's participants that have a local reference. */
   participants: readonly { id: number; localRef: string }[];
   /** Which of them already have a submitted response at which point. */
-  submitted: readonly { participantId: number; point: string }[];
+  submitted: readonly { participantId: number; point: MeasurementPoint }[];
 }
 
 /** One questionnaire of the file, ready to store like a submitted web answer. */

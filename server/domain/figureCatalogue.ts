@@ -15,6 +15,7 @@
 
 import { cellKey, demoRef, measureRef, NOT_STATED, orgRef, PROCESS_KINDS, timeRef } from './figureCell.js';
 import type { ChangeLink, DisclosurePlan, DisclosureProblem, HiddenReason, Partition } from './suppression.js';
+import type { MeasurementPoint } from './instrumentTypes.js';
 
 export interface CatalogueStructure {
   federations: readonly number[];
@@ -29,16 +30,16 @@ export interface CatalogueStructure {
 interface Counted { interventionId: number; gender: string | null; ageBand: string | null; roundId: number | null; inAll: number; inRound: number }
 
 export interface CatalogueData {
-  scores: ReadonlyArray<Counted & { point: string; indicatorId: string }>;
+  scores: ReadonlyArray<Counted & { point: MeasurementPoint; indicatorId: string }>;
   /** Per change (from, to): the people who pair. */
-  pairs: ReadonlyArray<{ from: string; to: string; rows: ReadonlyArray<Counted & { indicatorId: string }> }>;
+  pairs: ReadonlyArray<{ from: MeasurementPoint; to: MeasurementPoint; rows: ReadonlyArray<Counted & { indicatorId: string }> }>;
   /** Participants so far (round null) and within each round's dates. */
   participants: ReadonlyArray<{
     roundId: number | null;
     figures: ReadonlyArray<{ interventionId: number; active: number; started: number; ended: number }>;
     exits: ReadonlyArray<{ interventionId: number; status: string; n: number }>;
   }>;
-  process: ReadonlyArray<{ interventionId: number; point: string; roundId: number | null; issued: number; started: number; web: number; paper: number; imported: number }>;
+  process: ReadonlyArray<{ interventionId: number; point: MeasurementPoint; roundId: number | null; issued: number; started: number; web: number; paper: number; imported: number }>;
 }
 
 type Levels = { installation?: boolean; federation?: boolean; others?: boolean; project?: boolean };
@@ -395,7 +396,7 @@ function buildCatalogue(s: CatalogueStructure, d: CatalogueData, names: Catalogu
   for (const m of processMeasures) {
     for (const time of allTimes) orgPartitions(m, time, 'all', processLevels);
     for (const org of orgsIn('all', processLevels)) timePartitions(m, org, 'all');
-    const point = m.slice(m.indexOf('@') + 1);
+    const point = m.slice(m.indexOf('@') + 1) as MeasurementPoint;
     if (m !== measureRef.process('answered', point)) continue;
     for (const time of allTimes) {
       for (const org of orgsIn(time, processLevels)) {

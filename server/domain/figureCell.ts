@@ -2,6 +2,7 @@
 // One name per figure, used by the disclosure plan, the services that fill the cells, and the
 // data-cell attribute every shown figure carries in HTML (so that tests can collect them all).
 
+import type { MeasurementPoint } from './instrumentTypes.js';
 export const orgRef = {
   installation: 'all',
   federation: (id: number) => `f${id}`,
@@ -14,13 +15,13 @@ export const orgRef = {
 
 export const measureRef = {
   /** An indicator's scores at a point. */
-  score: (indicatorId: string, point: string) => `s:${indicatorId}@${point}`,
+  score: (indicatorId: string, point: MeasurementPoint) => `s:${indicatorId}@${point}`,
   /** The paired change of an indicator, and the paired people's mean before and after. */
   change: (indicatorId: string, from: string, to: string) => `c:${indicatorId}@${from}>${to}`,
   before: (indicatorId: string, from: string, to: string) => `b:${indicatorId}@${from}>${to}`,
   after: (indicatorId: string, from: string, to: string) => `a:${indicatorId}@${from}>${to}`,
   /** The answers to one item at a point. */
-  item: (itemId: string, point: string) => `i:${itemId}@${point}`,
+  item: (itemId: string, point: MeasurementPoint) => `i:${itemId}@${point}`,
   /** Participants in the time, who started and who ended. */
   participants: (figure: 'active' | 'started' | 'ended') => `p:${figure}`,
   /** Participants who ended with an exit status, or with one of a group of them. */
@@ -29,7 +30,7 @@ export const measureRef = {
   /** A project target's count (its exit statuses). */
   target: (targetId: number) => `t:${targetId}`,
   /** Codes issued, started, answered (web or paper), answered on paper; answers imported. */
-  process: (kind: ProcessKind, point: string) => `k:${kind}@${point}`,
+  process: (kind: ProcessKind, point: MeasurementPoint) => `k:${kind}@${point}`,
 } as const;
 
 export const PROCESS_KINDS = ['issued', 'started', 'answered', 'web', 'paper', 'imported'] as const;

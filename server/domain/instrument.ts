@@ -137,7 +137,7 @@ export function itemsForPoint(instrument: Instrument, point: MeasurementPoint): 
 }
 
 /** Whether any item of an indicator is asked at a point (satisfaction with the intervention is asked only at exit). */
-export function indicatorAskedAt(instrument: Instrument, indicator: Indicator, point: string): boolean {
+export function indicatorAskedAt(instrument: Instrument, indicator: Indicator, point: MeasurementPoint): boolean {
   return allItems(instrument).some((item) => indicator.items.includes(item.id) && (item.points as string[]).includes(point));
 }
 

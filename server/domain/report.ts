@@ -9,6 +9,7 @@ import type { LocalizedText } from './instrumentTypes.js';
 import { formatDecimal, formatInteger } from './numberFormat.js';
 import type { Interval } from './statistics.js';
 import type { SuppressionReason } from './suppression.js';
+import type { MeasurementPoint } from './instrumentTypes.js';
 
 /** Bumped when the shape of ReportData changes; older frozen snapshots are upgraded when read. */
 export const REPORT_VERSION = 2;
@@ -79,7 +80,7 @@ export function changeSentence(t: Translate, lang: string, label: string, line: 
   });
 }
 
-export interface RateLine { point: string; issued: CountFigure; answered: CountFigure; rate: number | null }
+export interface RateLine { point: MeasurementPoint; issued: CountFigure; answered: CountFigure; rate: number | null }
 
 export interface InterventionSection {
   id: number;
@@ -127,7 +128,7 @@ export interface ReportData {
   sections: InterventionSection[];
   /** Interventions with no participant and no code in the time: named in one line, not given a section. */
   withoutParticipants: { id: number; name: string }[];
-  comparison: { point: string; columns: ComparisonColumn[]; rows: ComparisonRow[] };
+  comparison: { point: MeasurementPoint; columns: ComparisonColumn[]; rows: ComparisonRow[] };
   projects: FederationProjectProgress[];
 }
 
@@ -157,11 +158,11 @@ interface V1Report {
   sections: Array<{
     id: number; name: string; targetGroup: string | null;
     figures: { active: V1Count; started: V1Count; ended: V1Count; workOrStudies: V1Count };
-    rates: Array<{ point: string; issued: V1Count; answered: V1Count; rate: number | null }>;
+    rates: Array<{ point: MeasurementPoint; issued: V1Count; answered: V1Count; rate: number | null }>;
     change: { from: string; to: string } | null; indicators: V1Line[];
     exitStatuses: { counts: Record<string, V1Count>; total: V1Count };
   }>;
-  comparison: { point: string; columns: ComparisonColumn[]; rows: Array<{ indicatorId: string; text: LocalizedText; cells: Array<{ suppressed: boolean; n: V1Count; mean: number | null }> }> };
+  comparison: { point: MeasurementPoint; columns: ComparisonColumn[]; rows: Array<{ indicatorId: string; text: LocalizedText; cells: Array<{ suppressed: boolean; n: V1Count; mean: number | null }> }> };
   projects: Array<{ project: FederationProjectProgress['project']; subproject: FederationProjectProgress['subproject']; targets: Array<{ id: number; label: string; target: number; own: V1Count; total: V1Count }> }>;
 }
 

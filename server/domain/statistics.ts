@@ -102,15 +102,6 @@ function tInterval(center: number, standardError: number, df: number): Interval 
   return [center - half, center + half];
 }
 
-/** R quantile(type = 7): h = (n − 1)p, linear interpolation between the order statistics around h. */
-function quantileType7(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const below = sorted[lo]!;
-  const above = sorted[Math.min(lo + 1, sorted.length - 1)]!;
-  return below + (h - lo) * (above - below);
-}
-
 interface Ranking {
   ranks: number[];
   /** Σ (t³ − t) over groups of tied values, for the variance correction. */
@@ -145,43 +136,11 @@ function normalTwoSidedP(centred: number, sigma: number): number | null {
 }
 
 export function describe(values: readonly number[], opts: DescribeOptions = {}): DescriptiveStats {
-  const positiveFrom = opts.positiveFrom ?? 5;
-  const scaleMin = opts.scaleMin ?? 1;
-  const scaleMax = opts.scaleMax ?? 7;
   assertFinite(values, 'describe');
-
+  // One computation for values and histograms alike: the values as a histogram of themselves.
   const counts = new Map<number, number>();
-  for (let step = scaleMin; step <= scaleMax; step++) counts.set(step, 0);
-  for (const v of values) {
-    // Math.round puts x.5 on the step above: a score of 4.5 counts on step 5 here although it is
-    // not positive in sharePositive (which compares the unrounded value).
-    const step = Math.round(v);
-    const current = counts.get(step);
-    if (current === undefined) {
-      throw new RangeError(`describe: value ${v} is outside the scale ${scaleMin}..${scaleMax}`);
-    }
-    counts.set(step, current + 1);
-  }
-  const distribution = [...counts].map(([value, count]) => ({ value, count }));
-
-  const n = values.length;
-  if (n === 0) {
-    return { n, mean: null, sd: null, ci95: null, median: null, q1: null, q3: null, sharePositive: null, distribution };
-  }
-  const sorted = [...values].sort((a, b) => a - b);
-  const m = mean([...values]);
-  const sd = n >= 2 ? sampleStandardDeviation([...values]) : null;
-  return {
-    n,
-    mean: m,
-    sd,
-    ci95: sd === null ? null : tInterval(m, sd / Math.sqrt(n), n - 1),
-    median: quantileType7(sorted, 0.5),
-    q1: quantileType7(sorted, 0.25),
-    q3: quantileType7(sorted, 0.75),
-    sharePositive: values.filter((v) => v >= positiveFrom).length / n,
-    distribution,
-  };
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return describeCounts([...counts].map(([value, count]) => ({ value, count })), opts);
 }
 
 interface SignedRankTest {
@@ -341,6 +300,7 @@ export function describeCounts(bins: readonly ValueCount[], opts: DescribeOption
   const cumulative: number[] = [];
   sorted.reduce((c, b, i) => (cumulative[i] = c + b.count), 0);
   const at = (rank: number) => sorted[cumulative.findIndex((c) => c > rank)]!.value;
+  // R quantile(type = 7): h = (n − 1)p, linear interpolation between the order statistics around h.
   const quantile = (p: number) => {
     const h = (n - 1) * p;
     const lo = Math.floor(h);

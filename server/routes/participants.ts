@@ -12,6 +12,7 @@ import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, outstandingCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, type Participant } from '../storage/participants.js';
 import { startPaperResponse } from '../storage/responses.js';
@@ -64,7 +65,7 @@ export function participantRoutes(ctx: AppContext): Router {
   }
 
   /** The codes and answers of a staff page, exact (staff follow the codes one by one): in total per point, and per round. */
-  function processTables(intervention: Intervention, points: readonly string[]) {
+  function processTables(intervention: Intervention, points: readonly MeasurementPoint[]) {
     const rounds = new Map(listRounds(db, intervention.federationId).map((r) => [r.id, r.name]));
     return {
       byPoint: processFigures(ctx, disclosurePlan(ctx), intervention, points, null, true),

@@ -4,7 +4,7 @@ import { expandBins, type ChangeStats } from '../domain/comparison.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { cellKey, measureRef, orgRef, timeRef } from '../domain/figureCell.js';
 import { indicatorAskedAt } from '../domain/instrument.js';
-import type { Instrument } from '../domain/instrumentTypes.js';
+import type { Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
 import { statusesOf } from '../domain/projectReport.js';
 import {
   REPORT_VERSION,
@@ -65,7 +65,7 @@ function changeLines(ctx: AppContext, plan: DisclosurePlan, org: { org: string; 
   });
 }
 
-function instrumentOf(ctx: AppContext, interventionId: number): { instrument: Instrument | undefined; points: string[] } {
+function instrumentOf(ctx: AppContext, interventionId: number): { instrument: Instrument | undefined; points: MeasurementPoint[] } {
   const points = listMeasurementPoints(ctx.db, interventionId);
   return { instrument: points[0] ? ctx.instruments.get(points[0].instrumentId) : undefined, points: points.map((p) => p.point) };
 }
@@ -96,7 +96,7 @@ function section(ctx: AppContext, plan: DisclosurePlan, intervention: Interventi
 }
 
 /** Whether an intervention had anyone in it at the time: a participant, or a code handed out. */
-function hadParticipants(plan: DisclosurePlan, intervention: Intervention, round: number | null, points: readonly string[]): boolean {
+function hadParticipants(plan: DisclosurePlan, intervention: Intervention, round: number | null, points: readonly MeasurementPoint[]): boolean {
   const cell = (m: string) => plan.n(cellKey(m, orgRef.intervention(intervention.id), 'all', timeRef(round)));
   return cell(measureRef.participants('active')) + cell(measureRef.participants('started')) + cell(measureRef.participants('ended')) > 0
     || points.some((p) => cell(measureRef.process('issued', p)) + cell(measureRef.process('imported', p)) > 0);

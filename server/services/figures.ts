@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import { halfOpen } from '../domain/calendarDate.js';
 import {
   CHANGE_PAIRS, changeStats, itemStats, pointStats,
-  type ChangeStats, type IndicatorResult, type ItemAnswer, type ItemPointStats, type PointStats,
+  type ChangePair, type ChangeStats, type IndicatorResult, type ItemAnswer, type ItemPointStats, type PointStats,
 } from '../domain/comparison.js';
 import { EXIT_GROUPS } from '../domain/exitStatus.js';
 import { buildComponentCatalogue, buildTopCatalogue, catalogueNames, type CatalogueData, type CatalogueStructure } from '../domain/figureCatalogue.js';
@@ -21,6 +21,7 @@ import {
 } from '../storage/population.js';
 import { listProjectTargets, listSubprojects } from '../storage/projects.js';
 import { listRounds, type MeasurementRound } from '../storage/rounds.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
 // Figures as they leave the server: the read model counts (storage/population.ts), the disclosure
 // plan of the whole installation decides what is hidden (domain/suppression.ts, catalogue in
@@ -128,15 +129,15 @@ export function reasonOf(plan: DisclosurePlan, key: string, asked = true): Suppr
 }
 
 /** One indicator at one point for an org cell, from bins already read. */
-export function pointFigure(plan: DisclosurePlan, org: string, s: PersonScope, instrument: Instrument, indicator: Indicator, point: string, bins: readonly ValueCount[]): PointStats {
+export function pointFigure(plan: DisclosurePlan, org: string, s: PersonScope, instrument: Instrument, indicator: Indicator, point: MeasurementPoint, bins: readonly ValueCount[]): PointStats {
   const key = cellKey(measureRef.score(indicator.id, point), org, demoOf(s), timeOf(s));
   return pointStats(point, key, bins, reasonOf(plan, key, indicatorAskedAt(instrument, indicator, point)));
 }
 
 /** Per indicator: each point and every paired change of `pairs`, for one org cell. */
 export function indicatorResults(
-  ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, points: readonly string[], pairs: ReadonlyArray<readonly [string, string]>,
-  defaultPair: readonly [string, string] | null,
+  ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, points: readonly MeasurementPoint[], pairs: readonly ChangePair[],
+  defaultPair: ChangePair | null,
 ): IndicatorResult[] {
   const bins = binsBy(scoreBins(ctx.db, readScope(org, s)), (r) => `${r.indicatorId}@${r.point}`, (r) => r.score);
   const wanted = [...pairs];
@@ -154,7 +155,7 @@ export function indicatorResults(
 }
 
 /** Every indicator's paired change from → to for one org cell (indicator id → change). */
-export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, from: string, to: string): Map<string, ChangeStats> {
+export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, from: MeasurementPoint, to: MeasurementPoint): Map<string, ChangeStats> {
   const rows = pairBins(ctx.db, readScope(org, s), from, to);
   const demo = demoOf(s);
   const time = timeOf(s);
@@ -188,7 +189,7 @@ function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervent
   const times = new Set<string>(['all']);
   const demos = { gender: new Set<string>(), ageBand: new Set<string>() };
   for (const r of rows) {
-    if (r.dontKnow === 1 || r.value === null) continue;
+    if (r.dontKnow || r.value === null) continue;
     const time = timeRef(r.roundId);
     times.add(time);
     const g = demoRef({ gender: r.gender });
@@ -224,9 +225,9 @@ function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervent
 }
 
 /** An indicator's items at each point, answer by answer, for one intervention and person scope. */
-export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, s: PersonScope, instrument: Instrument, indicator: Indicator, points: readonly string[]): ItemPointStats[] {
+export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, s: PersonScope, instrument: Instrument, indicator: Indicator, points: readonly MeasurementPoint[]): ItemPointStats[] {
   const items = itemPlan(ctx, plan, intervention, indicator);
-  const answers: ItemAnswer[] = itemAnswers(ctx.db, readScope(interventionOrg(intervention), s), indicator.items).map((a) => ({ ...a, dontKnow: a.dontKnow === 1 }));
+  const answers: ItemAnswer[] = itemAnswers(ctx.db, readScope(interventionOrg(intervention), s), indicator.items);
   return indicator.items.flatMap((itemId) => points.map((point) => {
     const key = cellKey(measureRef.item(itemId, point), orgRef.intervention(intervention.id), demoOf(s), timeOf(s));
     const asked = (findItem(instrument, itemId)?.points as string[] | undefined)?.includes(point) ?? false;
@@ -238,22 +239,22 @@ export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention:
 export interface ProcessCount { cell: string; n: number | null; reason: SuppressionReason | null }
 
 /** The measurement's process per point: codes issued, started, answered (on the web or on paper), answers imported; the response rate. */
-export type ProcessFigures = { point: string; rate: number | null } & Record<ProcessKind, ProcessCount>;
+export type ProcessFigures = { point: MeasurementPoint; rate: number | null } & Record<ProcessKind, ProcessCount>;
 
-function sumProcess(rows: readonly ProcessRow[], point: string): Record<ProcessKind, number> {
+function sumProcess(rows: readonly ProcessRow[], point: MeasurementPoint): Record<ProcessKind, number> {
   const here = rows.filter((r) => r.point === point);
   const sum = (f: (r: ProcessRow) => number) => here.reduce((s, r) => s + f(r), 0);
   return { issued: sum((r) => r.issued), started: sum((r) => r.started), answered: sum((r) => r.web + r.paper), web: sum((r) => r.web), paper: sum((r) => r.paper), imported: sum((r) => r.imported) };
 }
 
-const withRate = (point: string, v: Record<ProcessKind, ProcessCount>): ProcessFigures => ({ point, ...v, rate: v.issued.n && v.answered.n !== null ? v.answered.n / v.issued.n : null });
+const withRate = (point: MeasurementPoint, v: Record<ProcessKind, ProcessCount>): ProcessFigures => ({ point, ...v, rate: v.issued.n && v.answered.n !== null ? v.answered.n / v.issued.n : null });
 
 /**
  * Codes and answers per point of an intervention, so far or in one round. `exact` for those who may
  * follow the codes one by one (staff of the intervention, förbund admins); everyone else reads them
  * through the disclosure plan.
  */
-export function processFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, points: readonly string[], round: number | null, exact: boolean): ProcessFigures[] {
+export function processFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, points: readonly MeasurementPoint[], round: number | null, exact: boolean): ProcessFigures[] {
   const rows = processCounts(ctx.db, [intervention.id]).filter((r) => round === null || r.roundId === round);
   return points.map((point) => {
     const raw = sumProcess(rows, point);
@@ -267,7 +268,7 @@ export function processFigures(ctx: AppContext, plan: DisclosurePlan, interventi
 }
 
 /** The same per round of the codes (null: codes given without a round), exact: for the staff's response-rate page. */
-export function processByRound(ctx: AppContext, intervention: Intervention, points: readonly string[]): (ProcessFigures & { roundId: number | null })[] {
+export function processByRound(ctx: AppContext, intervention: Intervention, points: readonly MeasurementPoint[]): (ProcessFigures & { roundId: number | null })[] {
   const rows = processCounts(ctx.db, [intervention.id]);
   const rounds = [...new Set(rows.map((r) => r.roundId))];
   return rounds.flatMap((roundId) => points.map((point) => {

@@ -4,7 +4,7 @@ import { changePairsFor, defaultChangePair, groupStats, type GroupStats, type In
 import { dimensionOptions } from '../domain/dimensions.js';
 import { cellKey, demoRef, measureRef } from '../domain/figureCell.js';
 import { indicatorAskedAt } from '../domain/instrument.js';
-import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
+import type { Indicator, Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
 import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 import { scoreBins } from '../storage/population.js';
 import { binsBy, disclosurePlan, indicatorResults, interventionOrg, readScope, reasonOf, timeOf, type PersonScope } from './figures.js';
@@ -15,17 +15,17 @@ export interface EqualityRow { indicatorId: string; cells: GroupStats[]; total: 
 export interface InterventionSummary {
   instrument: Instrument | undefined;
   /** Every point the intervention uses, and the ones asked for. */
-  allPoints: string[];
-  points: string[];
+  allPoints: MeasurementPoint[];
+  points: MeasurementPoint[];
   indicators: Indicator[];
   results: IndicatorResult[];
   /** The point the equality table is at (the last one asked for), and its rows; empty under a person filter. */
-  equalityPoint: string | null;
+  equalityPoint: MeasurementPoint | null;
   equality: EqualityRow[];
 }
 
 /** The instrument an intervention is measured with, and its measurement points in order. */
-export function interventionInstrument(ctx: AppContext, intervention: Intervention): { instrument: Instrument | undefined; points: string[] } {
+export function interventionInstrument(ctx: AppContext, intervention: Intervention): { instrument: Instrument | undefined; points: MeasurementPoint[] } {
   const measurementPoints = listMeasurementPoints(ctx.db, intervention.id);
   return { instrument: measurementPoints[0] ? ctx.instruments.get(measurementPoints[0].instrumentId) : undefined, points: measurementPoints.map((p) => p.point) };
 }
@@ -43,7 +43,7 @@ export const personScopeOf = (q: AnalysisQuery): PersonScope => ({
  */
 export function interventionSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): InterventionSummary {
   const { instrument, points: allPoints } = interventionInstrument(ctx, intervention);
-  const points = q.points?.length ? allPoints.filter((p) => (q.points as string[]).includes(p)) : allPoints;
+  const points = q.points?.length ? allPoints.filter((p) => q.points!.includes(p)) : allPoints;
   if (!instrument) return { instrument, allPoints, points, indicators: [], results: [], equalityPoint: null, equality: [] };
   const plan = disclosurePlan(ctx);
   const s = personScopeOf(q);

@@ -4,8 +4,9 @@ import type { ValueCount } from '../domain/statistics.js';
 import type { DisclosurePlan } from '../domain/suppression.js';
 import type { Db } from '../storage/db.js';
 import { installationBins } from '../storage/population.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
-export interface NationalCell { point: string; indicatorId: string; stats: GroupStats }
+export interface NationalCell { point: MeasurementPoint; indicatorId: string; stats: GroupStats }
 
 /**
  * Every indicator at every measurement point over every counted person in the installation (the
@@ -21,7 +22,7 @@ export function nationalAggregate(db: Db, plan: DisclosurePlan): NationalCell[] 
     bins.push({ value: row.score, count: row.count });
   }
   return [...histograms.keys()].sort().map((key) => {
-    const [point, indicatorId] = key.split('|') as [string, string];
+    const [point, indicatorId] = key.split('|') as [MeasurementPoint, string];
     const cell = cellKey(measureRef.score(indicatorId, point), orgRef.installation, 'all', 'all');
     return { point, indicatorId, stats: groupStats(key, cell, histograms.get(key)!, plan.reason(cell)) };
   });

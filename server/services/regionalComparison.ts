@@ -13,12 +13,13 @@ import { scoreBins } from '../storage/population.js';
 import { listSubprojects, type Subproject } from '../storage/projects.js';
 import { binsBy, demoOf, disclosurePlan, readScope, reasonOf } from './figures.js';
 import { personScopeOf } from './interventionSummary.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
 export interface RegionalComparison {
   instrument: Instrument | undefined;
   indicators: Indicator[];
   indicatorId: string;
-  point: string;
+  point: MeasurementPoint;
   /** The förbund whose results the caller may read, and those chosen. */
   available: Federation[];
   chosen: Federation[];

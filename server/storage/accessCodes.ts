@@ -147,7 +147,7 @@ export function codesForSlips(db: Db, measurementPointId: number, codes: string[
   ).all(measurementPointId, codes && JSON.stringify(codes), codes && JSON.stringify(codes));
 }
 
-export interface OutstandingCode { code: string; point: string; roundName: string | null; pseudonym: string | null; issuedAt: string; started: number }
+export interface OutstandingCode { code: string; point: MeasurementPoint; roundName: string | null; pseudonym: string | null; issuedAt: string; started: number }
 
 /** Active codes without a submitted response, to follow up; oldest first within each point. */
 export function outstandingCodes(db: Db, interventionId: number): OutstandingCode[] {

@@ -3,6 +3,7 @@ import type { Db } from './db.js';
 import { createParticipant } from './participants.js';
 import { saveAnswers, startResponse, submitResponse } from './responses.js';
 import { sql } from './statements.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
 /** The intervention's participants with a local reference, and the points where they have a submitted response. */
 export function importExisting(db: Db, interventionId: number): Pick<ImportSetting, 'participants' | 'submitted'> {
@@ -11,7 +12,7 @@ export function importExisting(db: Db, interventionId: number): Pick<ImportSetti
       db,
       'SELECT id, local_ref AS localRef FROM participants WHERE intervention_id = ? AND local_ref IS NOT NULL ORDER BY id',
     ).all(interventionId),
-    submitted: sql<[number], { participantId: number; point: string }>(
+    submitted: sql<[number], { participantId: number; point: MeasurementPoint }>(
       db,
       `SELECT DISTINCT participant_id AS participantId, point FROM responses
        WHERE intervention_id = ? AND status = 'submitted' AND participant_id IS NOT NULL`,

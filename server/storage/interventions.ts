@@ -82,7 +82,7 @@ export function listMeasurementPoints(db: Db, interventionId?: number): Interven
   ).all({ intervention: interventionId ?? null });
 }
 
-export function getMeasurementPoint(db: Db, interventionId: number, point: string): InterventionPoint | undefined {
+export function getMeasurementPoint(db: Db, interventionId: number, point: MeasurementPoint): InterventionPoint | undefined {
   return sql<[number, string], InterventionPoint>(db, `SELECT ${POINT_COLUMNS} FROM measurement_points WHERE intervention_id = ? AND point = ?`).get(interventionId, point);
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
-import { sql } from './statements.js';
+import { fromBit, sql } from './statements.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
 // Who counts: the one read model behind every figure (domain.md, "Who counts").
 //
@@ -37,7 +38,7 @@ export interface Period { from: string; to: string | null }
  * Sets which of a participant's submitted answers at a point count: the latest so far, and the
  * latest within each round. Called in the transaction that submits (or moves) an answer.
  */
-export function recountLatest(db: Db, participantId: number, point: string): void {
+export function recountLatest(db: Db, participantId: number, point: MeasurementPoint): void {
   sql(
     db,
     `WITH ranked AS (
@@ -98,7 +99,7 @@ function groupColumns(by: GroupBy, table: string): { select: string; group: stri
 }
 
 export interface Grouped { interventionId: number | null; roundId: number | null; gender: string | null; ageBand: string | null }
-export interface ScoreBin extends Grouped { point: string; indicatorId: string; score: number; count: number }
+export interface ScoreBin extends Grouped { point: MeasurementPoint; indicatorId: string; score: number; count: number }
 
 /** How many counted people have each score, per point and indicator (and the groups asked for). */
 export function scoreBins(db: Db, scope: Scope, by: GroupBy = {}): ScoreBin[] {
@@ -132,23 +133,23 @@ export function pairBins(db: Db, scope: Scope, from: string, to: string, by: Gro
   ).all({ ...where.params, from, to });
 }
 
-export interface ItemAnswerRow extends Grouped { point: string; itemId: string; value: number | null; dontKnow: number }
+export interface ItemAnswerRow extends Grouped { point: MeasurementPoint; itemId: string; value: number | null; dontKnow: boolean }
 
 /** The counted answers to some items, for item-by-item distributions. */
 export function itemAnswers(db: Db, scope: Scope, itemIds: readonly string[], by: GroupBy = {}): ItemAnswerRow[] {
   if (itemIds.length === 0) return [];
   const where = scopeWhere(scope, 'r');
   const g = groupColumns(by, 'r');
-  return sql<[Record<string, unknown>], ItemAnswerRow>(
+  return sql<[Record<string, unknown>], Omit<ItemAnswerRow, 'dontKnow'> & { dontKnow: number }>(
     db,
     `SELECT ${g.select}, r.point, a.item_id AS itemId, a.value_num AS value, a.dont_know AS dontKnow
      FROM responses r JOIN answers a ON a.response_id = r.id
      WHERE ${where.text} AND a.item_id IN (SELECT value FROM json_each(:items))`,
-  ).all({ ...where.params, items: JSON.stringify(itemIds) });
+  ).all({ ...where.params, items: JSON.stringify(itemIds) }).map((r) => ({ ...r, dontKnow: fromBit(r.dontKnow) }));
 }
 
 /** Counted people per point and indicator, in the installation, for the disclosure plan. */
-export interface CountedRow { interventionId: number; point: string; indicatorId: string; gender: string | null; ageBand: string | null; roundId: number | null; inAll: number; inRound: number }
+export interface CountedRow { interventionId: number; point: MeasurementPoint; indicatorId: string; gender: string | null; ageBand: string | null; roundId: number | null; inAll: number; inRound: number }
 
 /** For one intervention: how many people count, so far and in their round, per point, indicator and person group. */
 export function countedScores(db: Db, interventionId: number): CountedRow[] {
@@ -168,9 +169,9 @@ export type CountedPairRow = Omit<CountedRow, 'point'>;
  * them. One pass over the people's scores in person order: a window marks each person who has a
  * latest answer at each `from` point, and their answers at the `to` points are counted.
  */
-export function countedPairs(db: Db, interventionId: number, changes: ReadonlyArray<readonly [string, string]>): Map<string, CountedPairRow[]> {
+export function countedPairs(db: Db, interventionId: number, changes: ReadonlyArray<readonly [MeasurementPoint, MeasurementPoint]>): Map<string, CountedPairRow[]> {
   const froms = [...new Set(changes.map(([from]) => from))];
-  const flag = (point: string) => `has_${point}`;
+  const flag = (point: MeasurementPoint) => `has_${point}`;
   const rows = sql<[number], CountedPairRow & { toPoint: string } & Record<string, number>>(
     db,
     `SELECT intervention_id AS interventionId, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId, point AS toPoint,
@@ -195,7 +196,7 @@ export function countedPairs(db: Db, interventionId: number, changes: ReadonlyAr
  * (a response begun, sent or not), answered on the web and typed in from paper; and answers
  * imported from a file, which have no code.
  */
-export interface ProcessRow { interventionId: number; point: string; roundId: number | null; issued: number; started: number; web: number; paper: number; imported: number }
+export interface ProcessRow { interventionId: number; point: MeasurementPoint; roundId: number | null; issued: number; started: number; web: number; paper: number; imported: number }
 
 export function processCounts(db: Db, interventionIds: readonly number[]): ProcessRow[] {
   const ids = JSON.stringify(interventionIds);
@@ -255,7 +256,7 @@ export function exitCounts(db: Db, interventionIds: readonly number[], period: P
   ).all({ ...periodParams(period), interventions: JSON.stringify(interventionIds) });
 }
 
-export interface InstallationBin { point: string; indicatorId: string; score: number; count: number }
+export interface InstallationBin { point: MeasurementPoint; indicatorId: string; score: number; count: number }
 
 /**
  * Score histograms of every counted person in the installation, per point and indicator: streamed

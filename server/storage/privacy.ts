@@ -2,7 +2,8 @@ import { auditTarget } from '../domain/auditEvent.js';
 import { writeAudit } from './audit.js';
 import type { Db } from './db.js';
 import { purgeExpiredSessions } from './sessions.js';
-import { sql } from './statements.js';
+import { fromBit, sql } from './statements.js';
+import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
 /**
  * GDPR operations on one participant (erasure, right of access) and retention. A participant's
@@ -77,9 +78,9 @@ export interface ParticipantExport {
     pseudonym: string; localRef: string | null; startedOn: string | null; exitedOn: string | null; exitStatus: string | null;
     gender: string | null; ageBand: string | null; registeredAt: string;
   };
-  codes: { point: string; round: string | null; status: string; issuedAt: string; spentAt: string | null }[];
+  codes: { point: MeasurementPoint; round: string | null; status: string; issuedAt: string; spentAt: string | null }[];
   responses: {
-    point: string; round: string | null; instrumentId: string; instrumentVersion: string; language: string; status: string;
+    point: MeasurementPoint; round: string | null; instrumentId: string; instrumentVersion: string; language: string; status: string;
     enteredByStaff: boolean; startedAt: string; updatedAt: string; submittedAt: string | null;
     answers: { itemId: string; value: number | string | null; dontKnow: boolean }[];
   }[];
@@ -115,8 +116,8 @@ export function participantExport(db: Db, participantId: number): ParticipantExp
     codes,
     responses: responses.map(({ id, enteredByStaff, ...r }) => ({
       ...r,
-      enteredByStaff: enteredByStaff === 1,
-      answers: answersOf.all(id).map((a) => ({ itemId: a.itemId, value: a.num ?? a.text, dontKnow: a.dontKnow === 1 })),
+      enteredByStaff: fromBit(enteredByStaff),
+      answers: answersOf.all(id).map((a) => ({ itemId: a.itemId, value: a.num ?? a.text, dontKnow: fromBit(a.dontKnow) })),
     })),
   };
 }

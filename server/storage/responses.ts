@@ -4,7 +4,7 @@ import type { Answer, IndicatorScore } from '../domain/scoring.js';
 import { swedishDate } from '../domain/calendarDate.js';
 import type { Db } from './db.js';
 import { countAnonymous, recountLatest } from './population.js';
-import { sql } from './statements.js';
+import { fromBit, sql, toBit } from './statements.js';
 
 export type ResponseStatus = 'in_progress' | 'submitted';
 /** Answered on the web, typed in from paper by staff, or imported from a CSV of earlier years. */
@@ -34,7 +34,7 @@ const COLUMNS = `id, code, participant_id AS participantId, intervention_id AS i
   submitted_at AS submittedAt`;
 
 type Row = Omit<SurveyResponse, 'enteredByStaff'> & { enteredByStaff: number };
-const fromRow = (row: Row | undefined): SurveyResponse | undefined => row && { ...row, enteredByStaff: row.enteredByStaff === 1 };
+const fromRow = (row: Row | undefined): SurveyResponse | undefined => row && { ...row, enteredByStaff: fromBit(row.enteredByStaff) };
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
@@ -59,7 +59,7 @@ export function startResponse(db: Db, r: NewResponse): SurveyResponse {
       db,
       `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff, entered_by_user_id, source)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, r.enteredByStaff ? 1 : 0, r.enteredByUserId ?? null, r.source ?? 'web'),
+    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, toBit(r.enteredByStaff ?? false), r.enteredByUserId ?? null, r.source ?? 'web'),
   )!;
 }
 
@@ -86,7 +86,7 @@ export function getAnswers(db: Db, responseId: number): Map<string, Answer> {
     db,
     'SELECT item_id AS itemId, value_num AS num, value_text AS text, dont_know AS dontKnow FROM answers WHERE response_id = ?',
   ).all(responseId);
-  return new Map(rows.map((r) => [r.itemId, { itemId: r.itemId, num: r.num, text: r.text, dontKnow: r.dontKnow === 1 }]));
+  return new Map(rows.map((r) => [r.itemId, { itemId: r.itemId, num: r.num, text: r.text, dontKnow: fromBit(r.dontKnow) }]));
 }
 
 /** Saves one page of answers (and clears the page's emptied items) atomically; remembers the page for resuming. */
@@ -100,7 +100,7 @@ export function saveAnswers(db: Db, responseId: number, answers: Answer[], clear
   db.transaction(() => {
     const touched = sql(db, `UPDATE responses SET last_section = ?, updated_at = ${NOW} WHERE id = ? AND status = 'in_progress'`).run(lastSection, responseId);
     if (touched.changes !== 1) throw new Error(`response ${responseId} is not in progress`);
-    for (const a of answers) upsert.run(responseId, a.itemId, a.num, a.text, a.dontKnow ? 1 : 0);
+    for (const a of answers) upsert.run(responseId, a.itemId, a.num, a.text, toBit(a.dontKnow));
     for (const itemId of cleared) remove.run(responseId, itemId);
   })();
 }

@@ -17,3 +17,7 @@ export function sql<P extends unknown[] | object = unknown[], R = unknown>(db: D
 export function pointOrderSql(column: string): string {
   return `CASE ${column} ${MEASUREMENT_POINTS.map((p, i) => `WHEN '${p}' THEN ${i + 1}`).join(' ')} ELSE ${MEASUREMENT_POINTS.length + 1} END`;
 }
+
+/** SQLite has no booleans: a flag is 0/1 in a column and true/false in our objects, converted here only. */
+export const fromBit = (bit: number): boolean => bit === 1;
+export const toBit = (flag: boolean): 0 | 1 => (flag ? 1 : 0);

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { sql } from './statements.js';
+import { fromBit, sql, toBit } from './statements.js';
 
 export const FEDERATION_ROLES = ['federation_admin', 'staff', 'evaluator', 'board'] as const;
 export type FederationRole = (typeof FEDERATION_ROLES)[number];
@@ -18,7 +18,7 @@ export interface User {
 export interface RoleGrant { federationId: number; role: FederationRole }
 
 type Row = Omit<User, 'isSystemAdmin' | 'disabled'> & { isSystemAdmin: number; disabled: number };
-const fromRow = (r: Row | undefined): User | undefined => r && { ...r, isSystemAdmin: r.isSystemAdmin === 1, disabled: r.disabled === 1 };
+const fromRow = (r: Row | undefined): User | undefined => r && { ...r, isSystemAdmin: fromBit(r.isSystemAdmin), disabled: fromBit(r.disabled) };
 
 const COLUMNS = `id, email, name, password_hash AS passwordHash, is_system_admin AS isSystemAdmin, failed_logins AS failedLogins,
   locked_until AS lockedUntil, disabled`;
@@ -26,7 +26,7 @@ const COLUMNS = `id, email, name, password_hash AS passwordHash, is_system_admin
 export function createUser(db: Db, input: { email: string; name: string; passwordHash: string; isSystemAdmin?: boolean }): User {
   return fromRow(
     sql<[string, string, string, number], Row>(db, `INSERT INTO users (email, name, password_hash, is_system_admin) VALUES (?, ?, ?, ?) RETURNING ${COLUMNS}`).get(
-      input.email.trim(), input.name.trim(), input.passwordHash, input.isSystemAdmin ? 1 : 0,
+      input.email.trim(), input.name.trim(), input.passwordHash, toBit(input.isSystemAdmin ?? false),
     ),
   )!;
 }

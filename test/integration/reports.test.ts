@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { expect } from 'chai';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed.js';
 import { closePdfRenderer } from '../../server/pdf.js';
+import type { MeasurementPoint } from '../../server/domain/instrumentTypes.js';
 import type { Db } from '../../server/storage/db.js';
 import { recountLatest } from '../../server/storage/population.js';
 import { HttpClient } from '../helpers/http.js';
@@ -95,7 +96,7 @@ function addSmallIntervention(db: Db): number {
 }
 
 /** A submitted answer written straight into the tables (no code), counted by the read model like any other. */
-function insertResponse(db: Db, interventionId: number, participantId: number, point: string, scores: Record<string, number>, roundId: number | null = null): void {
+function insertResponse(db: Db, interventionId: number, participantId: number, point: MeasurementPoint, scores: Record<string, number>, roundId: number | null = null): void {
   const rid = Number(db.prepare(
     `INSERT INTO responses (participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, status, submitted_at, submitted_on)
      VALUES (?, ?, ?, ?, 'participant', '1', 'sv', 'submitted', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), date('now'))`,

@@ -56,7 +56,7 @@ describe('demo rounds', () => {
 describe('analysis tables for CSV', () => {
   it('gives every row the same columns, hidden or not, with the reason, so the CSV header is complete', async () => {
     const { changeRows, itemRows, overviewRows } = await import('../../server/domain/analysisTables.js');
-    const answers = [1, 2, 2, 7, 7].map((v) => ({ point: 'exit', itemId: 'q', value: v, dontKnow: false }));
+    const answers = [1, 2, 2, 7, 7].map((v) => ({ point: 'exit' as const, itemId: 'q', value: v, dontKnow: false }));
     const rows = itemRows([itemStats('q', 'start', 'a', answers, 'tooFew'), itemStats('q', 'exit', 'b', answers, null)]);
     expect(Object.keys(rows[0]!)).to.deep.equal(Object.keys(rows[1]!));
     expect(rows[0]).to.include({ suppressed: true, reason: 'tooFew', answered_1: null, n: null });

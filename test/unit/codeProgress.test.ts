@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { progressByParticipant, progressOf, type CodeState } from '../../server/domain/codeProgress.js';
 import { qrSvg, toSheets } from '../../server/domain/slips.js';
 
-const code = (participantId: number | null, point: string, status: CodeState['status'], responseStatus: CodeState['responseStatus'] = null): CodeState => ({ participantId, point, status, responseStatus });
+const code = (participantId: number | null, point: CodeState['point'], status: CodeState['status'], responseStatus: CodeState['responseStatus'] = null): CodeState => ({ participantId, point, status, responseStatus });
 
 describe('code progress for staff', () => {
   it('derives issued, started, submitted and revoked from the code and its response', () => {

@@ -108,7 +108,7 @@ describe('comparison.compareGroups and itemStats', () => {
   });
 
   it('counts item answers per step, "vet ej" apart', () => {
-    const answers = [1, 2, 2, 7, 7, 7].map((v) => ({ point: 'start', itemId: 'q', value: v, dontKnow: false }));
+    const answers = [1, 2, 2, 7, 7, 7].map((v) => ({ point: 'start' as const, itemId: 'q', value: v, dontKnow: false }));
     answers.push({ point: 'start', itemId: 'q', value: null as unknown as number, dontKnow: true });
     const cell = shown(itemStats('q', 'start', 'i', answers, null));
     expect(cell).to.include({ n: 6, dontKnow: 1 });

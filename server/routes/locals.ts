@@ -43,6 +43,22 @@ export function setLanguage(res: Response, lang: string): void {
   });
 }
 
+/** A link parameter's value; undefined or null leaves the parameter out. */
+export type LinkParam = string | number | null | undefined;
+
+/**
+ * A path with a query string made of the parameters in order (a later one of the same name wins),
+ * leaving out those without a value; the bare path when none has one. Views print it with <%= %>.
+ */
+export function hrefWith(path: string, ...params: Record<string, LinkParam>[]): string {
+  const query = new URLSearchParams();
+  for (const set of params) {
+    for (const [key, value] of Object.entries(set)) if (value !== undefined && value !== null) query.set(key, String(value));
+  }
+  const qs = query.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 /** Per request: the UI language from ?lang= or Accept-Language, helpers for the views. */
 export function viewLocals(req: Request, res: Response, next: NextFunction): void {
   setLanguage(res, negotiateLanguage(req.query.lang, req.get('accept-language')));
@@ -50,6 +66,7 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   res.locals.languageName = languageName;
   res.locals.htmlLangOf = htmlLang;
   res.locals.path = req.path;
+  res.locals.href = hrefWith;
   // A language link keeps the rest of the query (filters, slips), changing only lang.
   res.locals.langHref = (code: string) => {
     const params = new URLSearchParams();

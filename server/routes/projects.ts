@@ -10,7 +10,7 @@ import { listFederations } from '../storage/federations.js';
 import { listInterventions } from '../storage/interventions.js';
 import {
   addProjectMember, addProjectTarget, createProject, createSubproject, getProject, listProjectMembers, listProjects, listProjectSubprojects,
-  listProjectTargets, removeProjectMember, removeProjectTarget, type Project,
+  listProjectTargets, removeProjectMember, removeProjectTarget, TARGET_KINDS, type Project,
 } from '../storage/projects.js';
 import { findUserByEmail } from '../storage/users.js';
 import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
@@ -75,6 +75,8 @@ export function projectRoutes(ctx: AppContext): Router {
       federations: listFederations(ctx.db),
       exitStatuses: EXIT_STATUSES,
       targetStatuses: TARGET_EXIT_STATUSES,
+      targetKinds: TARGET_KINDS,
+      defaultTargetKind: TARGET_KINDS[0],
     });
   };
 

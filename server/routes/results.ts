@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import Papa from 'papaparse';
 import type { AppContext } from '../context.js';
+import { distributionChart, groupMeansChart, interventionChart, SCALE_STEPS, trendChart, type ChartLabels } from '../domain/analysisCharts.js';
 import { changeRows, comparisonRow, equalityRows, groupRows, itemRows, overviewRows } from '../domain/analysisTables.js';
 import { dimensionOptions } from '../domain/dimensions.js';
 import { findItem } from '../domain/instrument.js';
+import { INDIVIDUAL_POINTS } from '../domain/instrumentTypes.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize, principalOf, requireSignedIn } from '../security/auth.js';
@@ -14,7 +16,7 @@ import { interventionInstrument, interventionSummary, personScopeOf } from '../s
 import { auditTarget } from '../domain/auditEvent.js';
 import { audit } from '../security/audit.js';
 import { listRounds } from '../storage/rounds.js';
-import { readAnalysisQuery } from '../forms/analysisQuery.js';
+import { readAnalysisQuery, type AnalysisQuery } from '../forms/analysisQuery.js';
 
 /** Rows as CSV text: UTF-8 with BOM so Excel reads å, ä, ö; a cell starting with = + - @ is defused. */
 export function csvText(rows: Record<string, unknown>[]): string {
@@ -40,6 +42,16 @@ function filterOptions(ctx: AppContext, federationId: number | null, instrument:
   };
 }
 
+/** The words of the charts, in the page's language: the view helpers of routes/locals.ts. */
+function chartLabels(res: Response): ChartLabels {
+  return { t: res.locals.t, txt: res.locals.txt as ChartLabels['txt'], pointLabel: res.locals.pointLabel as ChartLabels['pointLabel'] };
+}
+
+/** The person filters of an analysis page as link parameters (round, gender, age band), kept by the links it gives. */
+function filterParams(q: AnalysisQuery) {
+  return { round: q.round, gender: q.gender, ageBand: q.ageBand };
+}
+
 /** Evaluator analysis: per intervention overview, indicator drill-down, and comparisons across interventions and rounds. */
 export function resultRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -57,6 +69,8 @@ export function resultRoutes(ctx: AppContext): Router {
     const exact = can(principalOf(req), 'rates.read', intervention.federationId, intervention.id);
     res.render('results/intervention', {
       intervention, ...summary, q,
+      filters: filterParams(q),
+      chart: interventionChart(summary.indicators, summary.results, summary.points, chartLabels(res)),
       ...filterOptions(ctx, intervention.federationId, summary.instrument),
       process: processFigures(ctx, disclosurePlan(ctx), intervention, summary.allPoints, q.round ?? null, exact),
       canExport: can(principalOf(req), 'export', intervention.federationId),
@@ -72,8 +86,11 @@ export function resultRoutes(ctx: AppContext): Router {
     const cells = itemFigures(ctx, disclosurePlan(ctx), intervention, personScopeOf(q), instrument, indicator, points);
     if (q.format === 'csv') return sendCsv(ctx, req, res, `intervention-${intervention.id}-${indicator.id}-items`, itemRows(cells));
     const items = indicator.items.map((id) => findItem(instrument, id)!);
+    const labels = chartLabels(res);
     res.render('results/indicator', {
-      intervention, indicator, items, points, cells, q, ...filterOptions(ctx, intervention.federationId, instrument), canExport: can(principalOf(req), 'export', intervention.federationId),
+      intervention, indicator, items, points, cells, q, filters: filterParams(q), steps: SCALE_STEPS,
+      charts: items.map((item) => distributionChart(item.id, points, cells, labels)),
+      ...filterOptions(ctx, intervention.federationId, instrument), canExport: can(principalOf(req), 'export', intervention.federationId),
     });
   });
 
@@ -94,7 +111,15 @@ export function resultRoutes(ctx: AppContext): Router {
       return sendCsv(ctx, req, res, `compare-${c.indicatorId}-${c.point}-${table}`, rows);
     }
     audit(ctx, req, { action: 'results.compare', federationId: federation.id, target: auditTarget.indicator(c.indicatorId) });
-    res.render('results/compare', { ...c, q, ...filterOptions(ctx, federation.id, c.instrument), canExport: can(principalOf(req), 'export', federation.id) });
+    const labels = chartLabels(res);
+    res.render('results/compare', {
+      ...c, q, ...filterOptions(ctx, federation.id, c.instrument), canExport: can(principalOf(req), 'export', federation.id),
+      individualPoints: INDIVIDUAL_POINTS,
+      // The page's choices and filters, kept by its CSV links.
+      linkParams: { indicator: c.indicatorId, point: c.point, intervention: c.selected?.id, ...filterParams(q) },
+      sideChart: groupMeansChart(c.interventions, c.sideBySide, c.point, labels),
+      trendChart: trendChart(c.rounds, c.trend, labels),
+    });
   });
 
   router.get('/analysis/region', requireSignedIn, (req, res) => {
@@ -106,7 +131,13 @@ export function resultRoutes(ctx: AppContext): Router {
       return sendCsv(ctx, req, res, `region-${r.indicatorId}-${r.point}`, rows, ids);
     }
     for (const f of r.chosen) audit(ctx, req, { action: 'results.region', federationId: f.id, target: auditTarget.indicator(r.indicatorId) });
-    res.render('results/region', { ...r, q, ...filterOptions(ctx, null, r.instrument), canExport: ids.every((id) => can(principalOf(req), 'export', id)) });
+    res.render('results/region', {
+      ...r, q, ...filterOptions(ctx, null, r.instrument), canExport: ids.every((id) => can(principalOf(req), 'export', id)),
+      individualPoints: INDIVIDUAL_POINTS,
+      // No round: each förbund has its own rounds, the region is everything so far.
+      linkParams: { indicator: r.indicatorId, point: r.point, gender: q.gender, ageBand: q.ageBand, subproject: q.subproject, federations: q.federations?.join(',') },
+      chart: groupMeansChart(r.chosen, r.breakdown.cells, r.point, chartLabels(res)),
+    });
   });
 
   return router;

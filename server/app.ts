@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { AppContext } from './context.js';
 import { PATHS } from './paths.js';
 import { Problem } from './problem.js';
-import { viewLocals } from './routes/locals.js';
+import { viewLocals } from './render/viewLocals.js';
 import { resultRoutes } from './routes/results.js';
 import { surveyRoutes } from './routes/survey.js';
 import { authRoutes } from './routes/auth.js';
@@ -70,19 +70,12 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/api/v1', apiRoutes(ctx));
   app.use(csrfProtection({ secret: appSecret(ctx.db, 'csrf'), secureCookies: ctx.config.secureCookies }));
 
-  app.use(authRoutes(ctx));
-  app.use(surveyRoutes(ctx));
-  app.use(systemAdminRoutes(ctx));
-  app.use(federationRoutes(ctx));
-  app.use(interventionSetupRoutes(ctx));
-  app.use(memberRoutes(ctx));
-  app.use(apiTokenRoutes(ctx));
-  app.use(auditLogRoutes(ctx));
-  app.use(participantRoutes(ctx));
-  app.use(importRoutes(ctx));
-  app.use(resultRoutes(ctx));
-  app.use(reportRoutes(ctx));
-  app.use(projectRoutes(ctx));
+  // The pages; each router answers only its own paths, the rest fall through to 404.
+  const pages = [
+    authRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
+    participantRoutes, importRoutes, resultRoutes, reportRoutes, projectRoutes,
+  ];
+  for (const routes of pages) app.use(routes(ctx));
 
   app.use((_req, _res, next) => next(new Problem('notFound')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

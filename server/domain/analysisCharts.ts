@@ -7,7 +7,7 @@ import type { LocalizedText } from './instrumentTypes.js';
 import { SCALE_MAX, SCALE_MIN } from './scoring.js';
 import type { Interval, ScaleStepCount } from './statistics.js';
 
-/** The page's words: the view helpers t, txt and pointLabel of routes/locals.ts. */
+/** The page's words: the view helpers t, txt and pointLabel of render/viewLocals.ts. */
 export interface ChartLabels {
   t: (key: string) => string;
   txt: (text: LocalizedText | undefined) => string;

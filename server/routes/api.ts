@@ -12,7 +12,7 @@ import { auditTarget } from '../domain/auditEvent.js';
 import { audit } from '../security/audit.js';
 import { getFederation } from '../storage/federations.js';
 import { getIntervention, listInterventions } from '../storage/interventions.js';
-import { openApiDocument } from './openapi.js';
+import { openApiDocument } from '../openapi.js';
 import { readAnalysisQuery } from '../forms/analysisQuery.js';
 
 type Described = PointStats | GroupStats;

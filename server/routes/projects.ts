@@ -16,7 +16,7 @@ import { findUserByEmail } from '../storage/users.js';
 import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
 import { customTargetHasStatuses, memberForm, projectForm, subprojectForm, targetForm } from '../forms/schemas.js';
 import { projectReport } from '../services/boardReport.js';
-import { fileSlug, renderToString, reportHelpers, sendPdf } from './reportOutput.js';
+import { fileSlug, renderToString, reportHelpers, sendPdf } from '../render/reportOutput.js';
 
 interface Forms { errors: FormError[]; input: Record<string, unknown>; form: string | null }
 const NO_FORMS: Forms = { errors: [], input: {}, form: null };

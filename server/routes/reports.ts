@@ -11,7 +11,7 @@ import { audit, auditedWrite } from '../security/audit.js';
 import type { Federation } from '../storage/federations.js';
 import { getSnapshot, listSnapshots, saveSnapshot, type SnapshotInfo } from '../storage/reports.js';
 import { listRounds } from '../storage/rounds.js';
-import { fileSlug, renderToString, reportHelpers, sendPdf } from './reportOutput.js';
+import { fileSlug, renderToString, reportHelpers, sendPdf } from '../render/reportOutput.js';
 
 interface Scope { federation: Federation; interventionId: number | null; base: string }
 

@@ -42,7 +42,7 @@ function filterOptions(ctx: AppContext, federationId: number | null, instrument:
   };
 }
 
-/** The words of the charts, in the page's language: the view helpers of routes/locals.ts. */
+/** The words of the charts, in the page's language: the view helpers of render/viewLocals.ts. */
 function chartLabels(res: Response): ChartLabels {
   return { t: res.locals.t, txt: res.locals.txt as ChartLabels['txt'], pointLabel: res.locals.pointLabel as ChartLabels['pointLabel'] };
 }

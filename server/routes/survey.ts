@@ -10,7 +10,7 @@ import { Problem } from '../problem.js';
 import { failedAttemptLimit } from '../security/rateLimits.js';
 import { findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
-import { setLanguage } from './locals.js';
+import { setLanguage } from '../render/viewLocals.js';
 import { parseForm } from '../forms/form.js';
 import { codeEntryForm, languageForm, pageControlsForm, reviewQuery } from '../forms/schemas.js';
 

@@ -32,7 +32,7 @@ declare global {
 }
 
 declare module 'express-serve-static-core' {
-  /** What every request's views can read (routes/locals.ts), and what authorize loaded for the route. */
+  /** What every request's views can read (render/viewLocals.ts), and what authorize loaded for the route. */
   interface Locals {
     /** Translates a key into the page's UI language. */
     t: Translate;

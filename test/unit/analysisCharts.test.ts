@@ -7,7 +7,7 @@ import {
 import { groupStats, itemStats, pointStats, type ItemAnswer } from '../../server/domain/comparison.js';
 import type { MeasurementPoint } from '../../server/domain/instrumentTypes.js';
 import type { ValueCount } from '../../server/domain/statistics.js';
-import { hrefWith } from '../../server/routes/locals.js';
+import { hrefWith } from '../../server/render/viewLocals.js';
 
 // The chart specs are checked for what they must say, not against a stored copy: hidden figures are
 // gaps, labels follow the points and groups they are given, a distribution's shares add up to 100 %.

@@ -98,6 +98,9 @@ function meanDataset(label: string, figures: readonly (MeanFigure | undefined)[]
   return { label, data: figures.map(shownMean), ci: figures.map(shownCi) };
 }
 
+/** The axis of every chart of means: the scale's steps, titled. */
+const meanAxis = (l: ChartLabels) => ({ axisTitle: l.t('results.meanAxis'), min: SCALE_MIN, max: SCALE_MAX });
+
 /**
  * The intervention overview: one group of bars per indicator, one bar (mean with CI) per point.
  * `results[i]` holds indicator i's figures; a point's bar is that point's figure, or a gap.
@@ -112,9 +115,7 @@ export function interventionChart(
     type: 'bar-ci',
     labels: indicators.map((i) => l.txt(i.text)),
     datasets: points.map((point) => meanDataset(l.pointLabel(point), results.map((r) => r.points.find((c) => c.point === point)))),
-    axisTitle: l.t('results.meanAxis'),
-    min: SCALE_MIN,
-    max: SCALE_MAX,
+    ...meanAxis(l),
   };
 }
 
@@ -123,9 +124,7 @@ export function groupMeansChart(groups: readonly Named[], cells: readonly MeanFi
   return {
     type: 'bar-ci',
     labels: groups.map((g) => g.name),
-    axisTitle: l.t('results.meanAxis'),
-    min: SCALE_MIN,
-    max: SCALE_MAX,
+    ...meanAxis(l),
     datasets: [meanDataset(l.pointLabel(point), groups.map((_, k) => cells[k]))],
   };
 }
@@ -135,9 +134,7 @@ export function trendChart(rounds: readonly Named[], trend: readonly { intervent
   return {
     type: 'line',
     labels: rounds.map((r) => r.name),
-    axisTitle: l.t('results.meanAxis'),
-    min: SCALE_MIN,
-    max: SCALE_MAX,
+    ...meanAxis(l),
     datasets: trend.map((row) => ({ label: row.intervention.name, data: rounds.map((_, k) => shownMean(row.cells[k])) })),
   };
 }

@@ -3,7 +3,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { AppContext } from './context.js';
 import { PATHS } from './paths.js';
-import { Problem } from './problem.js';
+import { Problem, toProblem } from './problem.js';
 import { viewLocals } from './render/viewLocals.js';
 import { resultRoutes } from './routes/results.js';
 import { surveyRoutes } from './routes/survey.js';
@@ -90,12 +90,4 @@ export function createApp(ctx: AppContext): express.Express {
     }
   });
   return app;
-}
-
-function toProblem(err: unknown): Problem {
-  if (err instanceof Problem) return err;
-  const status = (err as { status?: number; type?: string })?.status;
-  if (status === 413) return new Problem('payloadTooLarge');
-  if (status && status >= 400 && status < 500) return new Problem('badRequest');
-  return new Problem('serverError');
 }

@@ -30,3 +30,12 @@ export class Problem extends Error {
     this.status = PROBLEMS[code];
   }
 }
+
+/** Any error thrown while answering a request, as the problem the user reads. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err;
+  const status = (err as { status?: number; type?: string })?.status;
+  if (status === 413) return new Problem('payloadTooLarge');
+  if (status && status >= 400 && status < 500) return new Problem('badRequest');
+  return new Problem('serverError');
+}

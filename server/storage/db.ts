@@ -7,14 +7,19 @@ export type Db = Database.Database;
 
 const MIGRATIONS_DIR = PATHS.migrations;
 
+/** How long a statement waits for another connection's write lock; better-sqlite3 waits synchronously, so the whole server waits with it. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenOptions { busyTimeoutMs?: number }
+
 /** Opens (creating if needed) the SQLite file with WAL and foreign keys, and applies pending migrations. */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   migrate(db);
   return db;
 }

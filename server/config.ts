@@ -1,4 +1,5 @@
 import { Ajv, type JSONSchemaType } from 'ajv';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { ROOT } from './paths.js';
 
@@ -10,7 +11,12 @@ export interface Config {
   publicUrl: string;
   /** Marks cookies Secure; on whenever the app is served over HTTPS (behind a proxy). */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /**
+   * Which proxies in front may tell the client's address (X-Forwarded-For): none, the nearest
+   * n hops, or these addresses/subnets (Express's "trust proxy"). Never every one: a client could
+   * then pick its address per request and pass every rate limit.
+   */
+  trustProxy: false | number | string[];
 }
 
 interface RawEnv {
@@ -19,7 +25,7 @@ interface RawEnv {
   INDIKATOR_DEMO: boolean;
   INDIKATOR_PUBLIC_URL?: string;
   INDIKATOR_SECURE_COOKIES: boolean;
-  INDIKATOR_TRUST_PROXY: boolean;
+  INDIKATOR_TRUST_PROXY?: string;
 }
 
 const schema: JSONSchemaType<RawEnv> = {
@@ -30,9 +36,9 @@ const schema: JSONSchemaType<RawEnv> = {
     INDIKATOR_DEMO: { type: 'boolean', default: true },
     INDIKATOR_PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$', nullable: true },
     INDIKATOR_SECURE_COOKIES: { type: 'boolean', default: false },
-    INDIKATOR_TRUST_PROXY: { type: 'boolean', default: false },
+    INDIKATOR_TRUST_PROXY: { type: 'string', nullable: true },
   },
-  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES', 'INDIKATOR_TRUST_PROXY'],
+  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES'],
   additionalProperties: true,
 };
 
@@ -69,6 +75,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: raw.INDIKATOR_DEMO,
     publicUrl: (raw.INDIKATOR_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     secureCookies: raw.INDIKATOR_SECURE_COOKIES,
-    trustProxy: raw.INDIKATOR_TRUST_PROXY,
+    trustProxy: trustedProxies(raw.INDIKATOR_TRUST_PROXY),
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** INDIKATOR_TRUST_PROXY: unset or 0/false/no/off (none), a number of hops, or a comma-separated list of addresses, subnets and Express's names. */
+function trustedProxies(text: string | undefined): false | number | string[] {
+  const value = (text ?? '').trim().toLowerCase();
+  if (value === '' || BOOLEAN_WORDS[value] === false) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const valid = (entry: string) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, prefix, extra] = entry.split('/');
+    const version = isIP(address ?? '');
+    if (version === 0 || extra !== undefined) return false;
+    // A prefix of 0 is every address: the same as trusting all.
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (version === 4 ? 32 : 128));
+  };
+  const wrong = entries.find((e) => !valid(e));
+  if (wrong !== undefined || entries.length === 0) {
+    throw new ConfigError(`INDIKATOR_TRUST_PROXY: give the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.5,10.1.0.0/16), never "trust all" (got "${text ?? ''}")`);
+  }
+  return entries;
 }

@@ -31,14 +31,14 @@ describe('config.loadConfig', () => {
   it('reads every variable', () => {
     const config = loadConfig({
       PORT: '8080', INDIKATOR_DB: '/var/lib/indikator/db.sqlite', INDIKATOR_DEMO: 'no',
-      INDIKATOR_PUBLIC_URL: 'https://enkat.example.se/', INDIKATOR_SECURE_COOKIES: 'on', INDIKATOR_TRUST_PROXY: 'TRUE',
+      INDIKATOR_PUBLIC_URL: 'https://enkat.example.se/', INDIKATOR_SECURE_COOKIES: 'on', INDIKATOR_TRUST_PROXY: '1',
     });
     expect(config.port).to.equal(8080);
     expect(config.dbFile).to.equal('/var/lib/indikator/db.sqlite');
     expect(config.demo).to.equal(false);
     expect(config.publicUrl).to.equal('https://enkat.example.se');
     expect(config.secureCookies).to.equal(true);
-    expect(config.trustProxy).to.equal(true);
+    expect(config.trustProxy).to.equal(1);
   });
 
   it('derives the public URL from the port when none is given', () => {
@@ -74,7 +74,16 @@ describe('config.loadConfig', () => {
     expect(configError({ PORT: '-1' }).message).to.match(/^PORT\b/);
     expect(configError({ INDIKATOR_PUBLIC_URL: 'enkat.example.se' }).message).to.match(/^INDIKATOR_PUBLIC_URL\b/);
     expect(configError({ INDIKATOR_SECURE_COOKIES: 'ja' }).message).to.match(/^INDIKATOR_SECURE_COOKIES\b/);
-    expect(configError({ INDIKATOR_TRUST_PROXY: '2' }).message).to.match(/^INDIKATOR_TRUST_PROXY\b/);
+    expect(configError({ INDIKATOR_TRUST_PROXY: 'maybe' }).message).to.match(/^INDIKATOR_TRUST_PROXY\b/);
+  });
+
+  it('trusts a number of proxy hops or a list of proxy addresses, never every proxy', () => {
+    expect(loadConfig({ INDIKATOR_TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+    expect(loadConfig({ INDIKATOR_TRUST_PROXY: 'off' }).trustProxy).to.equal(false);
+    expect(loadConfig({ INDIKATOR_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,::1' }).trustProxy).to.deep.equal(['10.0.0.5', '10.1.0.0/16', 'loopback', '::1']);
+    for (const all of ['true', 'yes', 'on', '*', '0.0.0.0/0', '::/0', '10.0.0.300', '10.0.0.0/8/1']) {
+      expect(configError({ INDIKATOR_TRUST_PROXY: all }).message, all).to.match(/^INDIKATOR_TRUST_PROXY: give the number of proxies/);
+    }
   });
 
   it('ignores unrelated variables', () => {

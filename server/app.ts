@@ -54,6 +54,12 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/static/vendor/chart.js', express.static(PATHS.chartJs, { maxAge: '7d', index: false }));
   app.use('/static', express.static(PATHS.public, { maxAge: '1h', index: false }));
 
+  // Every page below may show personal data or answers: no browser or proxy keeps a copy.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
   app.get('/healthz', (_req, res) => {
     ctx.db.prepare('SELECT 1').get();
     res.json({ status: 'ok' });
@@ -63,8 +69,9 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(sessions(ctx, appSecret(ctx.db, 'session')));
   app.use(loadPrincipal(ctx));
   app.use(viewLocals);
-  // The CSV import posts up to 2 MB: its parser runs before the 64 kB one below and before the CSRF check.
-  app.use(IMPORT_PATH, importBodyParser());
+  // The CSV import posts up to 2 MB: its parser runs before the 64 kB one below and before the CSRF
+  // check, and only for those allowed to import there.
+  app.use(IMPORT_PATH, importBodyParser(ctx));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '256kb' }));
   app.use('/api/v1', apiRoutes(ctx));

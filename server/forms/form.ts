@@ -10,6 +10,7 @@ import type { ExtendedJSONSchema, FromExtendedSchema } from 'json-schema-to-ts';
 import { normalizeAccessCode } from '../domain/accessCode.js';
 import { isCalendarDate } from '../domain/calendarDate.js';
 import { looksLikePersonnummer } from '../domain/pseudonym.js';
+import { Problem } from '../problem.js';
 
 /**
  * A field's error texts by the keyword that failed (`required`, `format`, `maxLength`, `enum`,
@@ -60,7 +61,7 @@ function genericCode(err: ErrorObject): string {
 
 /**
  * Reads a posted form or a query string against its schema: trims text (not verbatim fields),
- * treats empty fields as absent, drops fields the schema does not name (and the CSRF token),
+ * treats empty fields as absent, drops fields the schema does not name (the CSRF token among them),
  * coerces numbers and lists, and maps each failing field to one error. Then the rules run, in
  * order; a field keeps its first error.
  */
@@ -69,15 +70,26 @@ export function parseForm<const S extends FormSchema, T = FormOf<S>>(schema: S, 
   if (!validate) compiled.set(schema as object, (validate = ajv.compile<T>(schema as object)));
   const properties = (schema as { properties?: Record<string, { errorCodes?: ErrorCodes; verbatim?: boolean }> }).properties ?? {};
   const input: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries((typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>)) {
-    if (key === '_csrf') continue;
+  // What a form can send: text, or a list of texts (numbers and booleans from a JSON body too).
+  // Anything else (a nested object, text with NUL or a lone surrogate) is refused by field.
+  const refused: FormError[] = [];
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  for (const [key, value] of Object.entries(fields)) {
+    // Fields the schema does not name are dropped (the CSRF token; a questionnaire page's answers, read by answerForm.ts).
+    if (!Object.hasOwn(properties, key)) continue;
+    if (!isFieldValue(value)) {
+      refused.push({ field: key, code: 'form.invalid' });
+      continue;
+    }
     const v = typeof value === 'string' && !properties[key]?.verbatim ? value.trim() : value;
     if (v !== '') input[key] = v;
   }
-  const candidate = structuredClone(input);
+  const candidate: Record<string, unknown> = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, Array.isArray(v) ? [...(v as unknown[])] : v]));
+  if (refused.length > 0) return { ok: false, errors: firstPerField(refused), input };
   if (validate(candidate)) {
-    const errors = rules.map((rule) => rule(candidate)).filter((e): e is FormError => !!e);
-    return errors.length === 0 ? { ok: true, value: candidate, input } : { ok: false, errors: firstPerField(errors), input };
+    const value = candidate as T;
+    const errors = rules.map((rule) => rule(value)).filter((e): e is FormError => !!e);
+    return errors.length === 0 ? { ok: true, value, input } : { ok: false, errors: firstPerField(errors), input };
   }
   const errors = (validate.errors ?? []).map((e) => {
     const field = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : e.instancePath.split('/')[1] ?? '';
@@ -86,6 +98,19 @@ export function parseForm<const S extends FormSchema, T = FormOf<S>>(schema: S, 
   });
   return { ok: false, errors: firstPerField(errors), input };
 }
+
+/** Text as people type it: well-formed Unicode, no control characters but tab and line breaks. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function isCleanText(text: string): boolean {
+  if (LONE_SURROGATE.test(text)) return false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false;
+  }
+  return true;
+}
+const isScalar = (v: unknown) => (typeof v === 'string' ? isCleanText(v) : typeof v === 'number' || typeof v === 'boolean');
+const isFieldValue = (v: unknown) => isScalar(v) || (Array.isArray(v) && v.length <= 1000 && v.every(isScalar));
 
 function firstPerField(errors: FormError[]): FormError[] {
   const seen = new Set<string>();
@@ -99,3 +124,9 @@ export const endNotBeforeStart = <T extends { startsOn?: string; endsOn?: string
 /** The rule "the chosen id is one of these" (a round of the förbund, a point of the intervention …); an absent field passes. */
 export const oneOf = <K extends string>(field: K, allowed: readonly unknown[], code = 'form.invalid'): FormRule<Partial<Record<K, unknown>>> =>
   (value) => (value[field] === undefined || allowed.includes(value[field]) ? null : { field, code });
+
+/** An id in a path (/f/12): digits only, no sign, exponent, hex or leading zero; else the page does not exist. */
+export function idParam(text: unknown): number {
+  if (typeof text !== 'string' || !/^[1-9]\d{0,14}$/.test(text)) throw new Problem('notFound');
+  return Number(text);
+}

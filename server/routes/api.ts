@@ -14,6 +14,7 @@ import { getFederation } from '../storage/federations.js';
 import { getIntervention, listInterventions } from '../storage/interventions.js';
 import { openApiDocument } from '../openapi.js';
 import { readAnalysisQuery } from '../forms/analysisQuery.js';
+import { idParam } from '../forms/form.js';
 
 type Described = PointStats | GroupStats;
 const described = (c: Described) => ({
@@ -59,7 +60,7 @@ export function apiRoutes(ctx: AppContext): Router {
   });
 
   router.get('/interventions/:id/summary', (req, res) => {
-    const intervention = getIntervention(ctx.db, Number(req.params.id));
+    const intervention = getIntervention(ctx.db, idParam(req.params.id));
     if (!intervention) throw new Problem('notFound');
     if (!can(principalOf(req), 'results.read', intervention.federationId)) throw new Problem('forbidden');
     const q = readAnalysisQuery(req.query);
@@ -86,7 +87,7 @@ export function apiRoutes(ctx: AppContext): Router {
   });
 
   router.get('/federations/:id/comparison', (req, res) => {
-    const federation = getFederation(ctx.db, Number(req.params.id));
+    const federation = getFederation(ctx.db, idParam(req.params.id));
     if (!federation) throw new Problem('notFound');
     if (!can(principalOf(req), 'results.read', federation.id)) throw new Problem('forbidden');
     const q = readAnalysisQuery(req.query);

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../storage/apiTokens.js';
-import { parseForm } from '../forms/form.js';
+import { idParam, parseForm } from '../forms/form.js';
 import { tokenForm } from '../forms/schemas.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
@@ -27,7 +27,7 @@ export function apiTokenRoutes(ctx: AppContext): Router {
   });
 
   router.post('/f/:fid/tokens/:tid/revoke', authorize(ctx, 'tokens.manage'), (req, res) => {
-    const tid = Number(req.params.tid);
+    const tid = idParam(req.params.tid);
     const revoked = auditedWrite(ctx, req, () => revokeApiToken(ctx.db, fid(res), tid), (done) => (done ? { action: 'token.revoke', federationId: fid(res), target: auditTarget.token(tid) } : null));
     if (!revoked) throw new Problem('notFound');
     res.redirect(303, `/f/${fid(res)}/tokens`);

@@ -11,11 +11,16 @@ import { destroyUserSessions } from '../storage/sessions.js';
 import { findUserByEmail, getUser, recordFailedLogin, recordSuccessfulLogin, setPassword } from '../storage/users.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { parseForm } from '../forms/form.js';
-import { loginForm, passwordForm } from '../forms/schemas.js';
+import { loginForm, memberForm, passwordForm } from '../forms/schemas.js';
 
 /** Only a local path may be a target after sign-in (no open redirect). */
 function safeNext(next: string | undefined = ''): string {
   return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+/** Ends the request's own session too, so its cookie opens nothing and is not saved again at the end of the response. */
+function endSession(req: Request): Promise<void> {
+  return new Promise((resolve) => req.session.destroy(() => resolve()));
 }
 
 function regenerate(req: Request): Promise<void> {
@@ -43,8 +48,11 @@ export function authRoutes(ctx: AppContext): Router {
     const { email = '', password = '', next: target } = form.ok ? form.value : {};
     const next = safeNext(target);
     const user = email ? findUserByEmail(ctx.db, email) : undefined;
+    // The log keeps what was typed only when it is an e-mail address (lower case): a password typed
+    // into the e-mail field must not land in it.
+    const typed = parseForm(memberForm, { email });
     const fail = (error: string, status = 401) => {
-      audit(ctx, req, { action: 'login.failed', detail: { reason: error }, by: { userId: user?.id ?? null, actor: email } });
+      audit(ctx, req, { action: 'login.failed', detail: { reason: error }, by: { userId: user?.id ?? null, actor: typed.ok ? typed.value.email.toLowerCase() : null } });
       res.status(status).render('auth/login', { error, email, next });
     };
     if (!user || user.disabled) {
@@ -74,9 +82,10 @@ export function authRoutes(ctx: AppContext): Router {
     });
   });
 
-  router.post('/logout-everywhere', requireSignedIn, (req, res) => {
+  router.post('/logout-everywhere', requireSignedIn, async (req, res) => {
     const userId = principalOf(req).userId!;
     auditedWrite(ctx, req, () => destroyUserSessions(ctx.db, userId), (count) => ({ action: 'logout.everywhere', detail: { sessions: count } }));
+    await endSession(req);
     res.clearCookie('indikator.sid');
     res.redirect(303, '/login');
   });
@@ -102,6 +111,8 @@ export function authRoutes(ctx: AppContext): Router {
       setPassword(ctx.db, user.id, passwordHash);
       destroyUserSessions(ctx.db, user.id);
     }, { action: 'password.change', target: auditTarget.user(user.id) });
+    await endSession(req);
+    res.clearCookie('indikator.sid');
     res.redirect(303, '/login');
   });
 

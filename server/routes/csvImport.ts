@@ -22,9 +22,11 @@ export const IMPORT_PATH = '/f/:fid/interventions/:iid/import';
  * (which would refuse the body with 413) and before the CSRF check (which reads the token from the
  * body). Only signed-in users get the large limit; everyone else meets the app's limit as before.
  */
-export function importBodyParser(): RequestHandler {
+export function importBodyParser(ctx: AppContext): RequestHandler {
   const parse = express.urlencoded({ extended: false, limit: '7mb', parameterLimit: 10 });
-  return (req, res, next) => (req.principal && req.method === 'POST' ? parse(req, res, next) : next());
+  const mayImport = authorize(ctx, 'participants.manage');
+  // Only someone who may import into this intervention gets a 7 MB body read; everyone else is refused first.
+  return (req, res, next) => (req.method === 'POST' ? mayImport(req, res, (err?: unknown) => (err ? next(err) : parse(req, res, next))) : next());
 }
 
 /** CSV import of earlier years' questionnaires into one individual intervention: instructions and template, preview, import. */

@@ -4,7 +4,7 @@ import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { hashPassword, passwordProblem } from '../security/password.js';
 import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole } from '../storage/users.js';
-import { parseForm, type FormError } from '../forms/form.js';
+import { type FormError, idParam, parseForm } from '../forms/form.js';
 import { roleForm, userForm } from '../forms/schemas.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
@@ -44,9 +44,11 @@ export function memberRoutes(ctx: AppContext): Router {
     const form = parseForm(roleForm, req.body);
     if (!form.ok) throw new Problem('badRequest');
     const role = form.value.role;
-    const uid = Number(req.params.uid);
+    const uid = idParam(req.params.uid);
     if (uid === principalOf(req).userId && role === 'federation_admin') throw new Problem('forbidden', 'cannot remove own admin role');
-    auditedWrite(ctx, req, () => revokeRole(ctx.db, uid, fid(res), role), { action: 'role.revoke', federationId: fid(res), target: auditTarget.user(uid), detail: { role } });
+    const revoked = auditedWrite(ctx, req, () => revokeRole(ctx.db, uid, fid(res), role),
+      (done) => (done ? { action: 'role.revoke', federationId: fid(res), target: auditTarget.user(uid), detail: { role } } : null));
+    if (!revoked) throw new Problem('notFound');
     res.redirect(303, `/f/${fid(res)}/users`);
   });
 

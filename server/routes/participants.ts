@@ -5,7 +5,7 @@ import { progressByParticipant, progressOf } from '../domain/codeProgress.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
 import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
 import { auditTarget } from '../domain/auditEvent.js';
-import { oneOf, parseForm, type FormError } from '../forms/form.js';
+import { type FormError, idParam, oneOf, parseForm } from '../forms/form.js';
 import { audit, auditedWrite, type AuditEvent } from '../security/audit.js';
 import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, slipsQuery } from '../forms/schemas.js';
 import { Problem } from '../problem.js';
@@ -79,7 +79,7 @@ export function participantRoutes(ctx: AppContext): Router {
   }
 
   function loadParticipant(req: Request, res: Response): Participant {
-    const participant = getParticipant(db, Number(req.params.pid));
+    const participant = getParticipant(db, idParam(req.params.pid));
     if (!participant || participant.interventionId !== res.locals.intervention.id) throw new Problem('notFound');
     return participant;
   }

@@ -6,7 +6,7 @@ import { auditTarget } from '../domain/auditEvent.js';
 import { audit } from '../security/audit.js';
 import { getParticipant } from '../storage/participants.js';
 import { erasureCounts, eraseParticipant, participantExport } from '../storage/privacy.js';
-import { parseForm } from '../forms/form.js';
+import { idParam, parseForm } from '../forms/form.js';
 import { confirmForm } from '../forms/schemas.js';
 
 const BASE = '/f/:fid/interventions/:iid/participants/:pid';
@@ -21,7 +21,7 @@ export function privacyRoutes(ctx: AppContext): Router {
   function scope(req: Request, res: Response) {
     const federation = res.locals.federation;
     const intervention = res.locals.intervention;
-    const participant = getParticipant(db, Number(req.params.pid));
+    const participant = getParticipant(db, idParam(req.params.pid));
     if (!participant || participant.interventionId !== intervention.id) throw new Problem('notFound');
     return { federation, intervention, participant, base: `/f/${federation.id}/interventions/${intervention.id}` };
   }

@@ -13,7 +13,7 @@ import {
   listProjectTargets, removeProjectMember, removeProjectTarget, TARGET_KINDS, type Project,
 } from '../storage/projects.js';
 import { findUserByEmail } from '../storage/users.js';
-import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/form.js';
+import { endNotBeforeStart, type FormError, idParam, oneOf, parseForm } from '../forms/form.js';
 import { customTargetHasStatuses, memberForm, projectForm, subprojectForm, targetForm } from '../forms/schemas.js';
 import { projectReport } from '../services/boardReport.js';
 import { fileSlug, renderToString, reportHelpers, sendPdf } from '../render/reportOutput.js';
@@ -49,8 +49,7 @@ export function projectRoutes(ctx: AppContext): Router {
   });
 
   const adminProject = (req: Request): Project => {
-    const pid = String(req.params.pid);
-    const project = /^\d{1,12}$/.test(pid) ? getProject(ctx.db, Number(pid)) : undefined;
+    const project = getProject(ctx.db, idParam(req.params.pid));
     if (!project) throw new Problem('notFound');
     return project;
   };
@@ -103,7 +102,7 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.post('/admin/projects/:pid/targets/:targetId/remove', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    const targetId = Number(req.params.targetId);
+    const targetId = idParam(req.params.targetId);
     const removed = auditedWrite(ctx, req, () => removeProjectTarget(ctx.db, project.id, targetId),
       (done) => (done ? { action: 'project.target.remove', target: auditTarget.project(project.id), detail: { targetId } } : null));
     if (!removed) throw new Problem('notFound');
@@ -121,8 +120,10 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.post('/admin/projects/:pid/members/:uid/remove', requireSystemAdmin, (req, res) => {
     const project = adminProject(req);
-    const uid = Number(req.params.uid);
-    auditedWrite(ctx, req, () => removeProjectMember(ctx.db, project.id, uid), { action: 'project.member.remove', target: auditTarget.user(uid), detail: { project: project.id } });
+    const uid = idParam(req.params.uid);
+    const removed = auditedWrite(ctx, req, () => removeProjectMember(ctx.db, project.id, uid),
+      (done) => (done ? { action: 'project.member.remove', target: auditTarget.user(uid), detail: { project: project.id } } : null));
+    if (!removed) throw new Problem('notFound');
     res.redirect(303, `/admin/projects/${project.id}`);
   });
 

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { swedishDate } from '../domain/calendarDate.js';
 import { chooseReportTime, upgradeReport, type ReportData, type RoundInfo } from '../domain/report.js';
+import { idParam } from '../forms/form.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
@@ -100,7 +101,7 @@ export function reportRoutes(ctx: AppContext): Router {
   function loadSnapshot(req: Request, res: Response): { s: Scope; snapshot: SnapshotInfo; report: ReportData } {
     const federation = res.locals.federation;
     const sid = String(req.params.sid);
-    const snapshot = /^\d{1,12}$/.test(sid) ? getSnapshot(ctx.db, Number(sid)) : undefined;
+    const snapshot = getSnapshot(ctx.db, idParam(sid));
     if (!snapshot || snapshot.federationId !== federation.id) throw new Problem('notFound');
     let report: ReportData;
     try {

@@ -12,6 +12,7 @@ import { getProject, projectMemberIds, type Project } from '../storage/projects.
 import { SqliteSessionStore } from '../storage/sessions.js';
 import { assignedInterventions, getUser, rolesOf } from '../storage/users.js';
 import { can, canReadProject, type Permission, type Principal } from './access.js';
+import { idParam } from '../forms/form.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -121,11 +122,19 @@ export function authorize(ctx: AppContext, permission: Permission) {
   return (req: Request, res: Response, next: NextFunction) => {
     requireSignedIn(req, res, (err?: unknown) => {
       if (err) return next(err);
-      const federation = getFederation(ctx.db, Number(req.params.fid));
+      let federationId: number;
+      let iid: number | undefined;
+      try {
+        federationId = idParam(req.params.fid);
+        iid = req.params.iid === undefined ? undefined : idParam(req.params.iid);
+      } catch (problem) {
+        return next(problem);
+      }
+      const federation = getFederation(ctx.db, federationId);
       if (!federation) return next(new Problem('notFound'));
       let interventionId: number | undefined;
-      if (req.params.iid !== undefined) {
-        const intervention = getIntervention(ctx.db, Number(req.params.iid));
+      if (iid !== undefined) {
+        const intervention = getIntervention(ctx.db, iid);
         if (!intervention || intervention.federationId !== federation.id) return next(new Problem('notFound'));
         res.locals.intervention = intervention;
         interventionId = intervention.id;
@@ -142,8 +151,13 @@ export function authorizeProject(ctx: AppContext) {
   return (req: Request, res: Response, next: NextFunction) => {
     requireSignedIn(req, res, (err?: unknown) => {
       if (err) return next(err);
-      const pid = String(req.params.pid);
-      const project = /^\d{1,12}$/.test(pid) ? getProject(ctx.db, Number(pid)) : undefined;
+      let projectId: number;
+      try {
+        projectId = idParam(req.params.pid);
+      } catch (problem) {
+        return next(problem);
+      }
+      const project = getProject(ctx.db, projectId);
       if (!project) return next(new Problem('notFound'));
       if (!canReadProject(req.principal!, projectMemberIds(ctx.db, project.id))) return next(new Problem('forbidden'));
       res.locals.project = project;

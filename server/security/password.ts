@@ -42,9 +42,29 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 let common: Set<string> | undefined;
 
+/**
+ * Whether a password long enough is still guessed at once: only digits (a number, a date, a
+ * personnummer), only spaces, fewer than five different characters, or mostly one run of
+ * neighbouring characters (123456789012, abcdefghijkl, 987654321098).
+ */
+function isTooSimple(password: string): boolean {
+  const chars = [...password];
+  if (password.trim() === '' || /^\d+$/.test(password) || new Set(chars).size < 5) return true;
+  let longest = 1;
+  let run = 1;
+  for (let k = 1; k < chars.length; k++) {
+    const step = chars[k]!.codePointAt(0)! - chars[k - 1]!.codePointAt(0)!;
+    const previous = k > 1 ? chars[k - 1]!.codePointAt(0)! - chars[k - 2]!.codePointAt(0)! : step;
+    run = Math.abs(step) === 1 && step === previous ? run + 1 : Math.abs(step) === 1 ? 2 : 1;
+    longest = Math.max(longest, run);
+  }
+  return longest >= chars.length - 2;
+}
+
 /** Null when acceptable, else the translation key of the reason (errors.password.*). */
-export function passwordProblem(password: string, email?: string): 'tooShort' | 'tooCommon' | 'containsEmail' | null {
+export function passwordProblem(password: string, email?: string): 'tooShort' | 'tooCommon' | 'tooSimple' | 'containsEmail' | null {
   if ([...password].length < MIN_PASSWORD_LENGTH) return 'tooShort';
+  if (isTooSimple(password)) return 'tooSimple';
   common ??= new Set(
     fs.readFileSync(path.join(PATHS.root, 'server', 'security', 'common-passwords.txt'), 'utf8').split('\n').map((l) => l.trim().toLowerCase()).filter(Boolean),
   );

@@ -22,14 +22,15 @@ export function writeAudit(db: Db, e: AuditEntry): void {
 
 export interface AuditRow { id: number; at: string; userName: string | null; actor: string | null; tokenId: number | null; action: string; target: string | null; detail: string | null; ip: string | null }
 
-export interface AuditFilter { federationId: number; action?: string; userQuery?: string; from?: string; to?: string; limit?: number }
+/** Whose log: a förbund's, or (null) the installation's own — sign-ins, accounts, what system admins did. */
+export interface AuditFilter { federationId: number | null; action?: string; userQuery?: string; from?: string; to?: string; limit?: number }
 
 export function listAudit(db: Db, f: AuditFilter): AuditRow[] {
   return sql<unknown[], AuditRow>(
     db,
     `SELECT a.id, a.at, u.name AS userName, coalesce(a.actor, u.email) AS actor, a.token_id AS tokenId, a.action, a.target, a.detail, a.ip
      FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-     WHERE a.federation_id = ?
+     WHERE a.federation_id IS ?
        AND (? IS NULL OR a.action LIKE ? || '%')
        AND (? IS NULL OR u.email LIKE '%' || ? || '%' OR u.name LIKE '%' || ? || '%' OR a.actor LIKE '%' || ? || '%')
        AND (? IS NULL OR a.at >= ?)

@@ -67,8 +67,9 @@ export function grantRole(db: Db, userId: number, federationId: number, role: Fe
   sql(db, 'INSERT INTO user_roles (user_id, federation_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(userId, federationId, role);
 }
 
-export function revokeRole(db: Db, userId: number, federationId: number, role: FederationRole): void {
-  sql(db, 'DELETE FROM user_roles WHERE user_id = ? AND federation_id = ? AND role = ?').run(userId, federationId, role);
+/** Whether the person had the role (and now has not). */
+export function revokeRole(db: Db, userId: number, federationId: number, role: FederationRole): boolean {
+  return sql(db, 'DELETE FROM user_roles WHERE user_id = ? AND federation_id = ? AND role = ?').run(userId, federationId, role).changes > 0;
 }
 
 export interface FederationMember { id: number; email: string; name: string; roles: FederationRole[] }

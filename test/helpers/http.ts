@@ -55,6 +55,11 @@ export class HttpClient {
     throw new Error(`too many redirects from ${path}`);
   }
 
+  /** The cookies as a Cookie header, to send them again from elsewhere (an old session's cookie after sign-out). */
+  cookieHeaderValue(): string {
+    return this.cookieHeader();
+  }
+
   csrfToken(): string {
     const match = /name="_csrf" value="([^"]+)"/.exec(this.lastHtml);
     if (!match) throw new Error('no CSRF token in the last page');

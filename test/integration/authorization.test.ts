@@ -52,6 +52,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /s/:code/:page': ANYONE,
   'POST /s/:code/:page': ANYONE,
   'GET /admin/federations': ['system_admin'],
+  'GET /admin/audit': ['system_admin'],
   'POST /admin/federations': ['system_admin'],
   'GET /f/:fid': MEMBERS,
   'GET /f/:fid/settings': ADMIN,

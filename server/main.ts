@@ -10,7 +10,7 @@ import { openDatabase } from './storage/db.js';
 function start(): void {
   const config = loadConfig();
   const instruments = loadInstruments(PATHS.indicators);
-  const db = openDatabase(config.dbFile);
+  const db = openDatabase(config.dbFile, { busyTimeoutMs: 150 }); // short: a write lock held elsewhere must not stall every request; participants' saves retry (routes/survey.ts)
   if (config.demo) {
     const demo = seedDemo(db, instruments);
     if (demo) {

@@ -6,9 +6,9 @@ import { sectionsForPoint } from '../domain/instrument.js';
 import type { Instrument, Section } from '../domain/instrumentTypes.js';
 import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
-import { Problem } from '../problem.js';
+import { Problem, storageFault } from '../problem.js';
 import { failedAttemptLimit } from '../security/rateLimits.js';
-import { findAccessCode, type AccessCode } from '../storage/accessCodes.js';
+import { activeReplacementOf, findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
 import { setLanguage } from '../render/viewLocals.js';
 import { parseForm } from '../forms/form.js';
@@ -22,6 +22,43 @@ interface Survey {
 }
 
 const CODE_PROBLEMS = { spent: 'codeSpent', revoked: 'codeRevoked' } as const;
+
+/** Seconds a participant is asked to wait (Retry-After) when an answer could not be written. */
+const RETRY_AFTER_SECONDS = 5;
+/**
+ * Pauses before the next attempt of a participant's write while another connection (a long write,
+ * a backup, the CLI) holds the write lock. Each attempt waits at most the connection's short busy
+ * timeout (server/main.ts), synchronously; the pauses are timers, so the server answers everyone
+ * else meanwhile. About 1.5 s of pauses in all, then the participant is asked to try again.
+ */
+const RETRY_PAUSES_MS = [50, 100, 200, 400, 800];
+
+/** Runs a write; while the database is locked, runs it again after a pause, then gives up with the last error. */
+async function withRetries<T>(write: () => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return write();
+    } catch (err) {
+      const pause = RETRY_PAUSES_MS[attempt];
+      if (pause === undefined || !storageFault(err)?.transient) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/**
+ * True when `err` is the database refusing a write (locked, full, read-only): logs one line for the
+ * operator and sets Retry-After; the caller shows the participant the page again, typed answers kept.
+ */
+function refusedWrite(ctx: AppContext, res: Response, err: unknown, what: string): boolean {
+  const fault = storageFault(err);
+  if (!fault) return false;
+  console.error(`Indikator: ${what} not saved: the database ${ctx.db.name} ${fault.cause} (${fault.sqliteCode}); the participant was asked to try again`);
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  return true;
+}
+
+const isProblem = (err: unknown, code: Problem['code']): boolean => err instanceof Problem && err.code === code;
 
 /** Loads what a code opens, or throws the problem the participant should read. */
 function openSurvey(ctx: AppContext, rawCode: string): Survey {
@@ -59,12 +96,42 @@ function requireResponse(survey: Survey): SurveyResponse {
   return survey.response;
 }
 
-function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], returnToReview: boolean, status = 200): void {
+/** A questionnaire page; `notSaved` puts the message "not saved yet, try again" at its top. */
+function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], returnToReview: boolean, status = 200, notSaved = false): void {
   const response = requireResponse(survey);
   setLanguage(res, response.language);
   res.status(status).render('survey/section', {
     survey, response, section: survey.sections[n - 1], n, total: survey.sections.length, values, errors, returnToReview,
-    displayCode: formatAccessCode(survey.code.code),
+    displayCode: formatAccessCode(survey.code.code), notice: notSaved ? 'notSaved' : null,
+  });
+}
+
+/** The answers as posted for a page's items, to put back into its form. */
+function typedValues(section: Section, body: Record<string, unknown>): Map<string, string[]> {
+  return new Map(section.items.map((item) => [item.id, asStrings(body[FIELD_PREFIX + item.id])]));
+}
+
+/** What a revoked code's questionnaire continues under: the survey of its active replacement, if it was reissued. */
+function replacementSurvey(ctx: AppContext, rawCode: string): Survey | undefined {
+  const normalized = normalizeAccessCode(rawCode);
+  const replacement = normalized ? activeReplacementOf(ctx.db, normalized) : undefined;
+  if (!replacement) return undefined;
+  const survey = openSurvey(ctx, replacement);
+  return survey.response ? survey : undefined;
+}
+
+/**
+ * A page posted with a code that staff replaced meanwhile: nothing is saved under the revoked code
+ * (whoever holds it may not be the participant), but what was typed is shown with the message and
+ * carried in the form, and saved once the participant types the new code. The new code is never shown.
+ */
+function renderReplaced(res: Response, oldCode: string, target: Survey, n: number, body: Record<string, unknown>, error: string | null, status: number): void {
+  const section = target.sections[n - 1]!;
+  const controls = parseForm(pageControlsForm, body);
+  setLanguage(res, requireResponse(target).language);
+  res.status(status).render('survey/replaced', {
+    oldCode, n, section, scale: target.instrument.scale, values: typedValues(section, body),
+    action: controls.ok ? controls.value.action ?? 'next' : 'next', review: controls.ok && controls.value.review === '1', error,
   });
 }
 
@@ -108,7 +175,7 @@ export function surveyRoutes(ctx: AppContext): Router {
     res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null });
   });
 
-  router.post('/s/:code/language', (req, res) => {
+  router.post('/s/:code/language', async (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
     const form = parseForm(languageForm, req.body);
     const language = form.ok ? form.value.language ?? '' : '';
@@ -116,14 +183,24 @@ export function surveyRoutes(ctx: AppContext): Router {
       res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown' });
       return;
     }
-    if (survey.response) {
-      setResponseLanguage(ctx.db, survey.response.id, language);
-    } else {
-      survey.response = startResponse(ctx.db, {
-        code: survey.code.code, participantId: survey.code.participantId, interventionId: survey.code.interventionId,
-        point: survey.code.point, roundId: survey.code.roundId, instrumentId: survey.instrument.id,
-        instrumentVersion: survey.instrument.version, language,
+    try {
+      await withRetries(() => {
+        const current = openSurvey(ctx, survey.code.code);
+        if (current.response) setResponseLanguage(ctx.db, current.response.id, language);
+        else {
+          current.response = startResponse(ctx.db, {
+            code: current.code.code, participantId: current.code.participantId, interventionId: current.code.interventionId,
+            point: current.code.point, roundId: current.code.roundId, instrumentId: current.instrument.id,
+            instrumentVersion: current.instrument.version, language,
+          });
+        }
+        survey.response = current.response;
       });
+    } catch (err) {
+      if (!refusedWrite(ctx, res, err, 'The choice of language')) throw err;
+      setLanguage(res, language);
+      res.status(503).render('survey/language', { survey, selected: language, error: null, notice: 'storageBusy' });
+      return;
     }
     res.redirect(303, resumeUrl(survey));
   });
@@ -141,11 +218,22 @@ export function surveyRoutes(ctx: AppContext): Router {
     res.render('survey/review', { survey, response, answers: getAnswers(ctx.db, response.id) });
   });
 
-  router.post('/s/:code/submit', (req, res) => {
+  router.post('/s/:code/submit', async (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
     const response = requireResponse(survey);
-    const answers = getAnswers(ctx.db, response.id);
-    submitResponse(ctx.db, response, scoreResponse(survey.instrument, response.point, answers), dimensionsOf(survey.instrument, answers));
+    try {
+      await withRetries(() => {
+        const current = openSurvey(ctx, survey.code.code);
+        if (current.response?.id !== response.id) throw new Problem('notFound');
+        const answers = getAnswers(ctx.db, response.id);
+        submitResponse(ctx.db, response, scoreResponse(survey.instrument, response.point, answers), dimensionsOf(survey.instrument, answers));
+      });
+    } catch (err) {
+      if (!refusedWrite(ctx, res, err, 'Sending a questionnaire')) throw err;
+      setLanguage(res, response.language);
+      res.status(503).render('survey/review', { survey, response, answers: getAnswers(ctx.db, response.id), notice: 'notSent' });
+      return;
+    }
     res.redirect(303, `/s/thanks?lang=${encodeURIComponent(response.language)}`);
   });
 
@@ -159,37 +247,89 @@ export function surveyRoutes(ctx: AppContext): Router {
     renderSection(res, survey, n, values, [], query.ok && query.value.review === '1');
   });
 
-  router.post('/s/:code/:page', (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
-    const n = pageNumber(survey, req.params.page);
+  /**
+   * Saves a posted page of `survey` (what the form says: autosave, next, back, pause), retrying while
+   * the database is locked. When it cannot be written, the page comes back with 503 and every typed
+   * answer (an autosave gets a bare 503); when the code was replaced meanwhile, the replaced page.
+   */
+  async function savePage(res: Response, survey: Survey, n: number, body: Record<string, unknown>): Promise<void> {
     const response = requireResponse(survey);
     const section = survey.sections[n - 1]!;
-    const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseSectionForm(section.items, body);
     if (parsed.unknownFields.length > 0) throw new Problem('unknownItems', parsed.unknownFields.join(', '));
     const controls = parseForm(pageControlsForm, body);
     if (!controls.ok) throw new Problem('badRequest', controls.errors.map((e) => e.field).join(', '));
     const { action, review } = controls.value;
+    /** The write, checked again on each attempt against the code as it is then (reissued or sent meanwhile?). */
+    const save = (lastSection: number, cleared: string[]) => withRetries(() => {
+      if (openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
+      saveAnswers(ctx.db, response.id, parsed.answers, cleared, lastSection);
+    });
     if (action === 'autosave') {
       // A draft saved by public/js/autosave.js while the participant answers: the valid answers are
       // kept (a half-typed number is left for the real submit to report), the page is where to resume.
       const invalid = new Set(parsed.errors.map((e) => e.itemId));
-      saveAnswers(ctx.db, response.id, parsed.answers, parsed.cleared.filter((id) => !invalid.has(id)), n);
+      try {
+        await save(n, parsed.cleared.filter((id) => !invalid.has(id)));
+      } catch (err) {
+        if (isProblem(err, 'codeRevoked')) return void res.status(410).end();
+        if (!refusedWrite(ctx, res, err, `An autosaved draft of page ${n}`)) throw err;
+        return void res.status(503).end();
+      }
       res.status(204).end();
       return;
     }
     if (parsed.errors.length > 0) {
-      const values = new Map(section.items.map((item) => [item.id, asStrings(body[FIELD_PREFIX + item.id])]));
-      renderSection(res, survey, n, values, parsed.errors, review === '1', 422);
+      renderSection(res, survey, n, typedValues(section, body), parsed.errors, review === '1', 422);
       return;
     }
     // A page opened from the review ("Ändra") goes straight back to the review when saved.
     const backToReview = review === '1' && action !== 'back' && action !== 'pause';
     const next = backToReview ? survey.sections.length + 1 : action === 'back' ? n - 1 : action === 'pause' ? n : n + 1;
-    saveAnswers(ctx.db, response.id, parsed.answers, parsed.cleared, Math.max(1, next));
+    try {
+      await save(Math.max(1, next), parsed.cleared);
+    } catch (err) {
+      if (isProblem(err, 'codeRevoked')) {
+        const target = replacementSurvey(ctx, survey.code.code);
+        if (target) return renderReplaced(res, survey.code.code, target, n, body, null, 410);
+      }
+      if (!refusedWrite(ctx, res, err, `Page ${n} of a questionnaire`)) throw err;
+      return renderSection(res, survey, n, typedValues(section, body), [], review === '1', 503, true);
+    }
     if (action === 'pause') res.redirect(303, surveyUrl(survey, 'paused'));
     else if (next < 1) res.redirect(303, surveyUrl(survey, 'language'));
     else res.redirect(303, next > survey.sections.length ? surveyUrl(survey, 'review') : surveyUrl(survey, next));
+  }
+
+  router.post('/s/:code/:page', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    let survey: Survey;
+    try {
+      survey = openSurvey(ctx, req.params.code);
+    } catch (err) {
+      const target = isProblem(err, 'codeRevoked') ? replacementSurvey(ctx, req.params.code) : undefined;
+      if (!target) throw err;
+      const n = pageNumber(target, req.params.page);
+      const controls = parseForm(pageControlsForm, body);
+      if (controls.ok && controls.value.action === 'autosave') return void res.status(410).end();
+      return renderReplaced(res, normalizeAccessCode(req.params.code)!, target, n, body, null, 410);
+    }
+    await savePage(res, survey, pageNumber(survey, req.params.page), body);
+  });
+
+  // The form of the replaced page: the new code typed, and the page's answers carried along.
+  router.post('/s/:code/:page/new-code', codeEntryLimiter, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const oldCode = normalizeAccessCode(String(req.params.code));
+    const target = oldCode ? replacementSurvey(ctx, oldCode) : undefined;
+    if (!oldCode || !target) throw new Problem('codeRevoked');
+    const n = pageNumber(target, String(req.params.page));
+    const typed = parseForm(codeEntryForm, body);
+    if (normalizeAccessCode(typed.ok ? typed.value.code ?? '' : '') !== target.code.code) {
+      return renderReplaced(res, oldCode, target, n, body, 'survey.replaced.wrongCode', 422);
+    }
+    const answers = Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'code'));
+    await savePage(res, target, n, answers);
   });
 
   return router;

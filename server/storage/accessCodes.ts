@@ -134,6 +134,21 @@ export function reissueAccessCode(db: Db, oldCode: string): ReissueResult {
   })();
 }
 
+/**
+ * The active code that replaced a revoked one (following reissues of reissues), or undefined when
+ * the code was not reissued or its replacement is no longer active.
+ */
+export function activeReplacementOf(db: Db, code: string): string | undefined {
+  const lookup = (c: string) => sql<[string], { status: CodeStatus; replacedBy: string | null }>(db, 'SELECT status, replaced_by AS replacedBy FROM access_codes WHERE code = ?').get(c);
+  let current = lookup(code);
+  for (let hops = 0; current?.status === 'revoked' && current.replacedBy !== null && hops < 20; hops++) {
+    const replacement = current.replacedBy;
+    current = lookup(replacement);
+    if (current?.status === 'active') return replacement;
+  }
+  return undefined;
+}
+
 export interface SlipCode { code: string; localRef: string | null }
 
 /** Active codes of a point to print, oldest first; only those in `codes` when given. */

@@ -21,9 +21,10 @@ export interface TestServer {
 const instruments = loadInstruments(PATHS.indicators);
 
 /** The real app on a random port, with a real SQLite file in a fresh temp dir. */
-export async function startTestServer(opts: { codeEntryLimit?: number; loginLimit?: number; prepare?: (db: Db) => void } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { codeEntryLimit?: number; loginLimit?: number; prepare?: (db: Db) => void; busyTimeoutMs?: number } = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'indikator-test-'));
-  const db = openDatabase(path.join(dir, 'test.sqlite'));
+  // busyTimeoutMs: how long the server's connection waits for another's write lock (server/main.ts sets it short).
+  const db = openDatabase(path.join(dir, 'test.sqlite'), { busyTimeoutMs: opts.busyTimeoutMs });
   opts.prepare?.(db);
   const config = { ...loadConfig({ INDIKATOR_DB: path.join(dir, 'test.sqlite') }), demo: false };
   const ctx: AppContext = { db, instruments, config, codeEntryLimit: opts.codeEntryLimit, loginLimit: opts.loginLimit };

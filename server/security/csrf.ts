@@ -20,8 +20,10 @@ export function csrfProtection(opts: CsrfOptions) {
     getCsrfTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? req.get('x-csrf-token'),
   });
 
+  // The visitor cookie is given on pages (GET), never on a post: a post from another site carries no
+  // cookies, and answering it with new ones would void the token of the visitor's open page.
   const visitor = (req: Request, res: Response, next: NextFunction) => {
-    if (!req.cookies[VISITOR_COOKIE]) {
+    if (!req.cookies[VISITOR_COOKIE] && (req.method === 'GET' || req.method === 'HEAD')) {
       const id = randomBytes(16).toString('base64url');
       req.cookies[VISITOR_COOKIE] = id;
       res.cookie(VISITOR_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/' });
@@ -30,15 +32,15 @@ export function csrfProtection(opts: CsrfOptions) {
   };
 
   const token = (req: Request, res: Response, next: NextFunction) => {
-    res.locals.csrfToken = generateCsrfToken(req, res);
+    res.locals.csrfToken = req.cookies[VISITOR_COOKIE] ? generateCsrfToken(req, res) : null;
     next();
   };
 
   const protect = (req: Request, res: Response, next: NextFunction) => {
     doubleCsrfProtection(req, res, (err?: unknown) => {
       if (!err) return next();
-      // The error page still carries forms (sign out), so it gets a fresh token.
-      res.locals.csrfToken = generateCsrfToken(req, res, { overwrite: true });
+      // A refused post changes no cookie (the honest page keeps a working token); its error page has no forms.
+      res.locals.csrfToken = null;
       next(new Problem('csrf'));
     });
   };

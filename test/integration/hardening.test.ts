@@ -84,6 +84,21 @@ describe('hardening', function () {
     expect(count(server, "federations WHERE name LIKE 'Namn%' OR name LIKE 'Ensam%'")).to.equal(0);
   });
 
+  it('answers a cross-site post with 403 and no new cookies, so the visitor\'s open page keeps a working token', async () => {
+    const admin = await signedIn(server.url, 'admin@hard.example');
+    await admin.get(`/f/${fid}/rounds`);
+    const token = admin.csrfToken();
+    // What a form on another site sends: no cookies (SameSite=Lax), no valid token.
+    const forged = await fetch(`${server.url}/f/${fid}/rounds`, { method: 'POST', redirect: 'manual', body: 'name=Falsk&startsOn=2026-01-01&endsOn=2026-02-01', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(forged.status).to.be.oneOf([401, 403]);
+    expect(forged.headers.getSetCookie(), 'no cookie replaced').to.deep.equal([]);
+    const honest = await admin.post(`/f/${fid}/rounds`, { name: 'Äkta', startsOn: '2026-01-01', endsOn: '2026-02-01' }, { csrf: token });
+    expect(honest.status).to.equal(303);
+    const participantPage = await fetch(`${server.url}/s/ABCD2345/1`, { method: 'POST', redirect: 'manual', body: 'action=next', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(participantPage.status).to.equal(403);
+    expect(participantPage.headers.getSetCookie()).to.deep.equal([]);
+  });
+
   it('reads ids in paths as digits only, and answers a revoke of something that is not there with 404 and no audit row', async () => {
     const admin = await signedIn(server.url, 'admin@hard.example');
     for (const path of [`/f/${fid}e0`, '/f/0x1', `/f/0${fid}`, `/f/${fid}.0`, `/f/+${fid}`]) expect((await admin.get(path)).status, path).to.equal(404);

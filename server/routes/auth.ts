@@ -8,7 +8,8 @@ import { audit, auditedWrite } from '../security/audit.js';
 import { getFederation } from '../storage/federations.js';
 import { projectsOfUser } from '../storage/projects.js';
 import { destroyUserSessions } from '../storage/sessions.js';
-import { findUserByEmail, getUser, recordFailedLogin, recordSuccessfulLogin, setPassword } from '../storage/users.js';
+import { clearFailures, lockedUntil, recordFailure, throttleKey } from '../storage/loginThrottle.js';
+import { findUserByEmail, getUser, setPassword } from '../storage/users.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { parseForm } from '../forms/form.js';
 import { loginForm, memberForm, passwordForm } from '../forms/schemas.js';
@@ -55,17 +56,17 @@ export function authRoutes(ctx: AppContext): Router {
       audit(ctx, req, { action: 'login.failed', detail: { reason: error }, by: { userId: user?.id ?? null, actor: typed.ok ? typed.value.email.toLowerCase() : null } });
       res.status(status).render('auth/login', { error, email, next });
     };
-    if (!user || user.disabled) {
-      // Same work and answer as a wrong password, so the response does not tell which e-mails exist.
-      await verifyPassword(password, 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-      return fail('login.wrong');
+    // Known e-mail or not, the same steps and answers: this source waits after 5 failures on this
+    // e-mail, others do not (a stranger cannot keep anyone out), and nothing tells whether it exists.
+    const key = throttleKey(req.ip, email);
+    if (lockedUntil(ctx.db, key)) return fail('login.locked', 429);
+    // A made-up hash for an unknown e-mail: the same work as a wrong password.
+    const right = await verifyPassword(password, user && !user.disabled ? user.passwordHash : 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    if (!user || user.disabled || !right) {
+      const waits = recordFailure(ctx.db, key);
+      return fail(waits ? 'login.locked' : 'login.wrong', waits ? 429 : 401);
     }
-    if (user.lockedUntil && user.lockedUntil > new Date().toISOString()) return fail('login.locked', 429);
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      const { lockedUntil } = recordFailedLogin(ctx.db, user.id);
-      return fail(lockedUntil ? 'login.locked' : 'login.wrong', lockedUntil ? 429 : 401);
-    }
-    recordSuccessfulLogin(ctx.db, user.id);
+    clearFailures(ctx.db, key);
     await regenerate(req);
     req.session.userId = user.id;
     req.session.hardExpiry = Date.now() + HARD_TIMEOUT_MS;

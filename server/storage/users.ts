@@ -10,8 +10,6 @@ export interface User {
   name: string;
   passwordHash: string;
   isSystemAdmin: boolean;
-  failedLogins: number;
-  lockedUntil: string | null;
   disabled: boolean;
 }
 
@@ -20,8 +18,7 @@ export interface RoleGrant { federationId: number; role: FederationRole }
 type Row = Omit<User, 'isSystemAdmin' | 'disabled'> & { isSystemAdmin: number; disabled: number };
 const fromRow = (r: Row | undefined): User | undefined => r && { ...r, isSystemAdmin: fromBit(r.isSystemAdmin), disabled: fromBit(r.disabled) };
 
-const COLUMNS = `id, email, name, password_hash AS passwordHash, is_system_admin AS isSystemAdmin, failed_logins AS failedLogins,
-  locked_until AS lockedUntil, disabled`;
+const COLUMNS = 'id, email, name, password_hash AS passwordHash, is_system_admin AS isSystemAdmin, disabled';
 
 export function createUser(db: Db, input: { email: string; name: string; passwordHash: string; isSystemAdmin?: boolean }): User {
   return fromRow(
@@ -40,23 +37,7 @@ export function findUserByEmail(db: Db, email: string): User | undefined {
 }
 
 export function setPassword(db: Db, userId: number, passwordHash: string): void {
-  sql(db, 'UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?').run(passwordHash, userId);
-}
-
-/** Counts a failed sign-in; from the 5th on the account is locked for 1, 2, 4 … up to 60 minutes. */
-export function recordFailedLogin(db: Db, userId: number, now = new Date()): { failedLogins: number; lockedUntil: string | null } {
-  const row = sql<[number], { failedLogins: number }>(db, 'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins AS failedLogins').get(userId)!;
-  let lockedUntil: string | null = null;
-  if (row.failedLogins >= 5) {
-    const minutes = Math.min(60, 2 ** (row.failedLogins - 5));
-    lockedUntil = new Date(now.getTime() + minutes * 60_000).toISOString();
-    sql(db, 'UPDATE users SET locked_until = ? WHERE id = ?').run(lockedUntil, userId);
-  }
-  return { failedLogins: row.failedLogins, lockedUntil };
-}
-
-export function recordSuccessfulLogin(db: Db, userId: number): void {
-  sql(db, 'UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(userId);
+  sql(db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
 }
 
 export function rolesOf(db: Db, userId: number): RoleGrant[] {

@@ -22,6 +22,14 @@ describe('security', function () {
   });
   after(() => server.close());
 
+  // A server behind one trusted proxy hop, so that tests can speak from several addresses.
+  let proxied: TestServer;
+  before(async () => {
+    proxied = await startTestServer({ loginLimit: 50, config: { trustProxy: 1 } });
+    makeUser(proxied.db, 'lock@sec.example', []);
+  });
+  after(() => proxied.close());
+
   describe('CSRF', () => {
     it('refuses a form post without a token, or with a wrong one, and changes nothing', async () => {
       const admin = await signedIn(server.url, 'admin@sec.example');
@@ -46,24 +54,34 @@ describe('security', function () {
   });
 
   describe('sign-in', () => {
-    it('locks an account after 5 failed attempts, with back-off, and records failures in the audit log', async () => {
-      const client = new HttpClient(server.url);
-      for (let i = 0; i < 4; i++) {
-        await client.get('/login');
-        const r = await client.post('/login', { email: 'lock@sec.example', password: 'fel-lösenord-123' });
-        expect(r.status).to.equal(401);
-        expect(r.text).to.contain('Fel e-postadress eller lösenord');
-      }
-      await client.get('/login');
-      const fifth = await client.post('/login', { email: 'lock@sec.example', password: 'fel-lösenord-123' });
-      expect(fifth.status).to.equal(429);
-      await client.get('/login');
-      const right = await client.post('/login', { email: 'lock@sec.example', password: TEST_PASSWORD });
-      expect(right.status, 'the right password is refused while locked').to.equal(429);
-      const row = server.db.prepare("SELECT locked_until AS lockedUntil FROM users WHERE email = 'lock@sec.example'").get() as { lockedUntil: string };
-      expect(new Date(row.lockedUntil).getTime()).to.be.greaterThan(Date.now());
-      const failed = server.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'login.failed'").get() as { n: number };
-      expect(failed.n).to.be.greaterThanOrEqual(6);
+    it('makes a source wait after 5 failed attempts on an e-mail, the same for unknown e-mails, and lets other sources in', async () => {
+      // A browser speaking from one address (through the trusted proxy hop).
+      const at = (client: HttpClient, ip: string) => ({
+        get: (path: string) => client.request('GET', path, { headers: { 'x-forwarded-for': ip } }),
+        post: (path: string, fields: Record<string, string>) => {
+          const body = new URLSearchParams({ _csrf: client.csrfToken(), ...fields });
+          return client.request('POST', path, { body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip } });
+        },
+      });
+      const tries = async (client: ReturnType<typeof at>, email: string, password: string, n: number) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < n; i++) {
+          await client.get('/login');
+          statuses.push((await client.post('/login', { email, password })).status);
+        }
+        return statuses;
+      };
+      const attacker = at(new HttpClient(proxied.url), '198.51.100.7');
+      const known = await tries(attacker, 'lock@sec.example', 'fel-lösenord-123', 6);
+      const unknown = await tries(attacker, 'finns-inte@sec.example', 'fel-lösenord-123', 6);
+      expect(known).to.deep.equal([401, 401, 401, 401, 429, 429]);
+      expect(unknown, 'an unknown e-mail answers exactly the same').to.deep.equal(known);
+      const right = await tries(attacker, 'lock@sec.example', TEST_PASSWORD, 1);
+      expect(right, 'the right password waits too, from that source').to.deep.equal([429]);
+      const colleague = await tries(at(new HttpClient(proxied.url), '192.0.2.44'), 'lock@sec.example', TEST_PASSWORD, 1);
+      expect(colleague, 'the owner elsewhere signs in').to.deep.equal([303]);
+      const failed = proxied.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'login.failed'").get() as { n: number };
+      expect(failed.n).to.equal(13);
     });
 
     it('rate limits failed sign-ins per IP', async () => {

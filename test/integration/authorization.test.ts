@@ -51,6 +51,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /s/:code/submit': ANYONE,
   'GET /s/:code/:page': ANYONE,
   'POST /s/:code/:page': ANYONE,
+  'POST /s/:code/:page/new-code': ANYONE,
   'GET /admin/federations': ['system_admin'],
   'GET /admin/audit': ['system_admin'],
   'POST /admin/federations': ['system_admin'],

@@ -12,6 +12,7 @@ import { apiTokenRoutes } from './routes/apiTokens.js';
 import { auditLogRoutes } from './routes/auditLog.js';
 import { federationRoutes } from './routes/federation.js';
 import { interventionSetupRoutes } from './routes/interventionSetup.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { memberRoutes } from './routes/members.js';
 import { participantRoutes } from './routes/participants.js';
 import { IMPORT_PATH, importBodyParser, importRoutes } from './routes/csvImport.js';
@@ -79,7 +80,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   // The pages; each router answers only its own paths, the rest fall through to 404.
   const pages = [
-    authRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
+    authRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
     participantRoutes, importRoutes, resultRoutes, reportRoutes, projectRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));

@@ -6,7 +6,7 @@ export const AUDIT_ACTIONS = [
   'login.ok', 'login.failed', 'logout', 'logout.everywhere', 'password.change', 'token.use',
   // The installation and the förbund's set-up.
   'federation.create', 'federation.update', 'round.create', 'intervention.create', 'intervention.update',
-  'role.grant', 'role.revoke', 'token.create', 'token.revoke',
+  'role.grant', 'role.revoke', 'invitation.create', 'invitation.accept', 'token.create', 'token.revoke',
   'project.create', 'project.subproject.create', 'project.target.create', 'project.target.remove', 'project.member.add', 'project.member.remove',
   // Participants, codes and answers (staff).
   'participants.view', 'participants.create', 'participant.view', 'participant.exit', 'participant.export', 'participant.erase',
@@ -29,6 +29,7 @@ export const auditTarget = {
   round: (id: number) => `round:${id}`,
   user: (id: number) => `user:${id}`,
   token: (id: number) => `token:${id}`,
+  invitation: (id: number) => `invitation:${id}`,
   project: (id: number) => `project:${id}`,
   subproject: (id: number) => `subproject:${id}`,
   snapshot: (id: number) => `snapshot:${id}`,

@@ -133,10 +133,19 @@ export const settingsForm = {
   additionalProperties: false,
 } as const satisfies FormSchema;
 
+/** Whom to invite to which role: the person chooses their own password (or signs in to the account they have). */
 export const userForm = {
   type: 'object',
-  properties: { email, name: optionalText(200), role: { type: 'string', enum: FEDERATION_ROLES }, password: { type: 'string', maxLength: 200, verbatim: true } },
+  properties: { email, role: { type: 'string', enum: FEDERATION_ROLES } },
   required: ['email', 'role'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** An invited person without an account names themselves and chooses a password. */
+export const newAccountForm = {
+  type: 'object',
+  properties: { name: name(200), password: { type: 'string', maxLength: 1000, verbatim: true }, confirm: { type: 'string', maxLength: 1000, verbatim: true } },
+  required: ['name', 'password'],
   additionalProperties: false,
 } as const satisfies FormSchema;
 
@@ -164,7 +173,7 @@ export const auditQuery = {
 
 export const federationForm = {
   type: 'object',
-  properties: { name: name(200), adminEmail: email, adminName: optionalText(200), adminPassword: { type: 'string', maxLength: 200, verbatim: true } },
+  properties: { name: name(200), adminEmail: email },
   required: ['name', 'adminEmail'],
   additionalProperties: false,
 } as const satisfies FormSchema;

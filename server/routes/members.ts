@@ -2,8 +2,9 @@ import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { hashPassword, passwordProblem } from '../security/password.js';
-import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, listFederationMembers, revokeRole } from '../storage/users.js';
+import { createInvitation, pendingInvitations } from '../storage/invitations.js';
+import { FEDERATION_ROLES, listFederationMembers, revokeRole } from '../storage/users.js';
+import { invitationLink } from './invitations.js';
 import { type FormError, idParam, parseForm } from '../forms/form.js';
 import { roleForm, userForm } from '../forms/schemas.js';
 import { auditTarget } from '../domain/auditEvent.js';
@@ -11,33 +12,27 @@ import { auditedWrite } from '../security/audit.js';
 
 const fid = (res: Response) => res.locals.federation.id;
 
-/** A förbund admin gives people roles in the förbund, creating their account when it is new. */
+/**
+ * A förbund admin invites people to roles and removes roles. An invitation is a single-use link the
+ * admin passes on; the person creates their own account with it, or signs in to theirs. The answer
+ * is the same whether the e-mail has an account, and no one's credentials are set or reused here.
+ */
 export function memberRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.get('/f/:fid/users', authorize(ctx, 'users.manage'), (_req, res) => {
-    res.render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors: [], input: {}, roles: FEDERATION_ROLES });
-  });
+  const render = (res: Response, view: { errors: FormError[]; input: Record<string, unknown>; invited?: { email: string; link: string } | null }, status = 200) =>
+    res.status(status).render('federation/users', {
+      members: listFederationMembers(ctx.db, fid(res)), pending: pendingInvitations(ctx.db, fid(res)), roles: FEDERATION_ROLES, invited: null, ...view,
+    });
 
-  router.post('/f/:fid/users', authorize(ctx, 'users.manage'), async (req, res) => {
+  router.get('/f/:fid/users', authorize(ctx, 'users.manage'), (_req, res) => render(res, { errors: [], input: {} }));
+
+  router.post('/f/:fid/users', authorize(ctx, 'users.manage'), (req, res) => {
     const form = parseForm(userForm, req.body);
-    const rerender = (errors: FormError[], input: Record<string, unknown>) =>
-      res.status(422).render('federation/users', { members: listFederationMembers(ctx.db, fid(res)), errors, input, roles: FEDERATION_ROLES });
-    if (!form.ok) return rerender(form.errors, form.input);
-    const v = form.value;
-    const user = findUserByEmail(ctx.db, v.email);
-    if (!user) {
-      if (!v.name) return rerender([{ field: 'name', code: 'form.required' }], { ...v, password: '' });
-      const problem = passwordProblem(v.password ?? '', v.email);
-      if (problem) return rerender([{ field: 'password', code: `password.${problem}` }], { ...v, password: '' });
-    }
-    const passwordHash = user ? null : await hashPassword(v.password!);
-    auditedWrite(ctx, req, () => {
-      const member = user ?? createUser(ctx.db, { email: v.email, name: v.name!, passwordHash: passwordHash! });
-      grantRole(ctx.db, member.id, fid(res), v.role);
-      return member;
-    }, (member) => ({ action: 'role.grant', federationId: fid(res), target: auditTarget.user(member.id), detail: { role: v.role, created: !user } }));
-    res.redirect(303, `/f/${fid(res)}/users`);
+    if (!form.ok) return render(res, { errors: form.errors, input: form.input }, 422);
+    const { token, invitation } = auditedWrite(ctx, req, () => createInvitation(ctx.db, { ...form.value, federationId: fid(res), createdBy: principalOf(req).userId }),
+      ({ invitation: i }) => ({ action: 'invitation.create', federationId: fid(res), target: auditTarget.invitation(i.id), detail: { role: i.role } }));
+    render(res, { errors: [], input: {}, invited: { email: invitation.email, link: invitationLink(ctx, token) } });
   });
 
   router.post('/f/:fid/users/:uid/revoke', authorize(ctx, 'users.manage'), (req, res) => {

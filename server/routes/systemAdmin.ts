@@ -1,40 +1,35 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { requireSystemAdmin } from '../security/auth.js';
-import { hashPassword, passwordProblem } from '../security/password.js';
+import { principalOf, requireSystemAdmin } from '../security/auth.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
 import { createFederation, listFederations } from '../storage/federations.js';
-import { createUser, findUserByEmail, grantRole } from '../storage/users.js';
+import { createInvitation } from '../storage/invitations.js';
+import { invitationLink } from './invitations.js';
 import { parseForm, type FormError } from '../forms/form.js';
 import { federationForm } from '../forms/schemas.js';
 
-/** System administrators create federations and their first administrator; they see no survey data. */
+/**
+ * System administrators create federations and invite each one's first administrator (a
+ * single-use link to pass on, as for any member); they see no survey data.
+ */
 export function systemAdminRoutes(ctx: AppContext): Router {
   const router = Router();
-  const render = (res: Response, errors: FormError[], input: Record<string, unknown>, status = 200) =>
-    res.status(status).render('admin/federations', { federations: listFederations(ctx.db), errors, input });
+  const render = (res: Response, view: { errors: FormError[]; input: Record<string, unknown>; invited?: { email: string; link: string; federation: string } | null }, status = 200) =>
+    res.status(status).render('admin/federations', { federations: listFederations(ctx.db), invited: null, ...view });
 
-  router.get('/admin/federations', requireSystemAdmin, (_req, res) => render(res, [], {}));
+  router.get('/admin/federations', requireSystemAdmin, (_req, res) => render(res, { errors: [], input: {} }));
 
-  router.post('/admin/federations', requireSystemAdmin, async (req, res) => {
+  router.post('/admin/federations', requireSystemAdmin, (req, res) => {
     const form = parseForm(federationForm, req.body);
-    if (!form.ok) return render(res, form.errors, { ...form.input, adminPassword: '' }, 422);
+    if (!form.ok) return render(res, { errors: form.errors, input: form.input }, 422);
     const v = form.value;
-    const existing = findUserByEmail(ctx.db, v.adminEmail);
-    if (!existing) {
-      if (!v.adminName) return render(res, [{ field: 'adminName', code: 'form.required' }], { ...v, adminPassword: '' }, 422);
-      const problem = passwordProblem(v.adminPassword ?? '', v.adminEmail);
-      if (problem) return render(res, [{ field: 'adminPassword', code: `password.${problem}` }], { ...v, adminPassword: '' }, 422);
-    }
-    const passwordHash = existing ? null : await hashPassword(v.adminPassword!);
-    const { federation } = auditedWrite(ctx, req, () => {
+    const { federation, token } = auditedWrite(ctx, req, () => {
       const f = createFederation(ctx.db, v.name);
-      const admin = existing ?? createUser(ctx.db, { email: v.adminEmail, name: v.adminName!, passwordHash: passwordHash! });
-      grantRole(ctx.db, admin.id, f.id, 'federation_admin');
-      return { federation: f, admin };
-    }, ({ federation: f, admin }) => ({ action: 'federation.create', federationId: f.id, target: auditTarget.federation(f.id), detail: { admin: auditTarget.user(admin.id) } }));
-    res.redirect(303, `/admin/federations?created=${federation.id}`);
+      const { token: t, invitation } = createInvitation(ctx.db, { email: v.adminEmail, federationId: f.id, role: 'federation_admin', createdBy: principalOf(req).userId });
+      return { federation: f, token: t, invitation };
+    }, ({ federation: f, invitation }) => ({ action: 'federation.create', federationId: f.id, target: auditTarget.federation(f.id), detail: { invitation: auditTarget.invitation(invitation.id) } }));
+    render(res, { errors: [], input: {}, invited: { email: v.adminEmail, link: invitationLink(ctx, token), federation: federation.name } });
   });
 
   return router;

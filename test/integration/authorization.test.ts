@@ -66,6 +66,9 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/interventions/:iid': ADMIN,
   'GET /f/:fid/users': ADMIN,
   'POST /f/:fid/users': ADMIN,
+  // An invitation link is its own key: anyone holding it (tested in invitations.test.ts).
+  'GET /invite/:token': ANYONE,
+  'POST /invite/:token': ANYONE,
   'POST /f/:fid/users/:uid/revoke': ADMIN,
   'GET /f/:fid/tokens': ADMIN,
   'POST /f/:fid/tokens': ADMIN,

@@ -7,8 +7,10 @@ export interface AppContext {
   db: Db;
   instruments: InstrumentRegistry;
   config: Config;
-  /** Failed code entries allowed per IP and window before 429 (lowered in tests). */
+  /** Missed code guesses allowed per IP in 15 minutes before 429 (lowered in tests). */
   codeEntryLimit?: number;
+  /** Missed code guesses allowed per minute from all clients together (lowered in tests). */
+  codeGuessCapPerMinute?: number;
   /** Failed sign-ins allowed per IP and window before 429 (lowered in tests). */
   loginLimit?: number;
 }

@@ -1,13 +1,13 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
+import { CODE_GUESSES_PER_MINUTE, formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
 import { asStrings, FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
 import { sectionsForPoint } from '../domain/instrument.js';
 import type { Instrument, Section } from '../domain/instrumentTypes.js';
 import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
 import { Problem, storageFault } from '../problem.js';
-import { failedAttemptLimit } from '../security/rateLimits.js';
+import { codeGuessLimits } from '../security/rateLimits.js';
 import { activeReplacementOf, findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
 import { setLanguage } from '../render/viewLocals.js';
@@ -137,13 +137,14 @@ function renderReplaced(res: Response, oldCode: string, target: Survey, n: numbe
 
 export function surveyRoutes(ctx: AppContext): Router {
   const router = Router();
-  const codeEntryLimiter = failedAttemptLimit(ctx.codeEntryLimit ?? 20);
+  // Every route that takes a code counts the missed guesses, per address and from all together.
+  router.use('/s', codeGuessLimits(ctx.codeEntryLimit ?? 20, ctx.codeGuessCapPerMinute ?? CODE_GUESSES_PER_MINUTE));
 
   router.get('/s', (req, res) => {
     res.render('survey/enter-code', { errors: [], value: '' });
   });
 
-  router.post('/s', codeEntryLimiter, (req, res) => {
+  router.post('/s', (req, res) => {
     const form = parseForm(codeEntryForm, req.body);
     const typed = form.ok ? form.value.code ?? '' : '';
     try {
@@ -160,7 +161,7 @@ export function surveyRoutes(ctx: AppContext): Router {
 
   router.get('/s/thanks', (req, res) => res.render('survey/thanks'));
 
-  router.get('/s/:code', codeEntryLimiter, (req, res) => {
+  router.get('/s/:code', (req, res) => {
     try {
       res.redirect(303, resumeUrl(openSurvey(ctx, String(req.params.code))));
     } catch (err) {
@@ -318,7 +319,7 @@ export function surveyRoutes(ctx: AppContext): Router {
   });
 
   // The form of the replaced page: the new code typed, and the page's answers carried along.
-  router.post('/s/:code/:page/new-code', codeEntryLimiter, async (req, res) => {
+  router.post('/s/:code/:page/new-code', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const oldCode = normalizeAccessCode(String(req.params.code));
     const target = oldCode ? replacementSurvey(ctx, oldCode) : undefined;

@@ -37,7 +37,7 @@ describe('command line', function () {
     const out = cli(['issue-codes', '--intervention', '1', '--point', 'start', '--count', '4']);
     const codes = out.stdout.trim().split('\n');
     expect(codes).to.have.length(4);
-    for (const c of codes) expect(c).to.match(/^[A-HJ-NP-Z2-9]{8}$/);
+    for (const c of codes) expect(c).to.match(/^[A-HJ-NP-Z2-9]{10}$/);
     const refused = cli(['issue-codes', '--intervention', '1', '--point', 'exit', '--count', '1']);
     expect(refused.status).to.equal(1);
     expect(refused.stderr).to.contain('does not use the measurement point exit');

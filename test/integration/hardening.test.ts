@@ -29,14 +29,49 @@ describe('hardening', function () {
   it('does not let X-Forwarded-For choose the address the code-entry limit counts (no proxy is trusted by default)', async () => {
     const guesser = new HttpClient(server.url);
     const statuses: number[] = [];
+    await guesser.get('/s');
+    const token = guesser.csrfToken();
     for (let k = 0; k < 5; k++) {
-      await guesser.get('/s');
-      const body = new URLSearchParams({ _csrf: guesser.csrfToken(), code: 'ABCD-EFGH' });
+      const body = new URLSearchParams({ _csrf: token, code: 'ABCD-EFGH' });
       const res = await guesser.request('POST', '/s', { body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `203.0.113.${k + 1}` } });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 3)).to.deep.equal([404, 404, 404]);
     expect(statuses.slice(3)).to.deep.equal([429, 429]);
+  });
+
+  it('counts missed code guesses on every route that takes a code, per address and from all together', async () => {
+    // The limit of 3 was spent by the X-Forwarded-For test above from this address: a fresh server for this one.
+    const fresh = await startTestServer({ codeEntryLimit: 3, codeGuessCapPerMinute: 1000 });
+    try {
+      const g = new HttpClient(fresh.url);
+      await g.get('/s');
+      const t = g.csrfToken();
+      const post = (path: string, fields: Record<string, string>) => g.request('POST', path, { body: new URLSearchParams({ _csrf: t, ...fields }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const statuses = [
+        (await g.get('/s/ABCDE23456/review')).status,
+        (await g.get('/s/ABCDE23457/language')).status,
+        (await post('/s/ABCDE23458/1', { action: 'next' })).status,
+        (await g.get('/s/ABCDE23459/paused')).status,
+        (await post('/s/ABCDE2345A/submit', {})).status,
+      ];
+      expect(statuses).to.deep.equal([404, 404, 404, 429, 429]);
+    } finally {
+      await fresh.close();
+    }
+    const capped = await startTestServer({ codeEntryLimit: 1000, codeGuessCapPerMinute: 4 });
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    try {
+      const statuses: number[] = [];
+      for (let k = 0; k < 6; k++) statuses.push((await new HttpClient(capped.url).get(`/s/ABCDE2345${'BCDEFG'[k]}`)).status);
+      expect(statuses).to.deep.equal([404, 404, 404, 404, 429, 429]);
+    } finally {
+      console.error = original;
+      await capped.close();
+    }
+    expect(logged.filter((l) => l.startsWith('ALERT code guessing'))).to.have.length(1);
   });
 
   it('ends the session that asked to sign out everywhere, and the one that changed the password', async () => {

@@ -176,7 +176,7 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
       const res = await staff.post(`${base}/participants/${participantId}/codes/${oldCode}/reissue`, {});
       expect(res.status).to.equal(303);
       const newCode = new URL(res.location!, server.url).searchParams.get('issued')!;
-      expect(newCode).to.match(/^[A-Z2-9]{8}$/).and.not.equal(oldCode);
+      expect(newCode).to.match(/^[A-Z2-9]{10}$/).and.not.equal(oldCode);
       expect(db.prepare('SELECT status, replaced_by AS replacedBy FROM access_codes WHERE code = ?').get(oldCode)).to.deep.equal({ status: 'revoked', replacedBy: newCode });
       const page = await staff.get(res.location!);
       expect(page.text).to.contain(formatAccessCode(newCode));
@@ -232,7 +232,7 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
       const [foreign] = issueAccessCodes(db, { measurementPointId: point.id, participantIds: [createParticipant(db, { interventionId: elsewhere.id }).id] });
       const revoked = bulkCodes[0]!;
       const before = count(db, 'SELECT count(*) AS n FROM responses');
-      for (const [typed, text] of [[foreign!, 'Koden finns inte i den här insatsen'], [bulkCodes[1]!, 'redan inskickad'], [revoked, 'Koden har ersatts'], ['ABC', 'Koden har 8 tecken']] as const) {
+      for (const [typed, text] of [[foreign!, 'Koden finns inte i den här insatsen'], [bulkCodes[1]!, 'redan inskickad'], [revoked, 'Koden har ersatts'], ['ABC', 'Koden har 10 tecken']] as const) {
         await staff.get(`${base}/participants`);
         const res = await staff.post(`${base}/paper`, { code: typed });
         expect(res.status, typed).to.equal(422);

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
-import { CODE_ALPHABET, CODE_LENGTH, formatAccessCode, generateAccessCode, normalizeAccessCode } from '../../server/domain/accessCode.js';
+import { CODE_ALPHABET, CODE_LENGTH, formatAccessCode, generateAccessCode, LEGACY_CODE_LENGTH, normalizeAccessCode } from '../../server/domain/accessCode.js';
 
 describe('accessCode', () => {
   it('uses an alphabet without the look-alikes 0 O 1 I L', () => {
     for (const ch of '0O1IL') expect(CODE_ALPHABET, ch).to.not.include(ch);
     expect(new Set(CODE_ALPHABET).size).to.equal(CODE_ALPHABET.length);
     expect(CODE_ALPHABET).to.match(/^[A-Z2-9]+$/);
-    expect(CODE_LENGTH).to.equal(8);
+    expect([CODE_LENGTH, LEGACY_CODE_LENGTH]).to.deep.equal([10, 8]);
+    // Enough that guessing under the rate limits takes years (the figures are in accessCode.ts).
+    expect(CODE_ALPHABET.length ** CODE_LENGTH).to.be.greaterThan(8e14);
   });
 
   it('accepts what a participant types: lower case, dashes and spaces', () => {
@@ -18,8 +20,9 @@ describe('accessCode', () => {
     expect(normalizeAccessCode('abcd\t2345\n')).to.equal('ABCD2345');
   });
 
-  it('rejects codes of the wrong length', () => {
-    for (const bad of ['', 'ABCD234', 'ABCD23456', 'ABCD-234', '----', 'ABCD-2345-X']) expect(normalizeAccessCode(bad), bad).to.equal(null);
+  it('accepts new 10-character codes and older 8-character ones, and rejects every other length', () => {
+    expect(normalizeAccessCode('abcde-23456')).to.equal('ABCDE23456');
+    for (const bad of ['', 'ABCD234', 'ABCD23456', 'ABCD-234', '----', 'ABCD-2345-X', 'ABCDE234567']) expect(normalizeAccessCode(bad), bad).to.equal(null);
   });
 
   it('rejects characters outside the alphabet', () => {
@@ -28,9 +31,10 @@ describe('accessCode', () => {
     }
   });
 
-  it('formats a code as ABCD-EFGH, which normalizes back to the code', () => {
+  it('formats a code in two halves, ABCDE-FGHJK (older ABCD-EFGH), which normalizes back to the code', () => {
+    expect(formatAccessCode('ABCDE23456')).to.equal('ABCDE-23456');
     expect(formatAccessCode('ABCD2345')).to.equal('ABCD-2345');
-    expect(normalizeAccessCode(formatAccessCode('ABCD2345'))).to.equal('ABCD2345');
+    expect(normalizeAccessCode(formatAccessCode('ABCDE23456'))).to.equal('ABCDE23456');
   });
 
   it('generates 10,000 well-formed, distinct codes', () => {

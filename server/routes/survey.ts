@@ -97,12 +97,12 @@ function requireResponse(survey: Survey): SurveyResponse {
 }
 
 /** A questionnaire page; `notSaved` puts the message "not saved yet, try again" at its top. */
-function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], returnToReview: boolean, status = 200, notSaved = false): void {
+function renderSection(res: Response, survey: Survey, n: number, values: Map<string, string[]>, errors: FieldError[], returnToReview: boolean, status = 200, notice: 'notSaved' | 'staleForm' | null = null): void {
   const response = requireResponse(survey);
   setLanguage(res, response.language);
   res.status(status).render('survey/section', {
     survey, response, section: survey.sections[n - 1], n, total: survey.sections.length, values, errors, returnToReview,
-    displayCode: formatAccessCode(survey.code.code), notice: notSaved ? 'notSaved' : null,
+    displayCode: formatAccessCode(survey.code.code), notice,
   });
 }
 
@@ -295,7 +295,7 @@ export function surveyRoutes(ctx: AppContext): Router {
         if (target) return renderReplaced(res, survey.code.code, target, n, body, null, 410);
       }
       if (!refusedWrite(ctx, res, err, `Page ${n} of a questionnaire`)) throw err;
-      return renderSection(res, survey, n, typedValues(section, body), [], review === '1', 503, true);
+      return renderSection(res, survey, n, typedValues(section, body), [], review === '1', 503, 'notSaved');
     }
     if (action === 'pause') res.redirect(303, surveyUrl(survey, 'paused'));
     else if (next < 1) res.redirect(303, surveyUrl(survey, 'language'));
@@ -315,7 +315,14 @@ export function surveyRoutes(ctx: AppContext): Router {
       if (controls.ok && controls.value.action === 'autosave') return void res.status(410).end();
       return renderReplaced(res, normalizeAccessCode(req.params.code)!, target, n, body, null, 410);
     }
-    await savePage(res, survey, pageNumber(survey, req.params.page), body);
+    const n = pageNumber(survey, req.params.page);
+    if (res.locals.staleForm) {
+      // The page lay open until its token went stale: nothing is saved; the answers come back with a fresh token.
+      const controls = parseForm(pageControlsForm, body);
+      if (controls.ok && controls.value.action === 'autosave') return void res.status(403).end();
+      return renderSection(res, survey, n, typedValues(survey.sections[n - 1]!, body), [], controls.ok && controls.value.review === '1', 403, 'staleForm');
+    }
+    await savePage(res, survey, n, body);
   });
 
   // The form of the replaced page: the new code typed, and the page's answers carried along.

@@ -42,6 +42,8 @@ declare module 'express-serve-static-core' {
     uiLang: string;
     /** The form token of the page (null on an error page for a body refused before the CSRF check). */
     csrfToken?: string | null;
+    /** A questionnaire page whose token had gone stale: shown again with its answers, nothing saved (csrf.ts). */
+    staleForm?: boolean;
     /** Set by authorize() on routes under /f/:fid and /f/:fid/interventions/:iid, by authorizeProject() under /projects/:pid. */
     federation: Federation;
     intervention: Intervention;

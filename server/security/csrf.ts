@@ -36,9 +36,19 @@ export function csrfProtection(opts: CsrfOptions) {
     next();
   };
 
+  // A questionnaire page sent from this browser with a token gone stale (the page lay open for long):
+  // the page comes back with the typed answers and a fresh token, nothing saved (survey.ts).
+  const staleQuestionnairePage = (req: Request) =>
+    req.method === 'POST' && /^\/s\/[^/]+\/\d{1,3}$/.test(req.path) && typeof (req.cookies as Record<string, unknown>)[VISITOR_COOKIE] === 'string';
+
   const protect = (req: Request, res: Response, next: NextFunction) => {
     doubleCsrfProtection(req, res, (err?: unknown) => {
       if (!err) return next();
+      if (staleQuestionnairePage(req)) {
+        res.locals.staleForm = true;
+        res.locals.csrfToken = generateCsrfToken(req, res);
+        return next();
+      }
       // A refused post changes no cookie (the honest page keeps a working token); its error page has no forms.
       res.locals.csrfToken = null;
       next(new Problem('csrf'));

@@ -468,7 +468,11 @@ describe('survey flow over HTTP with a real database', function () {
       await client.get(`/s/${code}/1`);
       const res = await client.post(`/s/${code}/1`, { item_fk_trust: '1', action: 'next' }, { csrf: null });
       expect(res.status).to.equal(403);
-      expect(res.text).to.include('Av säkerhetsskäl sparades inget');
+      // From the participant's own browser the page comes back with the answer, not an error page.
+      expect(res.text).to.include('Sidan hade varit öppen länge').and.match(/name="item_fk_trust" value="1"[^>]*checked/);
+      const forged = await fetch(`${server.url}/s/${code}/1`, { method: 'POST', redirect: 'manual', body: 'item_fk_trust=1&action=next', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(forged.status).to.equal(403);
+      expect(await forged.text(), 'from elsewhere: the error page').to.include('Av säkerhetsskäl sparades inget');
       expect(snapshot(server.db, code)).to.deep.equal(before);
     });
 
@@ -479,6 +483,20 @@ describe('survey flow over HTTP with a real database', function () {
       const wrong = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
       expect((await client.post(`/s/${code}/1`, { item_fk_trust: '1', action: 'next' }, { csrf: wrong })).status).to.equal(403);
       expect(snapshot(server.db, code)).to.deep.equal(before);
+    });
+
+    it('gives a page whose token went stale back with the typed answers and a fresh token, saving nothing until it is sent again', async () => {
+      const before = snapshot(server.db, code);
+      await client.get(`/s/${code}/1`);
+      const stale = client.csrfToken().slice(0, -2) + 'ZZ';
+      const back = await client.post(`/s/${code}/1`, { item_fk_trust: '6', action: 'next' }, { csrf: stale });
+      expect(back.status).to.equal(403);
+      expect(back.text).to.contain('Sidan hade varit öppen länge');
+      expect(back.text).to.match(/name="item_fk_trust" value="6"[^>]*checked/);
+      expect(snapshot(server.db, code)).to.deep.equal(before);
+      // The page it returned carries a working token: sending it again saves.
+      expect((await client.post(`/s/${code}/1`, { item_fk_trust: '6', action: 'next' })).status).to.equal(303);
+      expect(snapshot(server.db, code)).to.not.deep.equal(before);
     });
 
     it("answers a post with another browser's CSRF token with 403", async () => {

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { sectionsForPoint, type InstrumentRegistry } from '../domain/instrument.js';
+import { MissingInstrumentError, sectionsForPoint, type InstrumentRegistry } from '../domain/instrument.js';
 import type { Item, MeasurementPoint } from '../domain/instrumentTypes.js';
 import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse, type Answer } from '../domain/scoring.js';
@@ -198,37 +198,57 @@ function seedBoardQuestionnaire(db: Db, instruments: InstrumentRegistry, rng: Rn
 
 export interface DemoSummary { federationId: number; interventionIds: number[]; participants: number; openCodes: string[] }
 
+/** How long seeding waits for another process seeding or migrating the same file (two servers started at once). */
+const SEED_LOCK_WAIT_MS = 30_000;
+
 /**
  * Fills an empty database with one federation, three interventions and ~150 participants whose
  * start and exit answers look real: most improve a little, some do not, some never reach exit;
  * plus the board's anonymous yearly questionnaire. Deterministic for a given seed (except the
- * random codes and pseudonyms).
+ * random codes and pseudonyms). Returns null when the database has data already.
+ *
+ * The check for an empty database and the seeding are one transaction holding the write lock
+ * (BEGIN IMMEDIATE), so of two servers starting at once on a new file one seeds and the other
+ * waits and finds the data there. Throws a MissingInstrumentError, before writing anything, when
+ * the participant or board questionnaire the demo answers is not installed.
  */
 export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indikator-demo', today = new Date()): DemoSummary | null {
   if (listFederations(db).length > 0) return null;
+  const participantInstrument = instruments.forGroup('participant').at(-1);
+  const boardInstrument = instruments.forGroup('board').at(-1);
+  if (!participantInstrument || !boardInstrument) {
+    const missing = [participantInstrument ? null : 'participant', boardInstrument ? null : 'board'].filter((g) => g !== null);
+    throw new MissingInstrumentError(`the demo data need a ${missing.join(' and a ')} questionnaire in indicators/ (an instrument file with "respondentGroup": ${missing.map((g) => `"${g}"`).join(' / ')}), and none is installed; put it back or start with INDIKATOR_DEMO=0`);
+  }
   const rng = seedrandom(seed);
   const passwordHash = hashPasswordSync(DEMO_PASSWORD);
-  return db.transaction(() => {
-    const federation = createFederation(db, 'Samordningsförbundet Exempeldalen');
-    const rounds = createDemoRounds(db, federation.id, today);
-    const participantInstrument = instruments.forGroup('participant').at(-1)!;
-    const interventionIds: number[] = [];
-    const openCodes: string[] = [];
-    let participants = 0;
-    for (const spec of INTERVENTIONS) {
-      const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec, rounds, instrumentId: participantInstrument.id });
-      interventionIds.push(seeded.interventionId);
-      participants += spec.participants;
-      openCodes.push(...seeded.openCodes);
-    }
-    for (const account of DEMO_ACCOUNTS) {
-      const user = createUser(db, { email: account.email, name: account.name, passwordHash, isSystemAdmin: account.role === 'system_admin' });
-      if (account.role === 'system_admin') continue;
-      grantRole(db, user.id, federation.id, account.role);
-      if (account.role === 'staff') for (const id of interventionIds) assignStaff(db, user.id, id);
-    }
-    seedRegionalProject(db, instruments, seedrandom(`${seed}-region`), { federationId: federation.id, interventionIds, instrumentId: participantInstrument.id, today });
-    seedBoardQuestionnaire(db, instruments, seedrandom(`${seed}-board`), { federationId: federation.id, round: rounds[1] });
-    return { federationId: federation.id, interventionIds, participants, openCodes };
-  })();
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${Math.max(busyTimeout, SEED_LOCK_WAIT_MS)}`);
+  try {
+    return db.transaction(() => {
+      if (listFederations(db).length > 0) return null;
+      const federation = createFederation(db, 'Samordningsförbundet Exempeldalen');
+      const rounds = createDemoRounds(db, federation.id, today);
+      const interventionIds: number[] = [];
+      const openCodes: string[] = [];
+      let participants = 0;
+      for (const spec of INTERVENTIONS) {
+        const seeded = seedIntervention(db, instruments, rng, { federationId: federation.id, spec, rounds, instrumentId: participantInstrument.id });
+        interventionIds.push(seeded.interventionId);
+        participants += spec.participants;
+        openCodes.push(...seeded.openCodes);
+      }
+      for (const account of DEMO_ACCOUNTS) {
+        const user = createUser(db, { email: account.email, name: account.name, passwordHash, isSystemAdmin: account.role === 'system_admin' });
+        if (account.role === 'system_admin') continue;
+        grantRole(db, user.id, federation.id, account.role);
+        if (account.role === 'staff') for (const id of interventionIds) assignStaff(db, user.id, id);
+      }
+      seedRegionalProject(db, instruments, seedrandom(`${seed}-region`), { federationId: federation.id, interventionIds, instrumentId: participantInstrument.id, today });
+      seedBoardQuestionnaire(db, instruments, seedrandom(`${seed}-board`), { federationId: federation.id, round: rounds[1] });
+      return { federationId: federation.id, interventionIds, participants, openCodes };
+    }).immediate();
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
 }

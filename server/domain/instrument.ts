@@ -114,6 +114,39 @@ export class InstrumentRegistry {
   }
 }
 
+/**
+ * Instruments that are needed but not installed in indicators/ (the demo's questionnaires, the
+ * version an unfinished questionnaire was started with); the message is one line saying what is missing.
+ */
+export class MissingInstrumentError extends Error {
+  override readonly name = 'MissingInstrumentError';
+}
+
+/** How many responses still in progress were started with one version of an instrument. */
+export interface StartedVersion {
+  instrumentId: string;
+  version: string;
+  responses: number;
+}
+
+/**
+ * Throws a MissingInstrumentError when a questionnaire still in progress was started with an
+ * instrument version that is not installed: it would fail for its participant on return. The
+ * message names how many started responses need which version, and what to do.
+ */
+export function requireStartedVersions(registry: InstrumentRegistry, started: readonly StartedVersion[]): void {
+  const missing = started.filter((s) => s.responses > 0 && registry.get(s.instrumentId, s.version) === undefined);
+  if (missing.length === 0) return;
+  const needs = missing.map((s) => {
+    const installed = registry.list().filter((i) => i.id === s.instrumentId).map((i) => i.version);
+    const has = installed.length > 0 ? `installed: ${installed.join(', ')}` : 'no version installed';
+    return `${s.responses} started response${s.responses === 1 ? '' : 's'} need${s.responses === 1 ? 's' : ''} instrument "${s.instrumentId}" version ${s.version} (${has})`;
+  });
+  throw new MissingInstrumentError(
+    `${needs.join('; ')}; keep each version a questionnaire was started with in indicators/ (the old file beside the new one, under another name, e.g. ${missing[0]!.instrumentId}-${missing[0]!.version}.json)`,
+  );
+}
+
 /** Compares dot-separated numeric versions part by part: "1.10" > "1.9", "1.0" = "1". */
 export function compareVersions(a: string, b: string): number {
   const partsA = a.split('.').map(Number);
@@ -160,7 +193,8 @@ function allItems(instrument: Instrument): Item[] {
 }
 
 function parseJsonFile(filePath: string, fileName: string): unknown {
-  const source = readFileSync(filePath, 'utf8');
+  // A byte order mark (Notepad writes one with UTF-8) is no part of the JSON.
+  const source = readFileSync(filePath, 'utf8').replace(/^\uFEFF/, '');
   try {
     return JSON.parse(source);
   } catch (error) {

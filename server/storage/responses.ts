@@ -53,14 +53,18 @@ export type NewResponse = Pick<SurveyResponse, 'code' | 'participantId' | 'inter
   source?: ResponseSource;
 };
 
+/**
+ * Starts the response for a code, or returns the one already started for it: the insert is one
+ * statement that does nothing when the code has a response, so two requests (two tabs, two
+ * servers on one file) choosing a language for one new code at once both get the same response.
+ */
 export function startResponse(db: Db, r: NewResponse): SurveyResponse {
-  return fromRow(
-    sql<unknown[], Row>(
-      db,
-      `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff, entered_by_user_id, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-    ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, toBit(r.enteredByStaff ?? false), r.enteredByUserId ?? null, r.source ?? 'web'),
-  )!;
+  const inserted = sql<unknown[], Row>(
+    db,
+    `INSERT INTO responses (code, participant_id, intervention_id, point, round_id, instrument_id, instrument_version, language, entered_by_staff, entered_by_user_id, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING RETURNING ${COLUMNS}`,
+  ).get(r.code, r.participantId, r.interventionId, r.point, r.roundId, r.instrumentId, r.instrumentVersion, r.language, toBit(r.enteredByStaff ?? false), r.enteredByUserId ?? null, r.source ?? 'web');
+  return fromRow(inserted ?? sql<[string | null], Row>(db, `SELECT ${COLUMNS} FROM responses WHERE code = ?`).get(r.code))!;
 }
 
 /**

@@ -13,7 +13,7 @@ import { migrate, openDatabase } from './storage/db.js';
 import { getIntervention, getMeasurementPoint, listInterventions } from './storage/interventions.js';
 import { hashPasswordSync, MIN_PASSWORD_LENGTH, passwordProblem } from './security/password.js';
 import { createApiToken } from './storage/apiTokens.js';
-import { backupDatabase } from './storage/backup.js';
+import { backupDatabase, restoreDatabase } from './storage/backup.js';
 import { applyRetention, retentionPlan, type RetentionPlan } from './storage/privacy.js';
 import { auditTarget } from './domain/auditEvent.js';
 import { writeAudit } from './storage/audit.js';
@@ -127,8 +127,30 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       if (target === source) throw new CliError('--to must not be the database itself');
       if (fs.existsSync(target) && !values.force) throw new CliError(`${target} exists already; choose another file or add --force to overwrite it`);
       if (!fs.existsSync(path.dirname(target))) throw new CliError(`the folder ${path.dirname(target)} does not exist`);
-      const bytes = await backupDatabase(source, target);
-      console.log(`Backup written to ${target} (${(bytes / 1024 / 1024).toFixed(1)} MB, ${bytes} bytes).`);
+      // Ctrl-C or a SIGTERM stops the backup at its next step and removes the partial copy.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const bytes = await backupDatabase(source, target, { signal: stop.signal });
+        console.log(`Backup written to ${target} (${(bytes / 1024 / 1024).toFixed(1)} MB, ${bytes} bytes).`);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    },
+  },
+  restore: {
+    usage: 'restore --from <backup file>  (stop the server first; the old database and its -wal/-shm are kept beside it)',
+    run: (args) => {
+      const { values } = parseArgs({ args, options: { from: { type: 'string' } } });
+      if (!values.from) throw new CliError('--from must name the backup file');
+      const target = path.resolve(loadConfig().dbFile);
+      const result = restoreDatabase(path.resolve(values.from), target);
+      if (result.movedAside.length > 0) console.log(`Kept the old database beside it: ${result.movedAside.join(', ')}`);
+      if (result.applied.length > 0) console.log(`Migrated the restored database: ${result.applied.join(', ')}`);
+      console.log(`Restored ${path.resolve(values.from)} to ${target} (${result.bytes} bytes, integrity checked).`);
     },
   },
 };

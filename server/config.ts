@@ -7,6 +7,8 @@ export interface Config {
   port: number;
   dbFile: string;
   demo: boolean;
+  /** The address to listen on (INDIKATOR_HOST, e.g. 127.0.0.1 behind a local proxy); unset: every interface. */
+  host: string | undefined;
   /** Base URL printed on code slips and QR codes. */
   publicUrl: string;
   /** Marks cookies Secure; on whenever the app is served over HTTPS (behind a proxy). */
@@ -26,6 +28,7 @@ interface RawEnv {
   INDIKATOR_PUBLIC_URL?: string;
   INDIKATOR_SECURE_COOKIES: boolean;
   INDIKATOR_TRUST_PROXY?: string;
+  INDIKATOR_HOST?: string;
 }
 
 const schema: JSONSchemaType<RawEnv> = {
@@ -37,6 +40,7 @@ const schema: JSONSchemaType<RawEnv> = {
     INDIKATOR_PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$', nullable: true },
     INDIKATOR_SECURE_COOKIES: { type: 'boolean', default: false },
     INDIKATOR_TRUST_PROXY: { type: 'string', nullable: true },
+    INDIKATOR_HOST: { type: 'string', pattern: '^[0-9A-Za-z.:-]+$', nullable: true },
   },
   required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES'],
   additionalProperties: true,
@@ -71,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = raw.PORT;
   return {
     port,
+    host: raw.INDIKATOR_HOST,
     dbFile: path.resolve(ROOT, raw.INDIKATOR_DB),
     demo: raw.INDIKATOR_DEMO,
     publicUrl: (raw.INDIKATOR_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),

@@ -36,16 +36,17 @@ function start(): void {
     throw asDatabaseError(config.dbFile, err) ?? err;
   }
   // Express 5 calls back with the error when listening fails (the port taken, no permission).
-  const server = app.listen(config.port, (err?: Error) => {
+  const onListening = (err?: Error) => {
     if (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      console.error(`Indikator cannot start: port ${config.port}: ${code === 'EADDRINUSE' ? 'another program listens on it' : err.message}`);
+      console.error(`Indikator cannot start: ${config.host ? `${config.host} ` : ''}port ${config.port}: ${code === 'EADDRINUSE' ? 'another program listens on it' : code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : err.message}`);
       db.close();
       process.exit(1);
     }
     const { port } = server.address() as AddressInfo;
     console.log(`Indikator listening on port ${port}, ${config.publicUrl} (database ${config.dbFile})`);
-  });
+  };
+  const server = config.host === undefined ? app.listen(config.port, onListening) : app.listen(config.port, config.host, onListening);
   stopOnSignals(server, db);
 }
 

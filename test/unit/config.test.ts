@@ -32,7 +32,9 @@ describe('config.loadConfig', () => {
     const config = loadConfig({
       PORT: '8080', INDIKATOR_DB: '/var/lib/indikator/db.sqlite', INDIKATOR_DEMO: 'no',
       INDIKATOR_PUBLIC_URL: 'https://enkat.example.se/', INDIKATOR_SECURE_COOKIES: 'on', INDIKATOR_TRUST_PROXY: '1',
+      INDIKATOR_HOST: '127.0.0.1',
     });
+    expect(config.host).to.equal('127.0.0.1');
     expect(config.port).to.equal(8080);
     expect(config.dbFile).to.equal('/var/lib/indikator/db.sqlite');
     expect(config.demo).to.equal(false);
@@ -75,6 +77,8 @@ describe('config.loadConfig', () => {
     expect(configError({ INDIKATOR_PUBLIC_URL: 'enkat.example.se' }).message).to.match(/^INDIKATOR_PUBLIC_URL\b/);
     expect(configError({ INDIKATOR_SECURE_COOKIES: 'ja' }).message).to.match(/^INDIKATOR_SECURE_COOKIES\b/);
     expect(configError({ INDIKATOR_TRUST_PROXY: 'maybe' }).message).to.match(/^INDIKATOR_TRUST_PROXY\b/);
+    expect(configError({ INDIKATOR_HOST: 'localhost; rm' }).message).to.match(/^INDIKATOR_HOST\b/);
+    expect(loadConfig({}).host).to.equal(undefined);
   });
 
   it('trusts a number of proxy hops or a list of proxy addresses, never every proxy', () => {

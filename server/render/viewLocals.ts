@@ -11,16 +11,25 @@ import { negotiateLanguage, translator, UI_LANGUAGES } from '../i18n/index.js';
  * helpers that write numbers, dates, points and hidden figures in that language.
  */
 export function setLanguage(res: Response, lang: string): void {
+  Object.assign(res.locals, languageLocals(lang));
+}
+
+/** The helpers of one language, made once: a date format or a translator is costly to build per request. */
+const localsByLanguage = new Map<string, Record<string, unknown>>();
+
+function languageLocals(lang: string): Record<string, unknown> {
+  const known = localsByLanguage.get(lang);
+  if (known) return known;
   const ui = negotiateLanguage(lang, undefined);
   const t = translator(ui);
-  res.locals.lang = lang;
-  res.locals.htmlLang = htmlLang(lang);
-  res.locals.uiLang = ui;
-  res.locals.dir = textDirection(lang);
-  res.locals.t = t;
-  res.locals.txt = (text: Record<string, string> | undefined) => (text ? localizedText(text, lang, ui) : '');
   const dateFormat = new Intl.DateTimeFormat(numberLocale(ui), { dateStyle: 'long', timeZone: 'Europe/Stockholm' });
-  Object.assign(res.locals, {
+  const locals = {
+    lang,
+    htmlLang: htmlLang(lang),
+    uiLang: ui,
+    dir: textDirection(lang),
+    t,
+    txt: (text: Record<string, string> | undefined) => (text ? localizedText(text, lang, ui) : ''),
     decimal: (value: number | null, digits = 1) => formatDecimal(value, ui, digits),
     signed: (value: number | null, digits = 1) => formatDecimal(value, ui, digits, true),
     integer: (value: number | null) => formatInteger(value, ui),
@@ -40,7 +49,10 @@ export function setLanguage(res: Response, lang: string): void {
     changeNumbers,
     changeVerdict,
     differenceVerdict,
-  });
+  };
+  // Languages come from the instruments and the UI files, so the map stays small; the bound is a guard.
+  if (localsByLanguage.size < 100) localsByLanguage.set(lang, locals);
+  return locals;
 }
 
 /** A link parameter's value; undefined or null leaves the parameter out. */

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { federationsOf } from '../security/access.js';
-import { HARD_TIMEOUT_MS, principalOf, requireSignedIn } from '../security/auth.js';
+import { HARD_TIMEOUT_MS, principalOf, requireSignedIn, SESSION_COOKIE } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
 import { failedAttemptLimit } from '../security/rateLimits.js';
 import { audit, auditedWrite } from '../security/audit.js';
@@ -78,7 +78,7 @@ export function authRoutes(ctx: AppContext): Router {
     const userId = req.session.userId;
     req.session.destroy(() => {
       if (userId) audit(ctx, req, { action: 'logout', by: { userId } });
-      res.clearCookie('indikator.sid');
+      res.clearCookie(SESSION_COOKIE);
       res.redirect(303, '/login');
     });
   });
@@ -87,7 +87,7 @@ export function authRoutes(ctx: AppContext): Router {
     const userId = principalOf(req).userId!;
     auditedWrite(ctx, req, () => destroyUserSessions(ctx.db, userId), (count) => ({ action: 'logout.everywhere', detail: { sessions: count } }));
     await endSession(req);
-    res.clearCookie('indikator.sid');
+    res.clearCookie(SESSION_COOKIE);
     res.redirect(303, '/login');
   });
 
@@ -113,7 +113,7 @@ export function authRoutes(ctx: AppContext): Router {
       destroyUserSessions(ctx.db, user.id);
     }, { action: 'password.change', target: auditTarget.user(user.id) });
     await endSession(req);
-    res.clearCookie('indikator.sid');
+    res.clearCookie(SESSION_COOKIE);
     res.redirect(303, '/login');
   });
 

@@ -33,11 +33,15 @@ const RETRY_AFTER_SECONDS = 5;
  */
 const RETRY_PAUSES_MS = [50, 100, 200, 400, 800];
 
-/** Runs a write; while the database is locked, runs it again after a pause, then gives up with the last error. */
-async function withRetries<T>(write: () => T): Promise<T> {
+/**
+ * Runs a write; while the database is locked, runs it again after a pause, then gives up with the
+ * last error. `write` is told whether it is a retry: the first attempt runs in the same tick as the
+ * request's reads, a retry after a pause must check again what the code opens.
+ */
+async function withRetries<T>(write: (retry: boolean) => T): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return write();
+      return write(attempt > 0);
     } catch (err) {
       const pause = RETRY_PAUSES_MS[attempt];
       if (pause === undefined || !storageFault(err)?.transient) throw err;
@@ -223,9 +227,8 @@ export function surveyRoutes(ctx: AppContext): Router {
     const survey = openSurvey(ctx, req.params.code);
     const response = requireResponse(survey);
     try {
-      await withRetries(() => {
-        const current = openSurvey(ctx, survey.code.code);
-        if (current.response?.id !== response.id) throw new Problem('notFound');
+      await withRetries((retry) => {
+        if (retry && openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
         const answers = getAnswers(ctx.db, response.id);
         submitResponse(ctx.db, response, scoreResponse(survey.instrument, response.point, answers), dimensionsOf(survey.instrument, answers));
       });
@@ -262,8 +265,8 @@ export function surveyRoutes(ctx: AppContext): Router {
     if (!controls.ok) throw new Problem('badRequest', controls.errors.map((e) => e.field).join(', '));
     const { action, review } = controls.value;
     /** The write, checked again on each attempt against the code as it is then (reissued or sent meanwhile?). */
-    const save = (lastSection: number, cleared: string[]) => withRetries(() => {
-      if (openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
+    const save = (lastSection: number, cleared: string[]) => withRetries((retry) => {
+      if (retry && openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
       saveAnswers(ctx.db, response.id, parsed.answers, cleared, lastSection);
     });
     if (action === 'autosave') {

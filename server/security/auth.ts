@@ -61,9 +61,12 @@ export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const HARD_TIMEOUT_MS = 10 * 60 * 60 * 1000;
 
 /** Sessions in SQLite: HttpOnly, SameSite=Lax, Secure behind HTTPS, 30 min idle, 10 h at most. */
+/** The signed-in person's session cookie. */
+export const SESSION_COOKIE = 'indikator.sid';
+
 export function sessions(ctx: AppContext, secret: string) {
-  return session({
-    name: 'indikator.sid',
+  const staffSessions = session({
+    name: SESSION_COOKIE,
     secret,
     store: new SqliteSessionStore(ctx.db, IDLE_TIMEOUT_MS),
     resave: false,
@@ -71,6 +74,12 @@ export function sessions(ctx: AppContext, secret: string) {
     rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, maxAge: IDLE_TIMEOUT_MS },
   });
+  // Participants never sign in: their pages skip the session unless a signed-in person opens them.
+  return (req: Request, res: Response, next: NextFunction) => {
+    const participantPage = req.path === '/s' || req.path.startsWith('/s/');
+    if (participantPage && !(req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE]) return next();
+    staffSessions(req, res, next);
+  };
 }
 
 export function principalForUser(ctx: AppContext, userId: number): Principal | undefined {

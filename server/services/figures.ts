@@ -13,10 +13,11 @@ import { statusesOf } from '../domain/projectReport.js';
 import type { ValueCount } from '../domain/statistics.js';
 import { planDisclosure, type DisclosurePlan, type DisclosureProblem, type Partition, type SuppressionReason } from '../domain/suppression.js';
 import type { Db } from '../storage/db.js';
+import { cachedFigures } from './figureCache.js';
 import { listFederations } from '../storage/federations.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import {
-  countedPairs, countedScores, exitCounts, figuresVersion, figuresVersions, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
+  countedPairs, countedScores, exitCounts, figuresVersions, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
   type GroupBy, type ProcessRow, type Scope,
 } from '../storage/population.js';
 import { listProjectTargets, listSubprojects } from '../storage/projects.js';
@@ -168,20 +169,15 @@ export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgSco
   }));
 }
 
-const itemPlans = new WeakMap<Db, Map<string, { version: number; plan: DisclosurePlan }>>();
-
 /**
  * The plan for an intervention's item-by-item answers: each item cell by gender, by age band and
  * by round, and hidden wherever its indicator's cell is (a one-item indicator is its item).
  */
 function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, indicator: Indicator): DisclosurePlan {
-  const version = figuresVersion(ctx.db);
-  let byKey = itemPlans.get(ctx.db);
-  if (!byKey) itemPlans.set(ctx.db, (byKey = new Map<string, { version: number; plan: DisclosurePlan }>()));
-  const cacheKey = `${intervention.id}|${indicator.id}`;
-  const cached = byKey.get(cacheKey);
-  if (cached && cached.version === version) return cached.plan;
+  return cachedFigures(ctx, `itemPlan|${intervention.id}|${indicator.id}`, () => buildItemPlan(ctx, plan, intervention, indicator));
+}
 
+function buildItemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, indicator: Indicator): DisclosurePlan {
   const org = orgRef.intervention(intervention.id);
   const rows = itemAnswers(ctx.db, { interventionIds: [intervention.id], round: null }, indicator.items, { gender: true, ageBand: true })
     .concat(itemAnswers(ctx.db, { interventionIds: [intervention.id], round: 'each' }, indicator.items, { round: true, gender: true, ageBand: true }));
@@ -219,9 +215,7 @@ function itemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Intervent
       }
     }
   }
-  const items = planDisclosure({ counts, partitions, silent, hiddenFromStart });
-  byKey.set(cacheKey, { version, plan: items });
-  return items;
+  return planDisclosure({ counts, partitions, silent, hiddenFromStart });
 }
 
 /** An indicator's items at each point, answer by answer, for one intervention and person scope. */

@@ -7,6 +7,7 @@ import { indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
 import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 import { scoreBins } from '../storage/population.js';
+import { cachedFigures } from './figureCache.js';
 import { binsBy, disclosurePlan, indicatorResults, interventionOrg, readScope, reasonOf, timeOf, type PersonScope } from './figures.js';
 
 /** Equality: one indicator at one point per gender, beside everyone. */
@@ -39,9 +40,14 @@ export const personScopeOf = (q: AnalysisQuery): PersonScope => ({
 /**
  * The per-indicator summary of one intervention under the evaluator's filters: each point, every
  * paired change the points allow, and the equality table (each gender at the last point), every
- * figure through the installation's disclosure plan.
+ * figure through the installation's disclosure plan. Built once per change of the answers (the
+ * figures version), then read from the cache; the caller must not change what it gets.
  */
-export function interventionSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): InterventionSummary {
+export function interventionSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): Readonly<InterventionSummary> {
+  return cachedFigures(ctx, `summary|${intervention.id}|${JSON.stringify(q)}`, () => buildSummary(ctx, intervention, q));
+}
+
+function buildSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): InterventionSummary {
   const { instrument, points: allPoints } = interventionInstrument(ctx, intervention);
   const points = q.points?.length ? allPoints.filter((p) => q.points!.includes(p)) : allPoints;
   if (!instrument) return { instrument, allPoints, points, indicators: [], results: [], equalityPoint: null, equality: [] };

@@ -36,7 +36,8 @@ export interface Period { from: string; to: string | null }
 
 /**
  * Sets which of a participant's submitted answers at a point count: the latest so far, and the
- * latest within each round. Called in the transaction that submits (or moves) an answer.
+ * latest within each round. Called in the transaction that submits (or moves) an answer; only rows
+ * whose flags change are written (a write touches every index that holds the flags).
  */
 export function recountLatest(db: Db, participantId: number, point: MeasurementPoint): void {
   sql(
@@ -47,12 +48,14 @@ export function recountLatest(db: Db, participantId: number, point: MeasurementP
          row_number() OVER (PARTITION BY round_id ORDER BY submitted_on DESC, submitted_at DESC, id DESC) AS in_round
        FROM responses WHERE participant_id = ? AND point = ? AND status = 'submitted'
      )
-     UPDATE responses SET latest = (ranked.in_all = 1), latest_in_round = (ranked.in_round = 1) FROM ranked WHERE ranked.id = responses.id`,
+     UPDATE responses SET latest = (ranked.in_all = 1), latest_in_round = (ranked.in_round = 1) FROM ranked
+     WHERE ranked.id = responses.id AND (responses.latest IS NOT (ranked.in_all = 1) OR responses.latest_in_round IS NOT (ranked.in_round = 1))`,
   ).run(participantId, point);
   sql(
     db,
     `UPDATE response_scores SET latest = r.latest, latest_in_round = r.latest_in_round
-     FROM responses r WHERE r.id = response_scores.response_id AND r.participant_id = ? AND r.point = ?`,
+     FROM responses r WHERE r.id = response_scores.response_id AND r.participant_id = ? AND r.point = ?
+       AND (response_scores.latest IS NOT r.latest OR response_scores.latest_in_round IS NOT r.latest_in_round)`,
   ).run(participantId, point);
 }
 

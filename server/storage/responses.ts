@@ -120,24 +120,27 @@ export function saveAnswers(db: Db, responseId: number, answers: Answer[], clear
 export function submitResponse(db: Db, response: SurveyResponse, scores: IndicatorScore[], dims: Dimensions = { gender: null, ageBand: null }, submittedOn: string = swedishDate()): boolean {
   const insertScore = sql(
     db,
-    `INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, round_id, participant_id, score, gender, age_band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // A score row carries the flags its response has (set just before), so it is written once.
+    `INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, round_id, participant_id, score, gender, age_band, latest, latest_in_round)
+     SELECT ?, ?, ?, id, ?, ?, ?, ?, ?, latest, latest_in_round FROM responses WHERE id = ?`,
   );
   return db.transaction(() => {
+    // The person's dimensions as they stand with what this answer gives (one gives gender at start, a later answer none).
+    const before = response.participantId === null ? undefined
+      : sql<[number], Dimensions>(db, 'SELECT gender, age_band AS ageBand FROM participants WHERE id = ?').get(response.participantId);
+    const effective: Dimensions = before ? { gender: dims.gender ?? before.gender, ageBand: dims.ageBand ?? before.ageBand } : dims;
     const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, submitted_on = ?, updated_at = ${NOW}, gender = ?, age_band = ? WHERE id = ? AND status = 'in_progress'`)
-      .run(submittedOn, dims.gender, dims.ageBand, response.id);
+      .run(submittedOn, effective.gender, effective.ageBand, response.id);
     if (changed.changes !== 1) return false;
-    let effective = dims;
-    if (response.participantId !== null) {
-      effective = sql<[string | null, string | null, number], Dimensions>(
-        db,
-        'UPDATE participants SET gender = coalesce(?, gender), age_band = coalesce(?, age_band) WHERE id = ? RETURNING gender, age_band AS ageBand',
-      ).get(dims.gender, dims.ageBand, response.participantId)!;
+    // Only when they change are the person's other rows rewritten (each rewrite touches every index that holds them).
+    if (before && (before.gender !== effective.gender || before.ageBand !== effective.ageBand)) {
+      sql(db, 'UPDATE participants SET gender = ?, age_band = ? WHERE id = ?').run(effective.gender, effective.ageBand, response.participantId);
       sql(db, 'UPDATE responses SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
       sql(db, 'UPDATE response_scores SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
     }
-    for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.id, response.roundId, response.participantId, s.score, effective.gender, effective.ageBand);
     if (response.participantId === null) countAnonymous(db, response.id);
     else recountLatest(db, response.participantId, response.point);
+    for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.roundId, response.participantId, s.score, effective.gender, effective.ageBand, response.id);
     if (response.code) sql(db, `UPDATE access_codes SET status = 'spent', spent_at = ${NOW} WHERE code = ?`).run(response.code);
     return true;
   })();

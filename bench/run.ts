@@ -140,7 +140,7 @@ try {
   console.error('cold start on a 100 MB database');
   const bigFile = path.join(dir, 'big.sqlite');
   const db3 = openDatabase(bigFile);
-  fill(db3, instruments, 24_000, 10, 'big', 2);
+  fill(db3, instruments, 48_000, 10, "big", 2);
   db3.pragma('wal_checkpoint(TRUNCATE)');
   db3.close();
   const mb = fs.statSync(bigFile).size / 1e6;

@@ -18,8 +18,12 @@ import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 //   from web answers, and imported answers (no code) apart from both.
 // - Periods are half-open date ranges [from, to); an open end (to = null) means up to now.
 //
-// Only this module decides these rules; the services turn its rows into figures and send every
-// figure through the disclosure layer (server/domain/suppression.ts).
+// - The counts of who counts are kept current by the database at every write (migration 009:
+//   score_cells per score, pair_cells per pair of scores, the pairing rule in its view
+//   counted_pairs), so a figure reads a few rows per cell, never every answer.
+//
+// Only this module (with that migration) decides these rules; the services turn its rows into
+// figures and send every figure through the disclosure layer (server/domain/suppression.ts).
 
 /** The time of a scope: every answer so far (null), one measurement round, or each round apart. */
 export type TimeScope = number | null | 'each';
@@ -91,13 +95,41 @@ function scopeWhere(scope: Scope, table: string): Where {
   return { text: parts.join(' AND '), params };
 }
 
+/** The conditions of a scope on score_cells or pair_cells (migration 009), and the column that counts in it. */
+function cellWhere(scope: Scope, table: string): Where & { count: string } {
+  const t = (c: string) => `${table}.${c}`;
+  const ids = scope.interventionIds.map((_, k) => `:i${k}`);
+  const parts = [ids.length ? `${t('intervention_id')} IN (${ids.join(', ')})` : '0'];
+  const params: Record<string, unknown> = Object.fromEntries(scope.interventionIds.map((id, k) => [`i${k}`, id]));
+  const count = t(scope.round === null ? 'in_all' : 'in_round');
+  parts.push(`${count} <> 0`);
+  if (scope.round === 'each') parts.push(`${t('round_id')} <> 0`);
+  else if (scope.round !== null) {
+    parts.push(`${t('round_id')} = :round`);
+    params.round = scope.round;
+  }
+  if (scope.gender !== undefined) {
+    parts.push(`${t('gender')} = :gender`);
+    params.gender = scope.gender;
+  }
+  if (scope.ageBand !== undefined) {
+    parts.push(`${t('age_band')} = :ageBand`);
+    params.ageBand = scope.ageBand;
+  }
+  return { text: parts.join(' AND '), params, count };
+}
+
 /** What a row of scoreBins or pairRows is grouped by, beside point, indicator and value. */
 export interface GroupBy { intervention?: boolean; round?: boolean; gender?: boolean; ageBand?: boolean }
 
-/** The grouping columns asked for, in the order of the covering indexes (after point, indicator and score). */
-function groupColumns(by: GroupBy, table: string): { select: string; group: string[] } {
-  const cols: [keyof GroupBy, string, string][] = [['intervention', 'intervention_id', 'interventionId'], ['gender', 'gender', 'gender'], ['ageBand', 'age_band', 'ageBand'], ['round', 'round_id', 'roundId']];
-  const select = cols.map(([key, col, alias]) => (by[key] ? `${table}.${col} AS ${alias}` : `NULL AS ${alias}`)).join(', ');
+/**
+ * The grouping columns asked for, in the order of the keys (after point, indicator and score). In
+ * score_cells and pair_cells (`cells`) a value not given is '' or 0: it is read back as NULL.
+ */
+function groupColumns(by: GroupBy, table: string, cells = false): { select: string; group: string[] } {
+  const cols: [keyof GroupBy, string, string, string][] = [['intervention', 'intervention_id', 'interventionId', ''], ['gender', 'gender', 'gender', "''"], ['ageBand', 'age_band', 'ageBand', "''"], ['round', 'round_id', 'roundId', '0']];
+  const read = (col: string, none: string) => (cells && none ? `nullif(${table}.${col}, ${none})` : `${table}.${col}`);
+  const select = cols.map(([key, col, alias, none]) => (by[key] ? `${read(col, none)} AS ${alias}` : `NULL AS ${alias}`)).join(', ');
   return { select, group: cols.filter(([key]) => by[key]).map(([, col]) => `${table}.${col}`) };
 }
 
@@ -106,13 +138,14 @@ export interface ScoreBin extends Grouped { point: MeasurementPoint; indicatorId
 
 /** How many counted people have each score, per point and indicator (and the groups asked for). */
 export function scoreBins(db: Db, scope: Scope, by: GroupBy = {}): ScoreBin[] {
-  const where = scopeWhere(scope, 's');
-  const g = groupColumns(by, 's');
+  const where = cellWhere(scope, 's');
+  const g = groupColumns(by, 's', true);
   return sql<[Record<string, unknown>], ScoreBin>(
     db,
-    `SELECT ${g.select}, s.point, s.indicator_id AS indicatorId, s.score, count(*) AS count
-     FROM response_scores s WHERE ${where.text}
-     GROUP BY ${[...g.group.filter((c) => c.endsWith('intervention_id')), 's.point', 's.indicator_id', 's.score', ...g.group.filter((c) => !c.endsWith('intervention_id'))].join(', ')}`,
+    `SELECT ${g.select}, s.point, s.indicator_id AS indicatorId, s.score, sum(${where.count}) AS count
+     FROM score_cells s WHERE ${where.text}
+     GROUP BY ${[...g.group.filter((c) => c.endsWith('intervention_id')), 's.point', 's.indicator_id', 's.score', ...g.group.filter((c) => !c.endsWith('intervention_id'))].join(', ')}
+     HAVING count > 0`,
   ).all(where.params);
 }
 
@@ -124,15 +157,15 @@ export interface PairBin extends Grouped { indicatorId: string; diff: number; co
  * paired with their latest answer at `from` so far.
  */
 export function pairBins(db: Db, scope: Scope, from: string, to: string, by: GroupBy = {}): PairBin[] {
-  const where = scopeWhere(scope, 't');
-  const g = groupColumns(by, 't');
+  const where = cellWhere(scope, 'p');
+  const g = groupColumns(by, 'p', true);
   return sql<[Record<string, unknown>], PairBin>(
     db,
-    `SELECT ${g.select}, t.indicator_id AS indicatorId, t.score - f.score AS diff, count(*) AS count, sum(f.score) AS sumBefore, sum(t.score) AS sumAfter
-     FROM response_scores t JOIN response_scores f
-       ON f.intervention_id = t.intervention_id AND f.latest = 1 AND f.point = :from AND f.indicator_id = t.indicator_id AND f.participant_id = t.participant_id
-     WHERE ${where.text} AND t.point = :to AND t.participant_id IS NOT NULL
-     GROUP BY ${['t.indicator_id', 'diff', ...g.group].join(', ')}`,
+    `SELECT ${g.select}, p.indicator_id AS indicatorId, p.score_after - p.score_before AS diff, sum(${where.count}) AS count,
+       sum(p.score_before * ${where.count}) AS sumBefore, sum(p.score_after * ${where.count}) AS sumAfter
+     FROM pair_cells p WHERE ${where.text} AND p.from_point = :from AND p.to_point = :to
+     GROUP BY ${['p.indicator_id', 'diff', ...g.group].join(', ')}
+     HAVING count > 0`,
   ).all({ ...where.params, from, to });
 }
 
@@ -158,39 +191,29 @@ export interface CountedRow { interventionId: number; point: MeasurementPoint; i
 export function countedScores(db: Db, interventionId: number): CountedRow[] {
   return sql<[number], CountedRow>(
     db,
-    `SELECT intervention_id AS interventionId, point, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId,
-       sum(latest) AS inAll, sum(latest_in_round) AS inRound
-     FROM response_scores WHERE intervention_id = ? AND (latest = 1 OR latest_in_round = 1)
-     GROUP BY point, indicator_id, gender, age_band, round_id`,
+    `SELECT intervention_id AS interventionId, point, indicator_id AS indicatorId, nullif(gender, '') AS gender, nullif(age_band, '') AS ageBand, nullif(round_id, 0) AS roundId,
+       sum(in_all) AS inAll, sum(in_round) AS inRound
+     FROM score_cells WHERE intervention_id = ?
+     GROUP BY point, indicator_id, gender, age_band, round_id
+     HAVING inAll > 0 OR inRound > 0`,
   ).all(interventionId);
 }
 
 export type CountedPairRow = Omit<CountedRow, 'point'>;
 
-/**
- * For one intervention and each change (from → to): how many people pair, as countedScores counts
- * them. One pass over the people's scores in person order: a window marks each person who has a
- * latest answer at each `from` point, and their answers at the `to` points are counted.
- */
+/** For one intervention and each change (from → to): how many people pair, as countedScores counts them. */
 export function countedPairs(db: Db, interventionId: number, changes: ReadonlyArray<readonly [MeasurementPoint, MeasurementPoint]>): Map<string, CountedPairRow[]> {
-  const froms = [...new Set(changes.map(([from]) => from))];
-  const flag = (point: MeasurementPoint) => `has_${point}`;
-  const rows = sql<[number], CountedPairRow & { toPoint: string } & Record<string, number>>(
+  const rows = sql<[number], CountedPairRow & { fromPoint: string; toPoint: string }>(
     db,
-    `SELECT intervention_id AS interventionId, indicator_id AS indicatorId, gender, age_band AS ageBand, round_id AS roundId, point AS toPoint,
-       ${froms.map((f) => `${flag(f)}`).join(', ')}, sum(latest) AS inAll, sum(latest_in_round) AS inRound
-     FROM (
-       SELECT intervention_id, indicator_id, gender, age_band, round_id, point, latest, latest_in_round,
-         ${froms.map((f) => `max(point = '${f}' AND latest = 1) OVER person AS ${flag(f)}`).join(', ')}
-       FROM response_scores WHERE intervention_id = ? AND participant_id IS NOT NULL
-       WINDOW person AS (PARTITION BY indicator_id, participant_id)
-     )
-     WHERE (latest = 1 OR latest_in_round = 1) AND point IN (${changes.map(([, to]) => `'${to}'`).join(', ')})
-     GROUP BY indicator_id, gender, age_band, round_id, point, ${froms.map(flag).join(', ')}`,
+    `SELECT intervention_id AS interventionId, indicator_id AS indicatorId, nullif(gender, '') AS gender, nullif(age_band, '') AS ageBand, nullif(round_id, 0) AS roundId,
+       from_point AS fromPoint, to_point AS toPoint, sum(in_all) AS inAll, sum(in_round) AS inRound
+     FROM pair_cells WHERE intervention_id = ?
+     GROUP BY indicator_id, from_point, to_point, gender, age_band, round_id
+     HAVING inAll > 0 OR inRound > 0`,
   ).all(interventionId);
   return new Map(changes.map(([from, to]) => [
     `${from}>${to}`,
-    rows.filter((r) => r.toPoint === to && r[flag(from)] === 1).map(({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound }) => ({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound })),
+    rows.filter((r) => r.fromPoint === from && r.toPoint === to).map(({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound }) => ({ interventionId, indicatorId, gender, ageBand, roundId, inAll, inRound })),
   ]));
 }
 
@@ -261,14 +284,11 @@ export function exitCounts(db: Db, interventionIds: readonly number[], period: P
 
 export interface InstallationBin { point: MeasurementPoint; indicatorId: string; score: number; count: number }
 
-/**
- * Score histograms of every counted person in the installation, per point and indicator: streamed
- * off an index, so a million answers need no sort and little memory.
- */
+/** Score histograms of every counted person in the installation, per point and indicator, summed from the cells. */
 export function installationBins(db: Db): InstallationBin[] {
   return sql<[], InstallationBin>(
     db,
-    `SELECT point, indicator_id AS indicatorId, score, count(*) AS count FROM response_scores WHERE latest = 1 GROUP BY point, indicator_id, score`,
+    `SELECT point, indicator_id AS indicatorId, score, sum(in_all) AS count FROM score_cells WHERE in_all <> 0 GROUP BY point, indicator_id, score HAVING count > 0`,
   ).all();
 }
 

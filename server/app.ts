@@ -3,7 +3,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { AppContext } from './context.js';
 import { PATHS } from './paths.js';
-import { Problem, toProblem } from './problem.js';
+import { Problem, RETRY_AFTER_SECONDS, storageFault, toProblem } from './problem.js';
 import { viewLocals } from './render/viewLocals.js';
 import { resultRoutes } from './routes/results.js';
 import { surveyRoutes } from './routes/survey.js';
@@ -88,7 +88,13 @@ export function createApp(ctx: AppContext): express.Express {
   app.use((_req, _res, next) => next(new Problem('notFound')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) console.error(err);
+    const fault = storageFault(err);
+    if (fault) {
+      // The database refused a write (locked, full, read-only): one line for the operator, and the
+      // person is asked to try again shortly (a participant's page keeps its answers: routes/survey.ts).
+      console.error(`Indikator: ${req.method} ${req.path} not done: the database ${ctx.db.name} ${fault.cause} (${fault.sqliteCode})`);
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    } else if (problem.status >= 500) console.error(err);
     res.status(problem.status);
     if (req.path.startsWith('/api/')) res.json({ error: problem.code, message: res.locals.t?.(`errors.${problem.code}`) ?? problem.code });
     else {

@@ -50,6 +50,9 @@ const STORAGE_FAULTS: { prefix: string; transient: boolean; cause: string }[] = 
   { prefix: 'SQLITE_READONLY', transient: false, cause: 'is read-only (file or directory permissions, a read-only mount, or the file was moved)' },
 ];
 
+/** Seconds a person is asked to wait (Retry-After) when the database could not take a write. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** The storage fault a better-sqlite3 error stands for (busy, locked, disk full, read-only), or null for any other error. */
 export function storageFault(err: unknown): StorageFault | null {
   if (!(err instanceof Database.SqliteError)) return null;

@@ -6,7 +6,7 @@ import { sectionsForPoint } from '../domain/instrument.js';
 import type { Instrument, Section } from '../domain/instrumentTypes.js';
 import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
-import { Problem, storageFault } from '../problem.js';
+import { Problem, RETRY_AFTER_SECONDS, storageFault } from '../problem.js';
 import { codeGuessLimits } from '../security/rateLimits.js';
 import { activeReplacementOf, findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
@@ -23,8 +23,6 @@ interface Survey {
 
 const CODE_PROBLEMS = { spent: 'codeSpent', revoked: 'codeRevoked' } as const;
 
-/** Seconds a participant is asked to wait (Retry-After) when an answer could not be written. */
-const RETRY_AFTER_SECONDS = 5;
 /**
  * Pauses before the next attempt of a participant's write while another connection (a long write,
  * a backup, the CLI) holds the write lock. Each attempt waits at most the connection's short busy

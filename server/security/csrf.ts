@@ -31,8 +31,17 @@ export function csrfProtection(opts: CsrfOptions) {
     next();
   };
 
+  // The token is made when a page reads it (a render), not for answers without forms (a redirect,
+  // an autosave's 204): each costs an HMAC and a cookie.
   const token = (req: Request, res: Response, next: NextFunction) => {
-    res.locals.csrfToken = req.cookies[VISITOR_COOKIE] ? generateCsrfToken(req, res) : null;
+    if (res.locals.csrfToken !== undefined) return next(); // made already: a stale page's fresh token
+    let value: string | null | undefined;
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get: () => (value === undefined ? (value = req.cookies[VISITOR_COOKIE] && !res.headersSent ? generateCsrfToken(req, res) : null) : value),
+      set: (given: string | null) => (value = given),
+    });
     next();
   };
 

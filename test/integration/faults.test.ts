@@ -10,6 +10,7 @@ import { pageFields } from '../helpers/answers.js';
 import { smallIntervention } from '../helpers/fixtures.js';
 import { HttpClient } from '../helpers/http.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
+import { makeUser, signedIn } from '../helpers/users.js';
 
 const SECTIONS: Section[] = sectionsForPoint(instruments.get('participant')!, 'start');
 const LAST = SECTIONS.length;
@@ -221,5 +222,30 @@ describe('saving answers when the database is locked, full or read-only', functi
     const after = snapshot(server.db, reissued.code);
     expect(after.response.lastSection).to.equal(3);
     expect(after.answers.map((a) => a.item_id)).to.have.members([...SECTIONS[0]!.items, ...section.items].map((i) => i.id));
+  });
+
+  it('answers a staff form with 503, Retry-After and the Swedish "try again" page while the database is locked, logging one line and writing nothing', async () => {
+    const federationId = server.db.prepare('SELECT id FROM federations LIMIT 1').pluck().get() as number;
+    makeUser(server.db, 'admin@faults.example', [{ federationId, role: 'federation_admin' }]);
+    const admin = await signedIn(server.url, 'admin@faults.example');
+    await admin.get(`/f/${federationId}/rounds`);
+    const rounds = () => server.db.prepare('SELECT count(*) FROM measurement_rounds').pluck().get() as number;
+    const before = rounds();
+    const lock = holdWriteLock(server);
+    let res: Awaited<ReturnType<HttpClient['post']>>;
+    let lines: string[];
+    try {
+      ({ result: res, lines } = await logged(() => admin.post(`/f/${federationId}/rounds`, { name: 'Vår 2027', startsOn: '2027-01-01', endsOn: '2027-06-30' })));
+    } finally {
+      lock.release();
+    }
+    expect(res.status).to.equal(503);
+    expect(res.headers.get('retry-after')).to.equal('5');
+    expect(res.text).to.contain('Det gick inte att spara just nu');
+    expect(lines, 'one line, no stack').to.have.length(1);
+    expect(lines[0]).to.match(/^Indikator: POST \/f\/\d+\/rounds not done: the database .*test\.sqlite is locked .*\(SQLITE_BUSY\)$/);
+    expect(rounds()).to.equal(before);
+    expect((await admin.post(`/f/${federationId}/rounds`, { name: 'Vår 2027', startsOn: '2027-01-01', endsOn: '2027-06-30' })).status, 'once the lock is gone').to.equal(303);
+    expect(rounds()).to.equal(before + 1);
   });
 });

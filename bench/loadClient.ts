@@ -47,39 +47,47 @@ export interface LoadFigures {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
 }
 
 /**
- * Runs `workers` loops at once for `durationMs` after `warmupMs` (not counted). Each loop calls its
- * step again as soon as it returns; a step returns false when its participant has nothing left to do.
+ * Runs the steps' loops at once for `durationMs` after `warmupMs` (not counted). Each loop calls its
+ * step again as soon as it returns; a step returns false when its answer was not the one expected,
+ * 'exhausted' when its participant has nothing left to send: the run then ends for all, and the
+ * figures are over the time measured until then.
  */
-export async function drive(steps: Array<() => Promise<boolean>>, durationMs: number, warmupMs: number): Promise<LoadFigures> {
+export async function drive(steps: Array<() => Promise<boolean | 'exhausted'>>, durationMs: number, warmupMs: number): Promise<LoadFigures> {
   const latencies: number[] = [];
   let failures = 0;
   const start = performance.now();
   const measureFrom = start + warmupMs;
-  const end = measureFrom + durationMs;
+  let end = measureFrom + durationMs;
   await Promise.all(steps.map(async (step) => {
     while (performance.now() < end) {
       const t0 = performance.now();
-      let ok: boolean;
+      let outcome: boolean | 'exhausted';
       try {
-        ok = await step();
+        outcome = await step();
       } catch {
-        ok = false;
+        outcome = false;
       }
       const t1 = performance.now();
+      if (outcome === 'exhausted') {
+        if (t1 < measureFrom) throw new Error('the participants ran out of questionnaires before the measurement began');
+        end = Math.min(end, t1);
+        return;
+      }
       if (t0 >= measureFrom && t1 <= end) {
         latencies.push(t1 - t0);
-        if (!ok) failures++;
+        if (!outcome) failures++;
       }
-      if (!ok) return;
+      if (!outcome) return;
     }
   }));
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const seconds = durationMs / 1000;
-  return { requests: latencies.length, failures, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+  const seconds = (end - measureFrom) / 1000;
+  return { requests: latencies.length, failures, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? NaN };
 }
 
 /** The cookies a reply sets, as a Cookie header merged into what the participant already holds. */

@@ -16,7 +16,13 @@ import { createParticipants } from '../server/storage/participants.js';
 import { saveAnswers, startResponse } from '../server/storage/responses.js';
 import { Client, drive, keepCookies, type LoadFigures } from './loadClient.js';
 
-export interface LoadOptions { participants: number; durationMs: number; warmupMs: number }
+export interface LoadOptions {
+  participants: number;
+  durationMs: number;
+  warmupMs: number;
+  /** How many answered questionnaires a second to prepare for the submit run. */
+  submitsPerSecond: number;
+}
 
 export interface Served { url: URL; child: ChildProcess; stop(): Promise<void> }
 
@@ -119,8 +125,9 @@ export interface LoadResults {
 
 /** Page saves, then submits, each against the app and then the bare endpoint, with `participants` at once. */
 export async function serverLoad(dir: string, instruments: InstrumentRegistry, opts: LoadOptions): Promise<LoadResults> {
-  // Enough answered questionnaires that no submitter runs out (a few hundred a second at most here).
-  const perSubmitter = Math.ceil((1500 * (opts.durationMs + opts.warmupMs)) / 1000 / opts.participants);
+  // Answered questionnaires for the submitters: should they run out, the run ends there and its
+  // figures are over the time until then (loadClient.drive).
+  const perSubmitter = Math.ceil((opts.submitsPerSecond * (opts.durationMs + opts.warmupMs)) / 1000 / opts.participants);
   const appFile = path.join(dir, 'load-app.sqlite');
   const setup = prepare(appFile, instruments, opts.participants, perSubmitter);
   const rngs = setup.saveCodes.map((_, i) => seedrandom(`participant ${i}`));
@@ -145,7 +152,7 @@ export async function serverLoad(dir: string, instruments: InstrumentRegistry, o
       let next = 0;
       return async () => {
         const code = codes[next++];
-        if (!code) return false;
+        if (!code) return 'exhausted';
         const reply = await appClient.send({ method: 'POST', path: `/s/${code}/submit`, headers: { cookie: browsers[i]!.cookie }, body: form({ _csrf: browsers[i]!.token }) });
         return reply.status === 303;
       };

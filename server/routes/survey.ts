@@ -8,6 +8,7 @@ import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
 import { Problem, RETRY_AFTER_SECONDS, storageFault } from '../problem.js';
 import { codeGuessLimits } from '../security/rateLimits.js';
+import { inGroupCommit } from '../storage/groupCommit.js';
 import { activeReplacementOf, findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
 import { setLanguage } from '../render/viewLocals.js';
@@ -32,14 +33,14 @@ const CODE_PROBLEMS = { spent: 'codeSpent', revoked: 'codeRevoked' } as const;
 const RETRY_PAUSES_MS = [50, 100, 200, 400, 800];
 
 /**
- * Runs a write; while the database is locked, runs it again after a pause, then gives up with the
- * last error. `write` is told whether it is a retry: the first attempt runs in the same tick as the
- * request's reads, a retry after a pause must check again what the code opens.
+ * Runs a participant's write in the next group commit (storage/groupCommit.ts); while the database
+ * is locked, runs it again after a pause, then gives up with the last error. The write runs after
+ * the request's reads, in another turn of the event loop: it checks again what it relies on.
  */
-async function withRetries<T>(write: (retry: boolean) => T): Promise<T> {
+async function withRetries<T>(ctx: AppContext, write: () => T): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return write(attempt > 0);
+      return await inGroupCommit(ctx.db, write);
     } catch (err) {
       const pause = RETRY_PAUSES_MS[attempt];
       if (pause === undefined || !storageFault(err)?.transient) throw err;
@@ -140,7 +141,10 @@ function renderReplaced(res: Response, oldCode: string, target: Survey, n: numbe
 export function surveyRoutes(ctx: AppContext): Router {
   const router = Router();
   // Every route that takes a code counts the missed guesses, per address and from all together.
-  router.use('/s', codeGuessLimits(ctx.codeEntryLimit ?? 20, ctx.codeGuessCapPerMinute ?? CODE_GUESSES_PER_MINUTE));
+  router.use('/s', codeGuessLimits(ctx.codeEntryLimit ?? 20, ctx.codeGuessCapPerMinute ?? CODE_GUESSES_PER_MINUTE, (typed) => {
+    const code = normalizeAccessCode(typed);
+    return code !== null && findAccessCode(ctx.db, code)?.status === 'active';
+  }));
 
   router.get('/s', (req, res) => {
     res.render('survey/enter-code', { errors: [], value: '' });
@@ -187,7 +191,7 @@ export function surveyRoutes(ctx: AppContext): Router {
       return;
     }
     try {
-      await withRetries(() => {
+      await withRetries(ctx, () => {
         const current = openSurvey(ctx, survey.code.code);
         if (current.response) setResponseLanguage(ctx.db, current.response.id, language);
         else {
@@ -225,8 +229,8 @@ export function surveyRoutes(ctx: AppContext): Router {
     const survey = openSurvey(ctx, req.params.code);
     const response = requireResponse(survey);
     try {
-      await withRetries((retry) => {
-        if (retry && openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
+      await withRetries(ctx, () => {
+        if (openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
         const answers = getAnswers(ctx.db, response.id);
         submitResponse(ctx.db, response, scoreResponse(survey.instrument, response.point, answers), dimensionsOf(survey.instrument, answers));
       });
@@ -263,8 +267,8 @@ export function surveyRoutes(ctx: AppContext): Router {
     if (!controls.ok) throw new Problem('badRequest', controls.errors.map((e) => e.field).join(', '));
     const { action, review } = controls.value;
     /** The write, checked again on each attempt against the code as it is then (reissued or sent meanwhile?). */
-    const save = (lastSection: number, cleared: string[]) => withRetries((retry) => {
-      if (retry && openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
+    const save = (lastSection: number, cleared: string[]) => withRetries(ctx, () => {
+      if (openSurvey(ctx, survey.code.code).response?.id !== response.id) throw new Problem('notFound');
       saveAnswers(ctx.db, response.id, parsed.answers, cleared, lastSection);
     });
     if (action === 'autosave') {

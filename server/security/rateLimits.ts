@@ -27,13 +27,32 @@ function missedCode(req: Request, res: Response): boolean {
 }
 
 /**
+ * The code a request to a code route carries: in its path (/s/<code>/…, relative to the /s mount)
+ * or, for the code form (POST /s) and a replaced page's form (…/new-code), typed into the form.
+ */
+function carriedCodes(req: Request): string[] {
+  const first = req.path.split('/').filter(Boolean)[0];
+  const typed = req.method === 'POST' ? (req.body as { code?: unknown } | undefined)?.code : undefined;
+  return [first, typeof typed === 'string' ? typed : undefined].filter((c): c is string => c !== undefined && c !== 'thanks');
+}
+
+/**
  * The limits on guessing codes, for every route that takes one: `perIp` missed guesses per address
  * in 15 minutes, and `perMinute` missed guesses per minute from all addresses together (when that is
  * reached, code routes answer 429 for the rest of the minute and the log says so once).
+ * A request carrying a code that opens a questionnaire (`opens`) is no guess: it is neither counted
+ * nor refused, so fifty participants saving at once from one network never meet the limit (the
+ * limiter counts a request when it starts, before it is known whether it missed). Every other
+ * request is counted when it starts, so parallel guesses cannot slip past the limit, and given back
+ * when it turns out not to be a miss.
  */
-export function codeGuessLimits(perIp: number, perMinute: number) {
+export function codeGuessLimits(perIp: number, perMinute: number, opens: (code: string) => boolean) {
   let alerted = 0;
-  const missesOnly = { skipSuccessfulRequests: true, requestWasSuccessful: (req: Request, res: Response) => !missedCode(req, res) };
+  const missesOnly = {
+    skip: (req: Request) => carriedCodes(req).some(opens),
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (req: Request, res: Response) => !missedCode(req, res),
+  };
   return [
     rateLimit({ windowMs: 15 * 60 * 1000, limit: perIp, ...missesOnly, standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, _res, next) => next(new Problem('rateLimited')) }),
     rateLimit({

@@ -1,8 +1,13 @@
 import { expect } from 'chai';
 import { createFederation } from '../../server/storage/federations.js';
 import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
+import { sectionsForPoint } from '../../server/domain/instrument.js';
+import { pageFields } from '../helpers/answers.js';
+import { smallIntervention } from '../helpers/fixtures.js';
 import { HttpClient } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
+
+const SECTION_1 = sectionsForPoint(instruments.get('participant')!, 'start')[0]!;
 import { makeUser, signedIn } from '../helpers/users.js';
 
 // What a penetration test found (issue 10), each as it was tried.
@@ -72,6 +77,20 @@ describe('hardening', function () {
       await capped.close();
     }
     expect(logged.filter((l) => l.startsWith('ALERT code guessing'))).to.have.length(1);
+  });
+
+  it('lets many participants on one network save at once, even after guesses from there used up its limit', async () => {
+    // The X-Forwarded-For test above spent this address's limit of 3 missed guesses.
+    const { startCodes } = smallIntervention(server.db, 12);
+    const people = await Promise.all(startCodes.map(async (code) => {
+      const client = new HttpClient(server.url);
+      await client.get(`/s/${code}/language`);
+      expect((await client.post(`/s/${code}/language`, { language: 'sv' })).status).to.equal(303);
+      return { client, code };
+    }));
+    const statuses = await Promise.all(people.map(({ client, code }) => client.post(`/s/${code}/1`, { ...pageFields(SECTION_1), action: 'pause' }).then((r) => r.status)));
+    expect(statuses).to.deep.equal(startCodes.map(() => 303));
+    expect((await new HttpClient(server.url).get('/s/ABCDE2345Z/review')).status, 'a guess from there is still refused').to.equal(429);
   });
 
   it('ends the session that asked to sign out everywhere, and the one that changed the password', async () => {

@@ -71,19 +71,18 @@ export function countAnonymous(db: Db, responseId: number): void {
 
 interface Where { text: string; params: Record<string, unknown> }
 
-/** The conditions of a scope on a table carrying the flags and the person's dimensions. */
-function scopeWhere(scope: Scope, table: string): Where {
+/**
+ * The conditions of a scope on `table`: its interventions and person filter, and its time as the
+ * table says it (`time` gives those conditions; a round is the parameter :round).
+ */
+function scopeConditions(scope: Scope, table: string, time: (t: (column: string) => string) => string[]): Where {
   const t = (c: string) => `${table}.${c}`;
-  // A list of parameters, not json_each: SQLite then walks the covering index intervention by intervention.
+  // A list of parameters, not json_each: SQLite then walks the index intervention by intervention.
   const ids = scope.interventionIds.map((_, k) => `:i${k}`);
   const parts = [ids.length ? `${t('intervention_id')} IN (${ids.join(', ')})` : '0'];
   const params: Record<string, unknown> = Object.fromEntries(scope.interventionIds.map((id, k) => [`i${k}`, id]));
-  if (scope.round === null) parts.push(`${t('latest')} = 1`);
-  else if (scope.round === 'each') parts.push(`${t('latest_in_round')} = 1 AND ${t('round_id')} IS NOT NULL`);
-  else {
-    parts.push(`${t('latest_in_round')} = 1 AND ${t('round_id')} = :round`);
-    params.round = scope.round;
-  }
+  parts.push(...time(t));
+  if (scope.round !== null && scope.round !== 'each') params.round = scope.round;
   if (scope.gender !== undefined) {
     parts.push(`${t('gender')} = :gender`);
     params.gender = scope.gender;
@@ -95,28 +94,23 @@ function scopeWhere(scope: Scope, table: string): Where {
   return { text: parts.join(' AND '), params };
 }
 
+/** The conditions of a scope on a table carrying the flags and the person's dimensions (responses). */
+function scopeWhere(scope: Scope, table: string): Where {
+  return scopeConditions(scope, table, (t) => [
+    scope.round === null ? `${t('latest')} = 1`
+      : scope.round === 'each' ? `${t('latest_in_round')} = 1 AND ${t('round_id')} IS NOT NULL`
+        : `${t('latest_in_round')} = 1 AND ${t('round_id')} = :round`,
+  ]);
+}
+
 /** The conditions of a scope on score_cells or pair_cells (migration 009), and the column that counts in it. */
 function cellWhere(scope: Scope, table: string): Where & { count: string } {
-  const t = (c: string) => `${table}.${c}`;
-  const ids = scope.interventionIds.map((_, k) => `:i${k}`);
-  const parts = [ids.length ? `${t('intervention_id')} IN (${ids.join(', ')})` : '0'];
-  const params: Record<string, unknown> = Object.fromEntries(scope.interventionIds.map((id, k) => [`i${k}`, id]));
-  const count = t(scope.round === null ? 'in_all' : 'in_round');
-  parts.push(`${count} <> 0`);
-  if (scope.round === 'each') parts.push(`${t('round_id')} <> 0`);
-  else if (scope.round !== null) {
-    parts.push(`${t('round_id')} = :round`);
-    params.round = scope.round;
-  }
-  if (scope.gender !== undefined) {
-    parts.push(`${t('gender')} = :gender`);
-    params.gender = scope.gender;
-  }
-  if (scope.ageBand !== undefined) {
-    parts.push(`${t('age_band')} = :ageBand`);
-    params.ageBand = scope.ageBand;
-  }
-  return { text: parts.join(' AND '), params, count };
+  const count = `${table}.${scope.round === null ? 'in_all' : 'in_round'}`;
+  const where = scopeConditions(scope, table, (t) => [
+    `${count} <> 0`,
+    ...(scope.round === 'each' ? [`${t('round_id')} <> 0`] : scope.round !== null ? [`${t('round_id')} = :round`] : []),
+  ]);
+  return { ...where, count };
 }
 
 /** What a row of scoreBins or pairRows is grouped by, beside point, indicator and value. */

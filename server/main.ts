@@ -7,8 +7,10 @@ import { InstrumentError, loadInstruments, MissingInstrumentError, requireStarte
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { PATHS } from './paths.js';
 import { closePdfRenderer } from './pdf.js';
-import { asDatabaseError, DatabaseError, openDatabase, type Db } from './storage/db.js';
+import { asDatabaseError, DatabaseError, openDatabase, STARTUP_LOCK_WAIT_MS, type Db } from './storage/db.js';
 
+/** How long a request waits for a write lock held by another connection before its write is retried or refused. */
+const SERVING_BUSY_TIMEOUT_MS = 150;
 /** How long a stop (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How long a stop waits for Chromium (the PDF renderer) to close. */
@@ -17,7 +19,10 @@ const PDF_CLOSE_MS = 3_000;
 function start(): void {
   const config = loadConfig();
   const instruments = loadInstruments(PATHS.indicators);
-  const db = openDatabase(config.dbFile, { busyTimeoutMs: 150 }); // short: a write lock held elsewhere must not stall every request; participants' saves retry (routes/survey.ts)
+  // While starting, wait as long for another process (a second server starting on the file, seeding
+  // or migrating) as the migrations do; once serving, briefly: a write lock held elsewhere must not
+  // stall every request, and participants' saves retry (routes/survey.ts).
+  const db = openDatabase(config.dbFile, { busyTimeoutMs: STARTUP_LOCK_WAIT_MS });
   let app: ReturnType<typeof createApp>;
   try {
     requireStartedVersions(instruments, startedVersions(db));
@@ -30,6 +35,7 @@ function start(): void {
       }
     }
     app = createApp({ db, instruments, config });
+    db.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`);
   } catch (err) {
     // A full disk or a lost write lock while seeding or setting up is about the database too.
     db.close();

@@ -6,6 +6,7 @@ import { PATHS } from './paths.js';
 import { Problem, RETRY_AFTER_SECONDS, storageFault, toProblem } from './problem.js';
 import { viewLocals } from './render/viewLocals.js';
 import { resultRoutes } from './routes/results.js';
+import { responseExportRoutes } from './routes/responseExport.js';
 import { surveyRoutes } from './routes/survey.js';
 import { authRoutes } from './routes/auth.js';
 import { apiTokenRoutes } from './routes/apiTokens.js';
@@ -81,7 +82,7 @@ export function createApp(ctx: AppContext): express.Express {
   // The pages; each router answers only its own paths, the rest fall through to 404.
   const pages = [
     authRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
-    participantRoutes, importRoutes, resultRoutes, reportRoutes, projectRoutes,
+    participantRoutes, importRoutes, resultRoutes, responseExportRoutes, reportRoutes, projectRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));
 

@@ -18,6 +18,10 @@ import { applyRetention, retentionPlan, type RetentionPlan } from './storage/pri
 import { auditTarget } from './domain/auditEvent.js';
 import { writeAudit } from './storage/audit.js';
 import { getFederation } from './storage/federations.js';
+import { codebook, longRows, wideRows } from './domain/responseExport.js';
+import { csvText } from './render/csv.js';
+import { interventionInstrument } from './services/interventionSummary.js';
+import { exportedResponses } from './storage/responseExport.js';
 import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, type FederationRole } from './storage/users.js';
 
 /** `npm run cli -- <command>`: what has no screen yet, and first start-up chores. */
@@ -71,6 +75,33 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       if (!isSystem) grantRole(db, user.id, federationId, role as FederationRole);
       writeAudit(db, { actor: 'cli', federationId: isSystem ? null : federationId, action: 'role.grant', target: auditTarget.user(user.id), detail: { role } });
       console.log(`user ${user.id} ${email} ${role}`);
+    },
+  },
+  export: {
+    usage: 'export --intervention <id> [--layout wide|long] [--excel] [--free-text] [--codebook] [--out <file>]  (every submitted questionnaire, pseudonymous; the codebook as JSON)',
+    run: (args) => {
+      const { values } = parseArgs({ args, options: {
+        intervention: { type: 'string' }, layout: { type: 'string' }, excel: { type: 'boolean' }, 'free-text': { type: 'boolean' }, codebook: { type: 'boolean' }, out: { type: 'string' },
+      } });
+      const layout = values.layout ?? 'wide';
+      if (layout !== 'wide' && layout !== 'long') throw new CliError('--layout must be wide or long');
+      const config = loadConfig();
+      const db = openDatabase(config.dbFile);
+      const intervention = getIntervention(db, Number(values.intervention));
+      if (!intervention) throw new CliError('--intervention must name an existing intervention id');
+      const { instrument } = interventionInstrument({ db, instruments: loadInstruments(PATHS.indicators), config }, intervention);
+      if (!instrument) throw new CliError(`intervention ${intervention.id} has no measurement point yet, so nothing to export`);
+      const opts = { freeText: values['free-text'] ?? false };
+      let text: string;
+      if (values.codebook) text = `${JSON.stringify(codebook(instrument, opts), null, 2)}\n`;
+      else {
+        const responses = exportedResponses(db, { interventionId: intervention.id });
+        const rows = layout === 'wide' ? wideRows(instrument, responses, opts) : longRows(instrument, responses, opts);
+        text = csvText(rows, values.excel ? 'excel-sv' : 'standard');
+        writeAudit(db, { actor: 'cli', federationId: intervention.federationId, action: 'export.responses', target: auditTarget.export(values.out ? path.basename(values.out) : 'stdout'), detail: { layout, freeText: opts.freeText, responses: responses.length, rows: rows.length } });
+      }
+      if (values.out) fs.writeFileSync(values.out, text);
+      else process.stdout.write(text);
     },
   },
   'create-token': {

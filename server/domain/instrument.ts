@@ -188,7 +188,7 @@ export function findItem(instrument: Instrument, itemId: string): Item | undefin
   return allItems(instrument).find((item) => item.id === itemId);
 }
 
-function allItems(instrument: Instrument): Item[] {
+export function allItems(instrument: Instrument): Item[] {
   return instrument.sections.flatMap((section) => section.items);
 }
 

@@ -280,3 +280,18 @@ export const analysisQueryForm = {
   },
   additionalProperties: false,
 } as const satisfies FormSchema;
+
+/** The response-level export (routes/responseExport.ts): the analysis screens' person and time filters, the layout and the program it is for. */
+export const exportQueryForm = {
+  type: 'object',
+  properties: {
+    round: { type: 'integer', minimum: 1 },
+    gender: code,
+    ageBand: code,
+    points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
+    layout: { type: 'string', enum: ['wide', 'long'] },
+    dialect: { type: 'string', enum: ['standard', 'excel-sv'] },
+    freeText: { type: 'string', enum: ['1'] },
+  },
+  additionalProperties: false,
+} as const satisfies FormSchema;

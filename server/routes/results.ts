@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import Papa from 'papaparse';
 import type { AppContext } from '../context.js';
 import { distributionChart, groupMeansChart, interventionChart, SCALE_STEPS, trendChart, type ChartLabels } from '../domain/analysisCharts.js';
 import { changeRows, comparisonRow, equalityRows, groupRows, itemRows, overviewRows } from '../domain/analysisTables.js';
@@ -17,11 +16,7 @@ import { auditTarget } from '../domain/auditEvent.js';
 import { audit } from '../security/audit.js';
 import { listRounds } from '../storage/rounds.js';
 import { readAnalysisQuery, type AnalysisQuery } from '../forms/analysisQuery.js';
-
-/** Rows as CSV text: UTF-8 with BOM so Excel reads å, ä, ö; a cell starting with = + - @ is defused. */
-export function csvText(rows: Record<string, unknown>[]): string {
-  return `\uFEFF${Papa.unparse(rows, { escapeFormulae: true })}`;
-}
+import { csvText } from '../render/csv.js';
 
 /**
  * Sends rows as a CSV download, only when the caller may export in every federation the rows come

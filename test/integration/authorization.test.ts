@@ -22,6 +22,7 @@ const ANYONE = 'anyone' as const;
 const ADMIN: Actor[] = ['federation_admin'];
 const STAFF_WORK: Actor[] = ['federation_admin', 'staff'];
 const READERS: Actor[] = ['federation_admin', 'evaluator', 'board'];
+const EXPORTERS: Actor[] = ['federation_admin', 'evaluator'];
 const MEMBERS: Actor[] = ['federation_admin', 'staff', 'staff_unassigned', 'evaluator', 'board'];
 const SIGNED_IN: Actor[] = ACTORS.filter((a) => a !== 'anonymous');
 const PROJECT_READERS: Actor[] = ['system_admin', 'project_member'];
@@ -75,6 +76,10 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/tokens/:tid/revoke': ADMIN,
   'GET /f/:fid/audit': ADMIN,
   'GET /f/:fid/interventions/:iid/results': READERS,
+  'GET /f/:fid/interventions/:iid/export': EXPORTERS,
+  'GET /f/:fid/interventions/:iid/export/responses.csv': EXPORTERS,
+  'GET /f/:fid/interventions/:iid/export/codebook.csv': EXPORTERS,
+  'GET /f/:fid/interventions/:iid/export/codebook.json': EXPORTERS,
   'GET /f/:fid/interventions/:iid/results/indicators/:indicatorId': READERS,
   'GET /f/:fid/compare': READERS,
   // Not federation-bound: each caller sees only the förbund whose results they may read (tested in analysis.test.ts).

@@ -1,0 +1,153 @@
+// The response-level export for evaluators (issue 11): one row per submitted response (wide) or
+// per answer (long), and the codebook that says what every column and code means. Pure: the
+// storage layer gives the rows (storage/responseExport.ts), the route writes them as CSV or JSON.
+import { allItems } from './instrument.js';
+import type { Instrument, Item, MeasurementPoint } from './instrumentTypes.js';
+import type { Answer } from './scoring.js';
+import { SCALE_MAX, SCALE_MIN } from './scoring.js';
+
+/** The code "vet ej / vill inte svara" has in the export; an item not answered (or not asked) is empty. */
+export const DONT_KNOW_CODE = -9;
+
+/** What a multiple choice answer's values are joined with in one cell. */
+export const MULTI_SEPARATOR = '|';
+
+export interface ExportedResponse {
+  responseId: number;
+  /** The participant's pseudonym (never the local reference); null for an anonymous questionnaire. */
+  participant: string | null;
+  interventionId: number;
+  point: MeasurementPoint;
+  roundId: number | null;
+  roundName: string | null;
+  submittedOn: string;
+  language: string;
+  source: string;
+  instrumentId: string;
+  instrumentVersion: string;
+  /** Counts in "everything so far" (the person's latest at this point), and in its round. */
+  countedSoFar: boolean;
+  countedInRound: boolean;
+  gender: string | null;
+  ageBand: string | null;
+  answers: Map<string, Answer>;
+  scores: Map<string, number>;
+}
+
+export interface ExportOptions {
+  /** Free-text answers are left out unless asked for (they may name people). */
+  freeText: boolean;
+}
+
+/** The items an export has columns for: every item of the instrument, free text only when asked. */
+export function exportedItems(instrument: Instrument, opts: ExportOptions): Item[] {
+  return allItems(instrument).filter((item) => opts.freeText || item.type !== 'text');
+}
+
+/** One answer as it is written in a cell: a number, an option's value, values joined by |, text, −9 or empty. */
+export function exportValue(item: Item, answer: Answer | undefined): string | number | null {
+  if (!answer) return null;
+  if (answer.dontKnow) return DONT_KNOW_CODE;
+  if (answer.num !== null) return answer.num;
+  if (answer.text === null) return null;
+  if (item.type === 'multi') {
+    const values: unknown = JSON.parse(answer.text);
+    return Array.isArray(values) ? values.map(String).join(MULTI_SEPARATOR) : null;
+  }
+  return answer.text;
+}
+
+type Cell = string | number | null;
+
+function describingColumns(r: ExportedResponse): Record<string, Cell> {
+  return {
+    response_id: r.responseId, participant: r.participant, intervention_id: r.interventionId, point: r.point,
+    round_id: r.roundId, round: r.roundName, submitted_on: r.submittedOn, language: r.language, source: r.source,
+    instrument: r.instrumentId, instrument_version: r.instrumentVersion,
+    counted_so_far: r.countedSoFar ? 1 : 0, counted_in_round: r.countedInRound ? 1 : 0, gender: r.gender, age_band: r.ageBand,
+  };
+}
+
+/** One row per response: what describes it, every item (item_<id>) and every indicator score (score_<id>). */
+export function wideRows(instrument: Instrument, responses: readonly ExportedResponse[], opts: ExportOptions): Record<string, Cell>[] {
+  const items = exportedItems(instrument, opts);
+  return responses.map((r) => ({
+    ...describingColumns(r),
+    ...Object.fromEntries(items.map((item) => [`item_${item.id}`, exportValue(item, r.answers.get(item.id))])),
+    ...Object.fromEntries(instrument.indicators.map((i) => [`score_${i.id}`, r.scores.get(i.id) ?? null])),
+  }));
+}
+
+/** One row per given answer, with what describes its response. */
+export function longRows(instrument: Instrument, responses: readonly ExportedResponse[], opts: ExportOptions): Record<string, Cell>[] {
+  const items = exportedItems(instrument, opts);
+  return responses.flatMap((r) => items.filter((item) => r.answers.has(item.id)).map((item) => ({
+    ...describingColumns(r), item: item.id, value: exportValue(item, r.answers.get(item.id)),
+  })));
+}
+
+export interface Codebook {
+  instrument: { id: string; version: string; respondentGroup: string; title: Record<string, string> };
+  languages: string[];
+  scale: { min: number; max: number; low: Record<string, string>; high: Record<string, string>; dontKnow: Record<string, string> };
+  codes: { dontKnow: number; notAnswered: string; multiSeparator: string };
+  columns: { name: string; meaning: string }[];
+  items: {
+    id: string; column: string; type: string; reversed: boolean; points: MeasurementPoint[]; indicator: string | null;
+    dontKnowOffered: boolean; min: number | null; max: number | null; text: Record<string, string>;
+    options: { value: string; text: Record<string, string> }[];
+  }[];
+  indicators: { id: string; column: string; area: string; text: Record<string, string>; items: string[]; minAnsweredShare: number; scoring: string }[];
+}
+
+const COLUMN_MEANINGS: Record<string, string> = {
+  response_id: 'the questionnaire, unique in this export',
+  participant: 'the participant\'s pseudonym (the same person has the same one at every point); empty for an anonymous questionnaire',
+  intervention_id: 'the intervention',
+  point: 'measurement point: start, ongoing, exit, followup, yearly',
+  round_id: 'measurement round (empty: none)',
+  round: 'the round\'s name',
+  submitted_on: 'the date the answer counts on (YYYY-MM-DD): sent on the web, or the date of the paper form or imported row',
+  language: 'the questionnaire language',
+  source: 'web, paper (typed in by staff) or import',
+  instrument: 'the questionnaire', instrument_version: 'its version (items and texts of that version)',
+  counted_so_far: '1 when this is the person\'s latest answer at this point: the one the analyses count for "everything so far"',
+  counted_in_round: '1 when this is the person\'s latest answer at this point within its round: the one counted for that round',
+  gender: 'the person\'s gender as last given (an option value of the gender item)', age_band: 'the person\'s age band as last given',
+};
+
+/** What every column and code of the export means, with the instrument's texts in all its languages. */
+export function codebook(instrument: Instrument, opts: ExportOptions): Codebook {
+  const indicatorOf = new Map(instrument.indicators.flatMap((i) => i.items.map((item) => [item, i.id] as const)));
+  const items = exportedItems(instrument, opts);
+  return {
+    instrument: { id: instrument.id, version: instrument.version, respondentGroup: instrument.respondentGroup, title: instrument.title },
+    languages: instrument.languages,
+    scale: { min: SCALE_MIN, max: SCALE_MAX, low: instrument.scale.low, high: instrument.scale.high, dontKnow: instrument.scale.dontKnow },
+    codes: { dontKnow: DONT_KNOW_CODE, notAnswered: 'empty cell (not answered, or not asked at that point)', multiSeparator: MULTI_SEPARATOR },
+    columns: [
+      ...Object.entries(COLUMN_MEANINGS).map(([name, meaning]) => ({ name, meaning })),
+      ...items.map((item) => ({ name: `item_${item.id}`, meaning: `answer to item ${item.id} (${item.type})` })),
+      ...instrument.indicators.map((i) => ({ name: `score_${i.id}`, meaning: `indicator score ${i.id} (${SCALE_MIN}–${SCALE_MAX}; empty when too few of its items were answered)` })),
+    ],
+    items: items.map((item) => ({
+      id: item.id, column: `item_${item.id}`, type: item.type, reversed: item.reversed ?? false, points: item.points,
+      indicator: indicatorOf.get(item.id) ?? null, dontKnowOffered: item.dontKnow ?? false, min: item.min ?? null, max: item.max ?? null,
+      text: item.text, options: (item.options ?? []).map((o) => ({ value: o.value, text: o.text })),
+    })),
+    indicators: instrument.indicators.map((i) => ({
+      id: i.id, column: `score_${i.id}`, area: i.area, text: i.text, items: i.items, minAnsweredShare: i.minAnsweredShare,
+      scoring: `mean of the items asked at the point, reversed items as ${SCALE_MIN + SCALE_MAX} − x, "vet ej" as missing; only when at least ${i.minAnsweredShare} of them are answered`,
+    })),
+  };
+}
+
+/** The codebook as rows for a spreadsheet: one per item, its texts in each language and its options. */
+export function codebookRows(book: Codebook): Record<string, Cell>[] {
+  return book.items.map((item) => ({
+    column: item.column, item: item.id, type: item.type, indicator: item.indicator, reversed: item.reversed ? 1 : 0,
+    points: item.points.join(' '), dont_know_code: item.dontKnowOffered ? DONT_KNOW_CODE : null,
+    options: item.options.map((o) => `${o.value}=${o.text.sv ?? Object.values(o.text)[0] ?? ''}`).join('; ') || null,
+    ...Object.fromEntries(book.languages.map((lang) => [`text_${lang}`, item.text[lang] ?? null])),
+  }));
+}

@@ -7,6 +7,7 @@ import { Problem, RETRY_AFTER_SECONDS, storageFault, toProblem } from './problem
 import { viewLocals } from './render/viewLocals.js';
 import { resultRoutes } from './routes/results.js';
 import { responseExportRoutes } from './routes/responseExport.js';
+import { freeTextRoutes } from './routes/freeText.js';
 import { surveyRoutes } from './routes/survey.js';
 import { authRoutes } from './routes/auth.js';
 import { apiTokenRoutes } from './routes/apiTokens.js';
@@ -82,7 +83,7 @@ export function createApp(ctx: AppContext): express.Express {
   // The pages; each router answers only its own paths, the rest fall through to 404.
   const pages = [
     authRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
-    participantRoutes, importRoutes, resultRoutes, responseExportRoutes, reportRoutes, projectRoutes,
+    participantRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));
 

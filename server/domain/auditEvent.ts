@@ -12,7 +12,7 @@ export const AUDIT_ACTIONS = [
   'participants.view', 'participants.create', 'participant.view', 'participant.exit', 'participant.export', 'participant.erase',
   'codes.issue', 'codes.reissue', 'codes.print', 'paper.start', 'rates.view', 'import.csv', 'responses.purgeStale',
   // Reading and exporting figures.
-  'results.view', 'results.compare', 'results.region', 'export.csv', 'export.responses', 'api.summary', 'api.comparison',
+  'results.view', 'results.compare', 'results.region', 'export.csv', 'export.responses', 'freeText.view', 'freeText.hide', 'api.summary', 'api.comparison',
   'report.view', 'report.pdf', 'report.freeze', 'project.view', 'project.pdf',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -260,15 +260,20 @@ export const reviewQuery = {
 
 const code = { type: 'string', pattern: '^[a-z0-9_]{1,40}$' } as const;
 
+/** Which answers: a round, a person group, the points (the analysis screens and the response export). */
+const answerFilters = {
+  round: { type: 'integer', minimum: 1 },
+  gender: code,
+  ageBand: code,
+  points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
+} as const;
+
 export const analysisQueryForm = {
   type: 'object',
   properties: {
-    round: { type: 'integer', minimum: 1 },
-    gender: code,
-    ageBand: code,
+    ...answerFilters,
     /** The form's one "Grupp" select: gender:woman, ageBand:30_39. */
     group: { type: 'string', pattern: '^(gender|ageBand):[a-z0-9_]{1,40}$' },
-    points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
     indicator: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,60}$' },
     point: { type: 'string', enum: MEASUREMENT_POINTS },
     intervention: { type: 'integer', minimum: 1 },
@@ -285,13 +290,25 @@ export const analysisQueryForm = {
 export const exportQueryForm = {
   type: 'object',
   properties: {
-    round: { type: 'integer', minimum: 1 },
-    gender: code,
-    ageBand: code,
-    points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
+    ...answerFilters,
     layout: { type: 'string', enum: ['wide', 'long'] },
     dialect: { type: 'string', enum: ['standard', 'excel-sv'] },
     freeText: { type: 'string', enum: ['1'] },
   },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The free-text page's query: back from hiding an answer. */
+export const freeTextQuery = {
+  type: 'object',
+  properties: { hidden: { type: 'string', enum: ['1'] } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Hiding one free-text answer (routes/freeText.ts). */
+export const hideFreeTextForm = {
+  type: 'object',
+  properties: { responseId: { type: 'integer', minimum: 1 }, itemId: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,60}$' } },
+  required: ['responseId', 'itemId'],
   additionalProperties: false,
 } as const satisfies FormSchema;

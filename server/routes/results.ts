@@ -69,6 +69,7 @@ export function resultRoutes(ctx: AppContext): Router {
       ...filterOptions(ctx, intervention.federationId, summary.instrument),
       process: processFigures(ctx, disclosurePlan(ctx), intervention, summary.allPoints, q.round ?? null, exact),
       canExport: can(principalOf(req), 'export', intervention.federationId),
+      canReadFreeText: can(principalOf(req), 'freeText.read', intervention.federationId),
     });
   });
 

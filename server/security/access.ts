@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'rates.read',
   'results.read',
   'export',
+  'freeText.read', // the participants' free-text answers, and hiding one that identifies someone (never boards)
   'reports.read', // board reports of the federation and its interventions, and their PDFs
   'reports.freeze', // save a report as a frozen snapshot
 ] as const;
@@ -20,7 +21,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<FederationRole, readonly Permission[]> = {
   federation_admin: PERMISSIONS,
   staff: ['federation.view', 'participants.manage', 'rates.read'],
-  evaluator: ['federation.view', 'results.read', 'export', 'reports.read'],
+  evaluator: ['federation.view', 'results.read', 'export', 'freeText.read', 'reports.read'],
   board: ['federation.view', 'results.read', 'reports.read'],
 };
 

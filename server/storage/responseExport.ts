@@ -18,7 +18,7 @@ interface ResponseRow {
   countedSoFar: number; countedInRound: number; gender: string | null; ageBand: string | null;
 }
 
-/** The submitted responses the filter picks, oldest first, with their answers and scores. */
+/** The submitted responses the filter picks, oldest first, with their answers (not those hidden: freeText.ts) and scores. */
 export function exportedResponses(db: Db, f: ExportFilter): ExportedResponse[] {
   const rows = sql<[Record<string, unknown>], ResponseRow>(
     db,
@@ -39,7 +39,7 @@ export function exportedResponses(db: Db, f: ExportFilter): ExportedResponse[] {
   const answers = new Map<number, ExportedResponse['answers']>();
   for (const a of sql<[string], { responseId: number; itemId: string; num: number | null; text: string | null; dontKnow: number }>(
     db,
-    'SELECT response_id AS responseId, item_id AS itemId, value_num AS num, value_text AS text, dont_know AS dontKnow FROM answers WHERE response_id IN (SELECT value FROM json_each(?))',
+    'SELECT response_id AS responseId, item_id AS itemId, value_num AS num, value_text AS text, dont_know AS dontKnow FROM answers WHERE response_id IN (SELECT value FROM json_each(?)) AND hidden_at IS NULL',
   ).all(ids)) {
     if (!answers.has(a.responseId)) answers.set(a.responseId, new Map());
     answers.get(a.responseId)!.set(a.itemId, { itemId: a.itemId, num: a.num, text: a.text, dontKnow: fromBit(a.dontKnow) });

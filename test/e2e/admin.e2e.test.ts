@@ -107,7 +107,7 @@ describe('staff and evaluators in a real browser', function () {
     const participantId = (server.db.prepare('SELECT id FROM participants WHERE intervention_id = ? LIMIT 1').get(interventionId) as { id: number }).id;
     const pages = ['/', `/f/${federationId}`, `/f/${federationId}/interventions/new`, `${base}/edit`, `/f/${federationId}/users`, `/f/${federationId}/tokens`,
       `/f/${federationId}/audit`, `/f/${federationId}/rounds`, `/f/${federationId}/settings`, `${base}/participants`, `${base}/participants/${participantId}`,
-      `${base}/rates`, `${base}/slips?point=start`, `${base}/export`, '/account'];
+      `${base}/rates`, `${base}/slips?point=start`, `${base}/export`, `${base}/free-text`, '/account'];
     const violations: string[] = [];
     for (const path of pages) {
       await page.goto(server.url + path);

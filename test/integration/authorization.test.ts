@@ -77,6 +77,8 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /f/:fid/audit': ADMIN,
   'GET /f/:fid/interventions/:iid/results': READERS,
   'GET /f/:fid/interventions/:iid/export': EXPORTERS,
+  'GET /f/:fid/interventions/:iid/free-text': EXPORTERS,
+  'POST /f/:fid/interventions/:iid/free-text/hide': EXPORTERS,
   'GET /f/:fid/interventions/:iid/export/responses.csv': EXPORTERS,
   'GET /f/:fid/interventions/:iid/export/codebook.csv': EXPORTERS,
   'GET /f/:fid/interventions/:iid/export/codebook.json': EXPORTERS,

@@ -4,6 +4,10 @@ import { SCALE_MAX, SCALE_MIN } from './scoring.js';
 
 /** The value posted for "vet ej / vill inte svara". */
 export const DONT_KNOW = 'dk';
+/** "Vet ej" in a data file (the response export writes it, the import reads it): a number outside the scale, as SPSS and R users expect. */
+export const DONT_KNOW_CODE = -9;
+/** Separates the chosen options of a multiple-choice item in one cell of a data file. */
+export const MULTI_SEPARATOR = '|';
 export const FIELD_PREFIX = 'item_';
 export const DEFAULT_TEXT_MAX = 2000;
 

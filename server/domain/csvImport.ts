@@ -3,23 +3,25 @@
 // intervention's points, rounds and existing participants come in as data.
 
 import Papa from 'papaparse';
-import { DEFAULT_TEXT_MAX, DONT_KNOW, parseItem, type FieldError } from './answerForm.js';
+import { DEFAULT_TEXT_MAX, DONT_KNOW, DONT_KNOW_CODE, MULTI_SEPARATOR, parseItem, type FieldError } from './answerForm.js';
 import { dimensionsOf, type Dimensions } from './dimensions.js';
 import { itemsForPoint } from './instrument.js';
 import type { Instrument, Item, MeasurementPoint } from './instrumentTypes.js';
 import { LOCAL_REF_MAX_LENGTH, looksLikePersonnummer } from './pseudonym.js';
 import { scoreResponse, SCALE_MAX, SCALE_MIN, type Answer, type IndicatorScore } from './scoring.js';
 import { isCalendarDate } from './calendarDate.js';
+import { DESCRIBING_COLUMNS } from './responseExport.js';
 
 export const FIXED_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'language'] as const;
+/** The long layout: one row per answer (as the response export's long file has it), `language` optional. */
+export const LONG_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'item', 'value'] as const;
 /** `language` may be left out: the instrument's default language is used. */
 const REQUIRED_COLUMNS: readonly string[] = ['participant_ref', 'point', 'submitted_on'];
 export const CSV_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 5000;
-/** Separates the chosen options of a multiple-choice item in one cell. */
-export const MULTI_SEPARATOR = '|';
-/** What a cell may say for "vet ej / vill inte svara" (compared in lower case). */
-export const DONT_KNOW_WORDS: readonly string[] = ['vet ej', DONT_KNOW];
+export { MULTI_SEPARATOR };
+/** What a cell may say for "vet ej / vill inte svara" (compared in lower case); -9 as the response export writes it. */
+export const DONT_KNOW_WORDS: readonly string[] = ['vet ej', DONT_KNOW, String(DONT_KNOW_CODE)];
 /** The template's delimiter: Excel with Swedish settings reads and writes `;`. */
 export const TEMPLATE_DELIMITER = ';';
 const SHOWN_VALUE_MAX = 40;
@@ -27,7 +29,7 @@ const SHOWN_VALUE_MAX = 40;
 export type ImportErrorCode =
   | 'empty' | 'tooLarge' | 'noRows' | 'tooManyRows' | 'unreadable' | 'duplicateColumns' | 'missingColumns' | 'unknownColumns' | 'personnummer'
   | 'extraCells' | 'refMissing' | 'refTooLong' | 'refAmbiguous' | 'pointUnknown' | 'dateMissing' | 'dateInvalid' | 'dateInFuture'
-  | 'languageUnknown' | 'notAskedAtPoint' | 'noAnswers' | 'duplicateInFile' | 'alreadySubmitted'
+  | 'languageUnknown' | 'notAskedAtPoint' | 'noAnswers' | 'duplicateInFile' | 'alreadySubmitted' | 'itemUnknown' | 'itemTwice'
   | 'scale' | 'scaleNoDontKnow' | 'option' | 'options' | 'number' | 'numberRange' | 'textTooLong' | 'dontKnowNotOffered';
 
 /** A problem with the file (row null), a row (column null) or one cell; the text is `import.errors.<code>` with `params`. */
@@ -120,7 +122,7 @@ export function planImport(csv: string, setting: ImportSetting): ImportPlan {
   if (broken) return fileError('unreadable', { row: (broken.row ?? 0) + 1 });
 
   const [rawHeader = [], ...records] = parsed.data;
-  const header = rawHeader.map((name) => name.trim().toLowerCase());
+  const header = asImportHeader(rawHeader.map((name) => name.trim().toLowerCase()));
   // Row numbers as in the spreadsheet: record i of the data is row i + 2. Blank rows are skipped.
   const filled = records.map((cells, i) => ({ row: i + 2, cells })).filter(({ cells }) => cells.some((c) => c.trim() !== ''));
 
@@ -129,14 +131,82 @@ export function planImport(csv: string, setting: ImportSetting): ImportPlan {
   const personnummerRows = refColumn < 0 ? [] : filled.filter(({ cells }) => looksLikePersonnummer(cells[refColumn] ?? '')).map(({ row }) => row);
   if (personnummerRows.length) return fileError('personnummer', { rows: personnummerRows.join(', ') });
 
+  if (isLongLayout(header)) {
+    const wide = fromLongLayout(header, filled, setting);
+    if (wide.errors.length) return { ...plan, errors: wide.errors };
+    if (wide.records.length === 0) return fileError('noRows');
+    const checked = checkRecords(wide.header, wide.records, setting);
+    // A cell's error is named by the row of the file that gave it, a questionnaire's by its first row.
+    for (const e of checked.errors) e.row = (e.row !== null && e.column !== null ? wide.rowOf.get(`${e.row}\u0000${e.column}`) : undefined) ?? e.row;
+    return checked;
+  }
   const headerError = checkHeader(header, setting);
   if (headerError) return { ...plan, errors: [headerError] };
   if (filled.length === 0) return fileError('noRows');
-  if (filled.length > IMPORT_MAX_ROWS) return fileError('tooManyRows', { max: IMPORT_MAX_ROWS });
+  return checkRecords(header, filled, setting);
+}
 
+type FileRecord = { row: number; cells: string[] };
+
+/** Checks the questionnaires of a file, one row each under `header`. */
+function checkRecords(header: string[], records: readonly FileRecord[], setting: ImportSetting): ImportPlan {
+  if (records.length > IMPORT_MAX_ROWS) return { rows: [], errors: [{ row: null, column: null, code: 'tooManyRows', params: { max: IMPORT_MAX_ROWS } }], summary: summarize(0, [], setting) };
   const checker = new RowChecker(header, setting);
-  for (const { row, cells } of filled) checker.check(row, cells);
-  return { rows: checker.rows, errors: checker.errors, summary: summarize(filled.length, checker.rows, setting) };
+  for (const { row, cells } of records) checker.check(row, cells);
+  return { rows: checker.rows, errors: checker.errors, summary: summarize(records.length, checker.rows, setting) };
+}
+
+/**
+ * The response export's long file reads as the long layout: its `participant` (the pseudonym) is
+ * the reference, and the other columns that describe a questionnaire are left out (a name for
+ * them that nothing reads). So a förbund's export imports into another installation.
+ */
+function asImportHeader(header: string[]): string[] {
+  const fromExport = header.includes('participant') && !header.includes('participant_ref') && header.includes('item') && header.includes('value');
+  if (!fromExport) return header;
+  const kept = new Set<string>([...LONG_COLUMNS, 'language']);
+  return header.map((name) => (name === 'participant' ? 'participant_ref' : DESCRIBING_COLUMNS.includes(name) && !kept.has(name) ? '' : name));
+}
+
+/** A header of the long layout: exactly its columns, and `language` if given. */
+function isLongLayout(header: readonly string[]): boolean {
+  const named = header.filter((name) => name !== '');
+  return LONG_COLUMNS.every((c) => named.includes(c)) && named.every((c) => (LONG_COLUMNS as readonly string[]).includes(c) || c === 'language');
+}
+
+/**
+ * The long layout's answers gathered into questionnaires (one per participant, point and date), as
+ * the wide layout has them, so both are checked alike. Remembers which row of the file gave each
+ * cell, and refuses an item the template does not have or an item given twice for one questionnaire.
+ */
+function fromLongLayout(header: string[], records: readonly FileRecord[], setting: ImportSetting): { header: string[]; records: FileRecord[]; rowOf: Map<string, number>; errors: ImportError[] } {
+  const at = (cells: string[], column: string) => (cells[header.indexOf(column)] ?? '').trim();
+  const items = templateItems(setting.points).map(({ item }) => item.id);
+  const wideHeader = [...FIXED_COLUMNS, ...items];
+  const errors: ImportError[] = [];
+  const byQuestionnaire = new Map<string, FileRecord>();
+  const rowOf = new Map<string, number>();
+  for (const { row, cells } of records) {
+    const item = at(cells, 'item').toLowerCase();
+    if (!items.includes(item)) {
+      errors.push({ row, column: 'item', code: 'itemUnknown', params: { value: shown(item) } });
+      continue;
+    }
+    const key = [at(cells, 'participant_ref'), at(cells, 'point').toLowerCase(), at(cells, 'submitted_on'), at(cells, 'language').toLowerCase()].join('\u0000');
+    let record = byQuestionnaire.get(key);
+    if (!record) {
+      record = { row, cells: [at(cells, 'participant_ref'), at(cells, 'point'), at(cells, 'submitted_on'), at(cells, 'language'), ...items.map(() => '')] };
+      byQuestionnaire.set(key, record);
+    }
+    const first = rowOf.get(`${record.row}\u0000${item}`);
+    if (first !== undefined) {
+      errors.push({ row, column: 'item', code: 'itemTwice', params: { item, otherRow: first } });
+      continue;
+    }
+    rowOf.set(`${record.row}\u0000${item}`, row);
+    record.cells[wideHeader.indexOf(item)] = at(cells, 'value');
+  }
+  return { header: wideHeader, records: [...byQuestionnaire.values()], rowOf, errors };
 }
 
 /** The delimiter the header row uses: `;` (Excel with Swedish settings) or `,`. */

@@ -1,16 +1,13 @@
 // The response-level export for evaluators (issue 11): one row per submitted response (wide) or
 // per answer (long), and the codebook that says what every column and code means. Pure: the
 // storage layer gives the rows (storage/responseExport.ts), the route writes them as CSV or JSON.
+import { DONT_KNOW_CODE, MULTI_SEPARATOR } from './answerForm.js';
 import { allItems } from './instrument.js';
 import type { Instrument, Item, MeasurementPoint } from './instrumentTypes.js';
 import type { Answer } from './scoring.js';
 import { SCALE_MAX, SCALE_MIN } from './scoring.js';
 
-/** The code "vet ej / vill inte svara" has in the export; an item not answered (or not asked) is empty. */
-export const DONT_KNOW_CODE = -9;
-
-/** What a multiple choice answer's values are joined with in one cell. */
-export const MULTI_SEPARATOR = '|';
+// "Vet ej / vill inte svara" is DONT_KNOW_CODE; an item not answered (or not asked) is empty.
 
 export interface ExportedResponse {
   responseId: number;
@@ -115,6 +112,9 @@ const COLUMN_MEANINGS: Record<string, string> = {
   counted_in_round: '1 when this is the person\'s latest answer at this point within its round: the one counted for that round',
   gender: 'the person\'s gender as last given (an option value of the gender item)', age_band: 'the person\'s age band as last given',
 };
+
+/** The columns that describe a questionnaire, before its answers and scores (the long layout's item and value follow them). */
+export const DESCRIBING_COLUMNS: readonly string[] = Object.keys(COLUMN_MEANINGS);
 
 /** What every column and code of the export means, with the instrument's texts in all its languages. */
 export function codebook(instrument: Instrument, opts: ExportOptions): Codebook {

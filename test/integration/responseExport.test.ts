@@ -4,6 +4,8 @@ import Papa from 'papaparse';
 import { seedDemo } from '../../server/demo/seed.js';
 import type { Codebook } from '../../server/domain/responseExport.js';
 import { createApiToken } from '../../server/storage/apiTokens.js';
+import { createFederation } from '../../server/storage/federations.js';
+import { createIntervention, listMeasurementPoints, setMeasurementPoint } from '../../server/storage/interventions.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 import { makeUser, signedIn } from '../helpers/users.js';
 import { runCli } from '../helpers/cli.js';
@@ -143,5 +145,45 @@ describe('response-level export and codebook', function () {
     const wrong = runCli(path.join(server.dir, 'test.sqlite'), ['export', '--intervention', '999']);
     expect(wrong.status).to.not.equal(0);
     expect(wrong.stderr).to.contain('--intervention must name an existing intervention id');
+  });
+
+  it('imports its long file into an empty installation, whose analyses then equal the first one\'s', async () => {
+    const evaluator = await signedIn(server.url, 'eval@export.example');
+    const file = (await evaluator.get('/f/1/interventions/1/export/responses.csv?layout=long&freeText=1')).text;
+    const points = listMeasurementPoints(server.db, 1);
+    const empty = await startTestServer();
+    try {
+      const federation = createFederation(empty.db, 'Tomma förbundet');
+      const intervention = createIntervention(empty.db, { federationId: federation.id, name: 'Kopian', kind: 'individual' });
+      for (const p of points) setMeasurementPoint(empty.db, intervention.id, p.point, p.instrumentId);
+      makeUser(empty.db, 'admin@tom.example', [{ federationId: federation.id, role: 'federation_admin' }]);
+      const admin = await signedIn(empty.url, 'admin@tom.example');
+      const imported = await admin.post(`/f/${federation.id}/interventions/${intervention.id}/import`, { csv: file, confirm: '1' });
+      expect(imported.status, imported.text.slice(0, 2000)).to.equal(303);
+      const submitted = server.db.prepare("SELECT count(*) FROM responses WHERE intervention_id = 1 AND status = 'submitted'").pluck().get();
+      expect(empty.db.prepare("SELECT count(*) FROM responses WHERE status = 'submitted'").pluck().get()).to.equal(submitted);
+
+      const copyToken = createApiToken(empty.db, { name: 'copy', federationId: federation.id, role: 'evaluator', createdBy: null }).token;
+      const original = await (await fetch(`${server.url}/api/v1/interventions/1/summary`, { headers: { authorization: `Bearer ${token}` } })).json() as ApiSummary;
+      const copy = await (await fetch(`${empty.url}/api/v1/interventions/${intervention.id}/summary`, { headers: { authorization: `Bearer ${copyToken}` } })).json() as ApiSummary;
+      let compared = 0;
+      original.indicators.forEach((indicator, i) => {
+        indicator.points.forEach((cell, k) => {
+          const other = copy.indicators[i]!.points[k]!;
+          if (cell.suppressed || other.suppressed) return;
+          expect([other.n, other.mean], `${indicator.id} at ${cell.point}`).to.deep.equal([cell.n, cell.mean]);
+          compared++;
+        });
+        indicator.changes.forEach((change, k) => {
+          const other = copy.indicators[i]!.changes[k]!;
+          if (change.suppressed || other.suppressed) return;
+          expect([other.pairs, other.meanDiff], `${indicator.id} ${change.from}→${change.to}`).to.deep.equal([change.pairs, change.meanDiff]);
+          compared++;
+        });
+      });
+      expect(compared).to.be.greaterThan(10);
+    } finally {
+      await empty.close();
+    }
   });
 });

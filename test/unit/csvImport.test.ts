@@ -209,3 +209,33 @@ describe('csvImport.planImport', () => {
     expect(plan.summary.inRound).to.equal(2);
   });
 });
+
+describe('csvImport.planImport, long layout (one row per answer)', () => {
+  const LONG = 'participant_ref;point;submitted_on;item;value';
+  const long = (...rows: string[]) => [LONG, ...rows].join('\r\n');
+
+  it('gathers the answers of one participant, point and date into one questionnaire, read like the wide row', () => {
+    const fromLong = planImport(long('A1;start;2024-03-01;trust;6', 'A1;start;2024-03-01;failure;2', 'A1;start;2024-03-01;gender;woman', 'A1;start;2024-03-01;support;fk|af',
+      'A1;exit;2024-09-01;trust;7', 'A1;exit;2024-09-01;satisfied;5'), setting());
+    const fromWide = planImport(csv('A1;start;2024-03-01;;6;2;woman;fk|af;;;', 'A1;exit;2024-09-01;;7;;;;;;5'), setting());
+    expect(fromLong.errors).to.deep.equal([]);
+    const strip = (rows: typeof fromLong.rows) => rows.map(({ row: _row, ...rest }) => rest);
+    expect(strip(fromLong.rows)).to.deep.equal(strip(fromWide.rows));
+    expect(fromLong.rows.map((r) => r.row)).to.deep.equal([2, 6]);
+    expect(fromLong.summary.rows).to.equal(2);
+  });
+
+  it('names the row of the file for a bad value, an unknown item and an item given twice', () => {
+    expect(codes(long('A1;start;2024-03-01;trust;6', 'A1;start;2024-03-01;failure;9'))).to.deep.equal([[3, 'failure', 'scaleNoDontKnow']]);
+    expect(codes(long('A1;start;2024-03-01;trust;6', 'A1;start;2024-03-01;mood;3'))).to.deep.equal([[3, 'item', 'itemUnknown']]);
+    const twice = planImport(long('A1;start;2024-03-01;trust;6', 'A2;start;2024-03-01;trust;5', 'A1;start;2024-03-01;trust;4'), setting());
+    expect(twice.errors.map((e) => [e.row, e.column, e.code, e.params.otherRow])).to.deep.equal([[4, 'item', 'itemTwice', 2]]);
+    expect(twice.rows).to.deep.equal([]);
+    expect(codes(long('A1;start;2024-03-01;satisfied;5'))).to.deep.equal([[2, 'satisfied', 'notAskedAtPoint']]);
+    expect(codes(long())).to.deep.equal([[null, null, 'noRows']]);
+  });
+
+  it('still refuses personnummer in the reference column first', () => {
+    expect(codes(long('19850101-1234;start;2024-03-01;trust;6'))).to.deep.equal([[null, null, 'personnummer']]);
+  });
+});

@@ -209,10 +209,10 @@ function fromLongLayout(header: string[], records: readonly FileRecord[], settin
   return { header: wideHeader, records: [...byQuestionnaire.values()], rowOf, errors };
 }
 
-/** The delimiter the header row uses: `;` (Excel with Swedish settings) or `,`. */
+/** The delimiter the header row uses: a tab (copied from a spreadsheet, "Text (tab)"), `;` (Excel with Swedish settings) or `,`. */
 function delimiterOf(text: string): string {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  return firstLine.includes(';') ? ';' : ',';
+  return firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',';
 }
 
 function checkHeader(header: string[], setting: ImportSetting): ImportError | null {

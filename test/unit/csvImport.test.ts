@@ -235,6 +235,12 @@ describe('csvImport.planImport, long layout (one row per answer)', () => {
     expect(codes(long())).to.deep.equal([[null, null, 'noRows']]);
   });
 
+  it('reads a tab-separated file (pasted from a spreadsheet) like the others', () => {
+    const tabbed = planImport(long('A1;start;2024-03-01;trust;6', 'A1;start;2024-03-01;failure;2').replaceAll(';', '\t'), setting());
+    expect(tabbed.errors).to.deep.equal([]);
+    expect(tabbed.rows[0]!.answers.map((a) => a.num)).to.deep.equal([6, 2]);
+  });
+
   it('still refuses personnummer in the reference column first', () => {
     expect(codes(long('19850101-1234;start;2024-03-01;trust;6'))).to.deep.equal([[null, null, 'personnummer']]);
   });

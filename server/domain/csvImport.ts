@@ -52,8 +52,8 @@ export interface ImportSetting {
   today: string;
   /** The intervention's participants that have a local reference. */
   participants: readonly { id: number; localRef: string }[];
-  /** Which of them already have a submitted response at which point. */
-  submitted: readonly { participantId: number; point: MeasurementPoint }[];
+  /** Which of them already have a submitted response at which point: its date and its answers (answersFingerprint). */
+  submitted: readonly { participantId: number; point: MeasurementPoint; submittedOn: string; fingerprint: string }[];
 }
 
 /** One questionnaire of the file, ready to store like a submitted web answer. */
@@ -82,6 +82,13 @@ export interface ImportSummary {
   byPoint: { point: MeasurementPoint; responses: number }[];
   /** Responses that fall in a measurement round. */
   inRound: number;
+  /** Rows identical to a questionnaire already stored (a file imported again): skipped, not imported twice. */
+  skipped: number;
+}
+
+/** The answers of a questionnaire as one comparable text: the same answers give the same text, in any order. */
+export function answersFingerprint(answers: readonly Answer[]): string {
+  return answers.map((a) => JSON.stringify([a.itemId, a.num, a.text, a.dontKnow])).sort().join('\n');
 }
 
 export interface ImportPlan { rows: ImportRow[]; errors: ImportError[]; summary: ImportSummary }
@@ -153,7 +160,7 @@ function checkRecords(header: string[], records: readonly FileRecord[], setting:
   if (records.length > IMPORT_MAX_ROWS) return { rows: [], errors: [{ row: null, column: null, code: 'tooManyRows', params: { max: IMPORT_MAX_ROWS } }], summary: summarize(0, [], setting) };
   const checker = new RowChecker(header, setting);
   for (const { row, cells } of records) checker.check(row, cells);
-  return { rows: checker.rows, errors: checker.errors, summary: summarize(records.length, checker.rows, setting) };
+  return { rows: checker.rows, errors: checker.errors, summary: { ...summarize(records.length, checker.rows, setting), skipped: checker.skipped } };
 }
 
 /**
@@ -235,12 +242,16 @@ class RowChecker {
   readonly rows: ImportRow[] = [];
   readonly errors: ImportError[] = [];
   private readonly idsByRef = new Map<string, number[]>();
-  private readonly submitted: Set<string>;
+  private readonly submitted = new Map<string, { submittedOn: string; fingerprint: string }[]>();
+  skipped = 0;
   private readonly firstRowOf = new Map<string, number>();
 
   constructor(private readonly header: string[], private readonly setting: ImportSetting) {
     for (const p of setting.participants) this.idsByRef.set(p.localRef, [...(this.idsByRef.get(p.localRef) ?? []), p.id]);
-    this.submitted = new Set(setting.submitted.map((s) => `${s.participantId}\u0000${s.point}`));
+    for (const s of setting.submitted) {
+      const key = `${s.participantId}\u0000${s.point}`;
+      this.submitted.set(key, [...(this.submitted.get(key) ?? []), s]);
+    }
   }
 
   check(row: number, cells: string[]): void {
@@ -287,7 +298,13 @@ class RowChecker {
     if (earlier !== undefined) error(null, 'duplicateInFile', { otherRow: earlier });
     else this.firstRowOf.set(key, row);
     const participantId = ids.length === 1 ? ids[0]! : null;
-    if (participantId !== null && this.submitted.has(`${participantId}\u0000${point}`)) error(null, 'alreadySubmitted', { point });
+    const stored = participantId === null ? [] : this.submitted.get(`${participantId}\u0000${point}`) ?? [];
+    if (this.errors.length === before && stored.length > 0) {
+      // The same questionnaire again (the file imported twice) is skipped; a different one is reported, never overwritten.
+      const fingerprint = answersFingerprint(answers);
+      if (stored.some((s) => s.submittedOn === submittedOn && s.fingerprint === fingerprint)) return void this.skipped++;
+      error(null, 'alreadySubmitted', { point });
+    }
 
     if (this.errors.length > before) return;
     const byItem = new Map(answers.map((a) => [a.itemId, a]));
@@ -343,5 +360,6 @@ function summarize(rowCount: number, rows: readonly ImportRow[], setting: Import
     matchedParticipants: matched.size,
     byPoint: setting.points.map(({ point }) => ({ point, responses: rows.filter((r) => r.point === point).length })),
     inRound: rows.filter((r) => r.roundId !== null).length,
+    skipped: 0,
   };
 }

@@ -1,22 +1,35 @@
-import type { ImportRow, ImportSetting } from '../domain/csvImport.js';
+import { answersFingerprint, type ImportRow, type ImportSetting } from '../domain/csvImport.js';
+import type { Answer } from '../domain/scoring.js';
 import type { Db } from './db.js';
 import { createParticipant } from './participants.js';
 import { saveAnswers, startResponse, submitResponse } from './responses.js';
-import { sql } from './statements.js';
+import { fromBit, sql } from './statements.js';
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 
-/** The intervention's participants with a local reference, and the points where they have a submitted response. */
+/**
+ * The intervention's participants with a local reference, and their submitted responses: point,
+ * date and answers, so that a row identical to one of them is known when a file comes again.
+ */
 export function importExisting(db: Db, interventionId: number): Pick<ImportSetting, 'participants' | 'submitted'> {
+  const responses = sql<[number], { id: number; participantId: number; point: MeasurementPoint; submittedOn: string }>(
+    db,
+    `SELECT id, participant_id AS participantId, point, submitted_on AS submittedOn FROM responses
+     WHERE intervention_id = ? AND status = 'submitted' AND participant_id IS NOT NULL`,
+  ).all(interventionId);
+  const answers = new Map<number, Answer[]>();
+  for (const a of sql<[number], { responseId: number; itemId: string; num: number | null; text: string | null; dontKnow: number }>(
+    db,
+    `SELECT a.response_id AS responseId, a.item_id AS itemId, a.value_num AS num, a.value_text AS text, a.dont_know AS dontKnow
+     FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.intervention_id = ? AND r.status = 'submitted' AND r.participant_id IS NOT NULL`,
+  ).all(interventionId)) {
+    answers.set(a.responseId, [...(answers.get(a.responseId) ?? []), { itemId: a.itemId, num: a.num, text: a.text, dontKnow: fromBit(a.dontKnow) }]);
+  }
   return {
     participants: sql<[number], { id: number; localRef: string }>(
       db,
       'SELECT id, local_ref AS localRef FROM participants WHERE intervention_id = ? AND local_ref IS NOT NULL ORDER BY id',
     ).all(interventionId),
-    submitted: sql<[number], { participantId: number; point: MeasurementPoint }>(
-      db,
-      `SELECT DISTINCT participant_id AS participantId, point FROM responses
-       WHERE intervention_id = ? AND status = 'submitted' AND participant_id IS NOT NULL`,
-    ).all(interventionId),
+    submitted: responses.map((r) => ({ participantId: r.participantId, point: r.point, submittedOn: r.submittedOn, fingerprint: answersFingerprint(answers.get(r.id) ?? []) })),
   };
 }
 

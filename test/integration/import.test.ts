@@ -186,10 +186,19 @@ describe('CSV import of earlier questionnaires', function () {
     expect(trust.change?.pairs).to.equal(6);
   });
 
-  it('refuses to import the same answers twice, naming each row, and writes nothing', async () => {
+  it('imports the same file again without changing anything (every row skipped and counted), and refuses rows that differ, naming each', async () => {
     const before = snapshot();
     await staff.get(`${base}/import`);
-    const res = await staff.post(`${base}/import`, { csv: goodCsv, confirm: '1' });
+    const preview = await staff.post(`${base}/import`, { csv: goodCsv });
+    expect(preview.status).to.equal(200);
+    expect(preview.text).to.match(/data-count="skipped">11</);
+    const again = await staff.post(`${base}/import`, { csv: goodCsv, confirm: '1' });
+    expect(again.status).to.equal(303);
+    expect(again.location).to.match(/imported=0$/);
+    expect(snapshot()).to.deep.equal(before);
+    // The same rows dated a year earlier: reported, never overwritten.
+    const changed = goodCsv.replace(/;(20\d\d)-(\d\d-\d\d);/g, (_m, year: string, day: string) => `;${Number(year) - 1}-${day};`);
+    const res = await staff.post(`${base}/import`, { csv: changed, confirm: '1' });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('Rad 2: Deltagaren har redan ett inskickat svar vid mätpunkten start.');
     expect(res.text).to.contain('Filen har 11 fel');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CSV_MAX_BYTES, IMPORT_MAX_ROWS, planImport, templateColumns, templateCsv, type ImportPoint, type ImportSetting } from '../../server/domain/csvImport.js';
+import { answersFingerprint, CSV_MAX_BYTES, IMPORT_MAX_ROWS, planImport, templateColumns, templateCsv, type ImportPoint, type ImportSetting } from '../../server/domain/csvImport.js';
 import type { Instrument, Item } from '../../server/domain/instrumentTypes.js';
 import { scoreResponse } from '../../server/domain/scoring.js';
 
@@ -67,7 +67,7 @@ describe('csvImport.planImport', () => {
     expect(start!.dimensions).to.deep.equal({ gender: 'woman', ageBand: null });
     expect(exit!.scores).to.deep.equal(scoreResponse(instrument, 'exit', new Map(exit!.answers.map((a) => [a.itemId, a]))));
     expect(exit!.language).to.equal('en');
-    expect(plan.summary).to.deep.equal({ rows: 2, newParticipants: 1, matchedParticipants: 0, byPoint: [{ point: 'start', responses: 1 }, { point: 'exit', responses: 1 }], inRound: 0 });
+    expect(plan.summary).to.deep.equal({ rows: 2, newParticipants: 1, matchedParticipants: 0, byPoint: [{ point: 'start', responses: 1 }, { point: 'exit', responses: 1 }], inRound: 0, skipped: 0 });
   });
 
   it('accepts ; and , as delimiters, a UTF-8 BOM, CRLF or LF, trimmed and any-case headers, and skips empty lines', () => {
@@ -184,7 +184,7 @@ describe('csvImport.planImport', () => {
   it('matches references to the intervention\'s participants, refuses duplicates in the file and in the database', () => {
     const s = setting({
       participants: [{ id: 7, localRef: 'A1' }, { id: 8, localRef: 'B1' }, { id: 9, localRef: 'Twice' }, { id: 10, localRef: 'Twice' }],
-      submitted: [{ participantId: 8, point: 'start' }],
+      submitted: [{ participantId: 8, point: 'start', submittedOn: '2024-02-01', fingerprint: answersFingerprint([{ itemId: 'trust', num: 5, text: null, dontKnow: false }]) }],
     });
     const plan = planImport(csv(
       'A1;start;2024-03-01;;5;;;;;;',
@@ -200,6 +200,17 @@ describe('csvImport.planImport', () => {
       [4, null, 'duplicateInFile'],
       [5, 'participant_ref', 'refAmbiguous'],
     ]);
+  });
+
+  it('skips a row identical to a stored questionnaire (a file imported again), and reports one that differs', () => {
+    const stored = planImport(csv('B1;start;2024-02-01;;5;;;;;;'), setting({ participants: [{ id: 8, localRef: 'B1' }] })).rows[0]!;
+    const s = setting({ participants: [{ id: 8, localRef: 'B1' }], submitted: [{ participantId: 8, point: 'start', submittedOn: stored.submittedOn, fingerprint: answersFingerprint(stored.answers) }] });
+    const again = planImport(csv('B1;start;2024-02-01;;5;;;;;;', 'N1;start;2024-02-01;;4;;;;;;'), s);
+    expect(again.errors).to.deep.equal([]);
+    expect(again.rows.map((r) => r.participantRef)).to.deep.equal(['N1']);
+    expect(again.summary).to.include({ rows: 2, skipped: 1 });
+    expect(codes(csv('B1;start;2024-02-01;;6;;;;;;'), s), 'another answer').to.deep.equal([[2, null, 'alreadySubmitted']]);
+    expect(codes(csv('B1;start;2024-02-02;;5;;;;;;'), s), 'another date').to.deep.equal([[2, null, 'alreadySubmitted']]);
   });
 
   it('puts a response in the measurement round whose dates hold it, when exactly one does', () => {

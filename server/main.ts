@@ -7,10 +7,8 @@ import { InstrumentError, loadInstruments, MissingInstrumentError, requireStarte
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { PATHS } from './paths.js';
 import { closePdfRenderer } from './pdf.js';
-import { asDatabaseError, DatabaseError, openDatabase, STARTUP_LOCK_WAIT_MS, type Db } from './storage/db.js';
+import { asDatabaseError, DatabaseError, openDatabase, SERVING_BUSY_TIMEOUT_MS, STARTUP_LOCK_WAIT_MS, type Db } from './storage/db.js';
 
-/** How long a request waits for a write lock held by another connection before its write is retried or refused. */
-const SERVING_BUSY_TIMEOUT_MS = 150;
 /** How long a stop (SIGTERM, SIGINT) waits for requests in flight before it closes their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How long a stop waits for Chromium (the PDF renderer) to close. */

@@ -11,6 +11,7 @@ import { audit, auditedWrite } from '../security/audit.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { interventionInstrument } from '../services/interventionSummary.js';
 import { freeTextAnswers, hideFreeText } from '../storage/freeText.js';
+import { processCounts } from '../storage/population.js';
 
 /**
  * The participants' free-text answers of an intervention, for evaluators and förbund admins (never
@@ -26,9 +27,12 @@ export function freeTextRoutes(ctx: AppContext): Router {
     const intervention = res.locals.intervention;
     const { instrument, points } = interventionInstrument(ctx, intervention);
     const items = instrument ? allItems(instrument).filter((i) => i.type === 'text') : [];
-    const { answers, sent } = freeTextAnswers(ctx.db, intervention.id, items.map((i) => i.id));
+    const answers = freeTextAnswers(ctx.db, intervention.id, items.map((i) => i.id));
+    // The questionnaires sent at each point, every round together: web, paper and imported (the one process count).
+    const counts = processCounts(ctx.db, [intervention.id]);
+    const sent = (point: MeasurementPoint) => counts.filter((r) => r.point === point).reduce((n, r) => n + r.web + r.paper + r.imported, 0);
     const groups = points.map((point: MeasurementPoint) => {
-      const n = sent.get(point) ?? 0;
+      const n = sent(point);
       return { point, sent: n, tooFew: n > 0 && n < MIN_GROUP_SIZE, answers: n >= MIN_GROUP_SIZE ? answers.filter((a) => a.point === point) : [] };
     });
     audit(ctx, req, { action: 'freeText.view', federationId: intervention.federationId, target: auditTarget.intervention(intervention.id), detail: { shown: groups.reduce((k, g) => k + g.answers.length, 0) } });

@@ -16,6 +16,11 @@ export const BUSY_TIMEOUT_MS = 5000;
  * is set once the database is migrated.
  */
 export const STARTUP_LOCK_WAIT_MS = 30_000;
+/**
+ * How long the server's requests wait for a write lock held by another connection: briefly, so a
+ * long write elsewhere does not stall every request (participants' writes retry on timers).
+ */
+export const SERVING_BUSY_TIMEOUT_MS = 150;
 
 export interface OpenOptions { busyTimeoutMs?: number }
 

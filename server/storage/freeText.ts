@@ -4,13 +4,9 @@ import { sql } from './statements.js';
 
 export interface FreeTextAnswer { responseId: number; itemId: string; point: MeasurementPoint; submittedOn: string; text: string }
 
-/**
- * The shown free-text answers to `itemIds` in an intervention's submitted questionnaires, newest
- * first, with the point and date but nothing that says whose; and how many questionnaires were
- * sent at each point (the group the answers come from).
- */
-export function freeTextAnswers(db: Db, interventionId: number, itemIds: readonly string[]): { answers: FreeTextAnswer[]; sent: Map<MeasurementPoint, number> } {
-  const answers = sql<[number, string], FreeTextAnswer>(
+/** The shown free-text answers to `itemIds` in an intervention's submitted questionnaires, newest first, with the point and date but nothing that says whose. */
+export function freeTextAnswers(db: Db, interventionId: number, itemIds: readonly string[]): FreeTextAnswer[] {
+  return sql<[number, string], FreeTextAnswer>(
     db,
     `SELECT a.response_id AS responseId, a.item_id AS itemId, r.point, r.submitted_on AS submittedOn, a.value_text AS text
      FROM answers a JOIN responses r ON r.id = a.response_id
@@ -18,10 +14,6 @@ export function freeTextAnswers(db: Db, interventionId: number, itemIds: readonl
        AND a.value_text IS NOT NULL AND trim(a.value_text) <> '' AND a.hidden_at IS NULL
      ORDER BY r.submitted_on DESC, r.submitted_at DESC, a.response_id DESC`,
   ).all(interventionId, JSON.stringify(itemIds));
-  const sent = sql<[number], { point: MeasurementPoint; n: number }>(
-    db, "SELECT point, count(*) AS n FROM responses WHERE intervention_id = ? AND status = 'submitted' GROUP BY point",
-  ).all(interventionId);
-  return { answers, sent: new Map(sent.map((s) => [s.point, s.n])) };
 }
 
 /** Hides one free-text answer of the intervention; false when there is no such shown answer. */

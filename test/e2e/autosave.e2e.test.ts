@@ -2,11 +2,12 @@ import { AxeBuilder } from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { reissueAccessCode } from '../../server/storage/accessCodes.js';
 import { launchChromium } from '../helpers/browser.js';
 import { smallIntervention } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { SERVING_BUSY_TIMEOUT_MS } from '../../server/storage/db.js';
 
 const PENDING = 'Dina senaste svar är inte sparade än. Vi försöker igen.';
 const SAVED = 'Dina svar är sparade.';
@@ -18,8 +19,8 @@ describe('autosave in a real browser while the database is locked', function () 
   let codes: string[];
 
   before(async () => {
-    // The short busy timeout server/main.ts gives its connection.
-    [server, browser] = await Promise.all([startTestServer({ busyTimeoutMs: 150 }), launchChromium()]);
+    // The server's short busy timeout while serving (server/main.ts).
+    [server, browser] = await Promise.all([startTestServer({ busyTimeoutMs: SERVING_BUSY_TIMEOUT_MS }), launchChromium()]);
     codes = smallIntervention(server.db, 2).startCodes;
   });
   after(async () => {
@@ -27,11 +28,8 @@ describe('autosave in a real browser while the database is locked', function () 
     await server?.close();
   });
 
-  const stored = (code: string, itemId: string) =>
-    (server.db.prepare('SELECT a.value_num AS v FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.code = ? AND a.item_id = ?').get(code, itemId) as { v: number } | undefined)?.v;
-
-  it('says the answer is not saved yet, keeps it in the tab over a reload, and saves it when the lock goes', async () => {
-    const code = codes[0]!;
+  /** A participant's browser tab that entered `code`, chose Swedish and is on page 1. */
+  async function onFirstPage(code: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ locale: 'sv-SE' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -39,6 +37,15 @@ describe('autosave in a real browser while the database is locked', function () 
     await page.getByLabel('Svenska', { exact: true }).check();
     await page.getByRole('button', { name: 'Börja', exact: true }).click();
     await page.waitForURL(`${server.url}/s/${code}/1`);
+    return { context, page };
+  }
+
+  const stored = (code: string, itemId: string) =>
+    (server.db.prepare('SELECT a.value_num AS v FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.code = ? AND a.item_id = ?').get(code, itemId) as { v: number } | undefined)?.v;
+
+  it('says the answer is not saved yet, keeps it in the tab over a reload, and saves it when the lock goes', async () => {
+    const code = codes[0]!;
+    const { context, page } = await onFirstPage(code);
     const statusText = () => page.textContent('#autosave-status');
     expect(await page.getAttribute('#autosave-status', 'aria-live')).to.equal('polite');
 
@@ -74,13 +81,7 @@ describe('autosave in a real browser while the database is locked', function () 
 
   it('shows the page again with the answer and an accessible message when it cannot be saved, and the typed page when the code was replaced', async () => {
     const code = codes[1]!;
-    const context = await browser.newContext({ locale: 'sv-SE' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/s/${code}/language`);
-    await page.getByLabel('Svenska', { exact: true }).check();
-    await page.getByRole('button', { name: 'Börja', exact: true }).click();
-    await page.waitForURL(`${server.url}/s/${code}/1`);
+    const { context, page } = await onFirstPage(code);
     await page.click('label[for="item_fk_trust-6"]');
     server.db.pragma('query_only = 1');
     try {

@@ -5,7 +5,7 @@ import { formatAccessCode } from '../../server/domain/accessCode.js';
 import { sectionsForPoint } from '../../server/domain/instrument.js';
 import type { Item, Section } from '../../server/domain/instrumentTypes.js';
 import { reissueAccessCode } from '../../server/storage/accessCodes.js';
-import type { Db } from '../../server/storage/db.js';
+import { SERVING_BUSY_TIMEOUT_MS, type Db } from '../../server/storage/db.js';
 import { pageFields } from '../helpers/answers.js';
 import { smallIntervention } from '../helpers/fixtures.js';
 import { HttpClient } from '../helpers/http.js';
@@ -54,8 +54,8 @@ describe('saving answers when the database is locked, full or read-only', functi
   let next = 0;
 
   before(async () => {
-    // The short busy timeout server/main.ts gives its connection.
-    server = await startTestServer({ busyTimeoutMs: 150 });
+    // The server's short busy timeout while serving (server/main.ts).
+    server = await startTestServer({ busyTimeoutMs: SERVING_BUSY_TIMEOUT_MS });
     codes = smallIntervention(server.db, 12).startCodes;
   });
   after(() => server.close());

@@ -36,6 +36,17 @@ export function asStrings(value: unknown): string[] {
 }
 
 /**
+ * A number as people and spreadsheets write it: digits with a decimal point or a decimal comma
+ * ("3.5", "3,5": Excel with Swedish settings writes the comma), a sign allowed; null for anything
+ * else ("3,5,1", "1e3", "0x10", "" are not numbers here, though JavaScript's Number reads some).
+ */
+export function decimalNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^[+-]?\d+([.,]\d+)?$/.test(trimmed)) return null;
+  return Number(trimmed.replace(',', '.'));
+}
+
+/**
  * Reads the raw values given for one item (a form field's values, or a CSV cell split into them)
  * into an answer, checked against the item; null when nothing was given.
  */
@@ -49,8 +60,8 @@ export function parseItem(item: Item, raw: string[]): Answer | FieldError | null
   const first = blank[0]!.trim();
   switch (item.type) {
     case 'agree7': {
-      const n = Number(first);
-      if (blank.length > 1 || !Number.isInteger(n) || n < SCALE_MIN || n > SCALE_MAX) return { itemId: item.id, code: 'answer.outOfRange' };
+      const n = decimalNumber(first);
+      if (blank.length > 1 || n === null || !Number.isInteger(n) || n < SCALE_MIN || n > SCALE_MAX) return { itemId: item.id, code: 'answer.outOfRange' };
       return answer(n, null);
     }
     case 'single': {
@@ -63,8 +74,8 @@ export function parseItem(item: Item, raw: string[]): Answer | FieldError | null
       return answer(null, JSON.stringify(values));
     }
     case 'number': {
-      const n = Number(first.replace(',', '.'));
-      if (blank.length > 1 || !/^-?\d+([.,]\d+)?$/.test(first) || !Number.isFinite(n)) return { itemId: item.id, code: 'answer.notANumber' };
+      const n = decimalNumber(first);
+      if (blank.length > 1 || n === null) return { itemId: item.id, code: 'answer.notANumber' };
       if ((item.min !== undefined && n < item.min) || (item.max !== undefined && n > item.max)) return { itemId: item.id, code: 'answer.outOfRange' };
       return answer(n, null);
     }

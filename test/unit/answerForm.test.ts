@@ -39,7 +39,9 @@ describe('answerForm.parseSectionForm', () => {
 
   it('accepts every step of the 1–7 scale and nothing outside it', () => {
     for (let v = 1; v <= 7; v++) expect(parse({ item_trust: String(v) }, [agree]).answers[0]!.num).to.equal(v);
-    for (const bad of ['0', '8', '-1', '3.5', '1e0x', 'sju', '7 7']) {
+    // A spreadsheet may write a whole number with decimals, in either notation.
+    for (const [given, num] of [['5,0', 5], ['5.0', 5], ['+3', 3]] as const) expect(parse({ item_trust: given }, [agree]).answers[0]!.num, given).to.equal(num);
+    for (const bad of ['0', '8', '-1', '3.5', '3,5', '1e0x', '5e0', '0x5', 'sju', '7 7']) {
       expect(errorsOf({ item_trust: bad }, [agree]), bad).to.deep.equal([{ itemId: 'trust', code: 'answer.outOfRange' }]);
     }
     expect(errorsOf({ item_trust: ['3', '4'] }, [agree])).to.deep.equal([{ itemId: 'trust', code: 'answer.outOfRange' }]);

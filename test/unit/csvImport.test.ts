@@ -110,6 +110,15 @@ describe('csvImport.planImport', () => {
     ]);
   });
 
+  it('reads a decimal comma (Swedish Excel) or point in a number item, in a ;-file and quoted in a ,-file', () => {
+    const semicolon = planImport(csv('A1;start;2024-03-01;;5,0;;;;3,5;;', 'A2;start;2024-03-01;;;;;;12.25;;'), setting());
+    expect(semicolon.errors).to.deep.equal([]);
+    expect(semicolon.rows.map((r) => r.answers.map((a) => a.num))).to.deep.equal([[5, 3.5], [12.25]]);
+    const comma = planImport(`${HEADER.replaceAll(';', ',')}
+A1,start,2024-03-01,,,,,,"3,5",,`, setting());
+    expect(comma.rows[0]!.answers[0]!.num).to.equal(3.5);
+  });
+
   it('checks every value against the instrument, with row and column', () => {
     const errors = planImport(csv(
       'A1;start;2024-03-01;;8;0;;;121;elva tecken!;',

@@ -22,3 +22,6 @@ export const PATHS = {
   indicators: path.join(ROOT, 'indicators'),
   chartJs: path.join(ROOT, 'node_modules', 'chart.js', 'dist'),
 };
+
+/** The software's version (package.json), named in files that leave the installation. */
+export const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

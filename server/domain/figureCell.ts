@@ -11,6 +11,10 @@ export const orgRef = {
   intervention: (id: number) => `i${id}`,
   /** A förbund's individual interventions but one: "the others" beside it. */
   others: (federationId: number, interventionId: number) => `f${federationId}~i${interventionId}`,
+  /** A förbund's respondents of one group in one kind of intervention (the national submission's rows). */
+  submission: (federationId: number, group: string, kind: string) => `f${federationId}:${group}:${kind}`,
+  /** A förbund's published cells summed over the interventions of a submission row (planned as one known sum). */
+  published: (federationId: number, group: string, kind: string) => `f${federationId}:${group}:${kind}+`,
 } as const;
 
 export const measureRef = {
@@ -31,6 +35,8 @@ export const measureRef = {
   target: (targetId: number) => `t:${targetId}`,
   /** Codes issued, started, answered (web or paper), answered on paper; answers imported. */
   process: (kind: ProcessKind, point: MeasurementPoint) => `k:${kind}@${point}`,
+  /** Questionnaires sent in (every one, not people): the national submission's count. */
+  questionnaires: 'q',
 } as const;
 
 export const PROCESS_KINDS = ['issued', 'started', 'answered', 'web', 'paper', 'imported'] as const;
@@ -49,6 +55,11 @@ export function demoRef(filter: { gender?: string | null; ageBand?: string | nul
 /** When: everything so far, or one measurement round. */
 export function timeRef(round: number | null): string {
   return round === null ? 'all' : `r${round}`;
+}
+
+/** When: one calendar year (the national submission's period). */
+export function yearRef(year: number): string {
+  return `y${year}`;
 }
 
 export function cellKey(measure: string, org: string, demo: string, time: string): string {

@@ -7,6 +7,10 @@ export type RespondentGroup = (typeof RESPONDENT_GROUPS)[number];
 export const MEASUREMENT_POINTS = ['start', 'ongoing', 'exit', 'followup', 'yearly'] as const;
 export type MeasurementPoint = (typeof MEASUREMENT_POINTS)[number];
 /** The points of an individual intervention's participants (the yearly questionnaire is anonymous, of structural ones). */
+/** Individual interventions have participants; structural ones (cooperation, staff training) answer yearly and anonymously. */
+export const INTERVENTION_KINDS = ['individual', 'structural'] as const;
+export type InterventionKind = (typeof INTERVENTION_KINDS)[number];
+
 export const INDIVIDUAL_POINTS: readonly MeasurementPoint[] = MEASUREMENT_POINTS.filter((p) => p !== 'yearly');
 
 export const ITEM_TYPES = ['agree7', 'single', 'multi', 'number', 'text'] as const;

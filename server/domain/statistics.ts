@@ -96,7 +96,7 @@ function assertFinite(values: readonly number[], what: string): void {
   }
 }
 
-function tInterval(center: number, standardError: number, df: number): Interval {
+export function tInterval(center: number, standardError: number, df: number): Interval {
   if (standardError === 0) return [center, center];
   const half = tQuantile(1 - (1 - CONFIDENCE) / 2, df) * standardError;
   return [center - half, center + half];
@@ -312,6 +312,32 @@ export function describeCounts(bins: readonly ValueCount[], opts: DescribeOption
     ci95: sd === null ? null : tInterval(mean, sd / Math.sqrt(n), n - 1),
     median: quantile(0.5), q1: quantile(0.25), q3: quantile(0.75),
     sharePositive: positive / n,
+    distribution,
+  };
+}
+
+/** A group's descriptives as they travel between installations (no quartiles: those do not pool). */
+export interface PoolablePart { n: number; mean: number; sd: number | null; sharePositive: number; distribution: readonly number[] }
+
+/**
+ * The descriptives of the union of disjoint groups from each one's n, mean, SD (n − 1), share
+ * positive and distribution: exact for the mean, SD, share and distribution (the SD from the
+ * within- and between-group sums of squares); the CI as describeCounts makes it. Median and
+ * quartiles cannot be pooled and are null.
+ */
+export function poolDescriptives(parts: readonly PoolablePart[], steps = 7): Omit<DescriptiveStats, 'distribution'> & { distribution: number[] } {
+  const n = parts.reduce((s, p) => s + p.n, 0);
+  const distribution = new Array<number>(steps).fill(0);
+  for (const p of parts) p.distribution.forEach((c, k) => (distribution[k] = (distribution[k] ?? 0) + c));
+  if (n === 0) return { n: 0, mean: null, sd: null, ci95: null, median: null, q1: null, q3: null, sharePositive: null, distribution };
+  const mean = parts.reduce((s, p) => s + p.n * p.mean, 0) / n;
+  const ss = parts.reduce((s, p) => s + (p.n - 1) * (p.sd ?? 0) ** 2 + p.n * (p.mean - mean) ** 2, 0);
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : null;
+  return {
+    n, mean, sd,
+    ci95: sd === null ? null : tInterval(mean, sd / Math.sqrt(n), n - 1),
+    median: null, q1: null, q3: null,
+    sharePositive: parts.reduce((s, p) => s + p.n * p.sharePositive, 0) / n,
     distribution,
   };
 }

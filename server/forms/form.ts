@@ -9,6 +9,7 @@ import addFormatsPlugin from 'ajv-formats';
 import type { ExtendedJSONSchema, FromExtendedSchema } from 'json-schema-to-ts';
 import { normalizeAccessCode } from '../domain/accessCode.js';
 import { isCalendarDate } from '../domain/calendarDate.js';
+import { normalizeOrganisationNumber } from '../domain/organisationNumber.js';
 import { looksLikePersonnummer } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
 
@@ -38,6 +39,7 @@ addFormats(ajv, ['email']);
 // A date is a real calendar date as YYYY-MM-DD: the rule's home is calendarDate.ts.
 ajv.addFormat('date', isCalendarDate);
 ajv.addFormat('accessCode', (text: string) => normalizeAccessCode(text) !== null);
+ajv.addFormat('organisationNumber', (text: string) => normalizeOrganisationNumber(text) !== null);
 ajv.addKeyword({ keyword: 'errorCodes', schemaType: 'object' });
 ajv.addKeyword({ keyword: 'verbatim', schemaType: 'boolean' });
 ajv.addKeyword({

@@ -128,7 +128,10 @@ export const roundForm = {
 
 export const settingsForm = {
   type: 'object',
-  properties: { name: name(200), fk: optionalText(200), af: optionalText(200), region: optionalText(200), municipalities: optionalText(5000) },
+  properties: {
+    name: name(200), fk: optionalText(200), af: optionalText(200), region: optionalText(200), municipalities: optionalText(5000),
+    organisationNumber: { type: 'string', maxLength: 20, format: 'organisationNumber', errorCodes: { format: 'form.organisationNumber', maxLength: 'form.organisationNumber' } },
+  },
   required: ['name'],
   additionalProperties: false,
 } as const satisfies FormSchema;

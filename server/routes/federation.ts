@@ -2,7 +2,8 @@ import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { can, type Principal } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { listParties, renameFederation, setParties, type PartyKind } from '../storage/federations.js';
+import { normalizeOrganisationNumber } from '../domain/organisationNumber.js';
+import { listParties, renameFederation, setOrganisationNumber, setParties, type PartyKind } from '../storage/federations.js';
 import { listInterventions, listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 import { createRound, listRounds } from '../storage/rounds.js';
 import { disclosurePlan, processFigures } from '../services/figures.js';
@@ -45,10 +46,15 @@ export function federationRoutes(ctx: AppContext): Router {
     if (v.af) parties.push({ kind: 'af', name: v.af });
     if (v.region) parties.push({ kind: 'region', name: v.region });
     for (const m of (v.municipalities ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean)) parties.push({ kind: 'municipality', name: m });
-    auditedWrite(ctx, req, () => {
+    const organisationNumber = v.organisationNumber === undefined ? null : normalizeOrganisationNumber(v.organisationNumber);
+    const saved = auditedWrite(ctx, req, () => {
+      // Two förbund cannot share an organisation number: nothing is saved then.
+      if (!setOrganisationNumber(ctx.db, fid(res), organisationNumber)) return false;
       renameFederation(ctx.db, fid(res), v.name);
       setParties(ctx.db, fid(res), parties);
-    }, { action: 'federation.update', federationId: fid(res), target: auditTarget.federation(fid(res)) });
+      return true;
+    }, (ok) => (ok ? { action: 'federation.update', federationId: fid(res), target: auditTarget.federation(fid(res)) } : null));
+    if (!saved) return void res.status(422).render('federation/settings', { parties: listParties(ctx.db, fid(res)), errors: [{ field: 'organisationNumber', code: 'form.organisationNumberTaken' }], input: form.input });
     res.redirect(303, `/f/${fid(res)}`);
   });
 

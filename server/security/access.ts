@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'freeText.read', // the participants' free-text answers, and hiding one that identifies someone (never boards)
   'reports.read', // board reports of the federation and its interventions, and their PDFs
   'reports.freeze', // save a report as a frozen snapshot
+  'national.submit', // the yearly submission to the national report (NNS): preview and produce the file
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,6 +35,8 @@ export interface Principal {
   tokenId: number | null;
   name: string;
   isSystemAdmin: boolean;
+  /** NNS staff of a national installation (no federation role reaches the national report). */
+  isNational: boolean;
   grants: RoleGrant[];
   assignedInterventions: ReadonlySet<number>;
 }

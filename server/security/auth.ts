@@ -86,7 +86,7 @@ export function principalForUser(ctx: AppContext, userId: number): Principal | u
   const user = getUser(ctx.db, userId);
   if (!user || user.disabled) return undefined;
   return {
-    userId: user.id, tokenId: null, name: user.name, isSystemAdmin: user.isSystemAdmin,
+    userId: user.id, tokenId: null, name: user.name, isSystemAdmin: user.isSystemAdmin, isNational: user.isNational,
     grants: rolesOf(ctx.db, user.id), assignedInterventions: new Set(assignedInterventions(ctx.db, user.id)),
   };
 }
@@ -98,7 +98,7 @@ export function loadPrincipal(ctx: AppContext) {
     if (bearer && req.path.startsWith('/api/')) {
       const token = useApiToken(ctx.db, bearer);
       if (!token) return next(new Problem('unauthenticated'));
-      req.principal = { userId: null, tokenId: token.id, name: `token ${token.prefix}…`, isSystemAdmin: false, grants: [{ federationId: token.federationId, role: token.role }], assignedInterventions: new Set() };
+      req.principal = { userId: null, tokenId: token.id, name: `token ${token.prefix}…`, isSystemAdmin: false, isNational: false, grants: [{ federationId: token.federationId, role: token.role }], assignedInterventions: new Set() };
       audit(ctx, req, { action: 'token.use', federationId: token.federationId, target: auditTarget.request(req.method, req.path) });
       return next();
     }
@@ -122,6 +122,14 @@ export function requireSystemAdmin(req: Request, res: Response, next: NextFuncti
   requireSignedIn(req, res, (err?: unknown) => {
     if (err) return next(err);
     next(req.principal!.isSystemAdmin ? undefined : new Problem('forbidden'));
+  });
+}
+
+/** NNS staff in a national installation (the national report and the submissions received). */
+export function requireNational(req: Request, res: Response, next: NextFunction): void {
+  requireSignedIn(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    next(req.principal!.isNational ? undefined : new Problem('forbidden'));
   });
 }
 

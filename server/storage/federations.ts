@@ -1,9 +1,15 @@
 import type { Db } from './db.js';
 import { sql } from './statements.js';
 
-export interface Federation { id: number; name: string; createdAt: string }
+export interface Federation {
+  id: number;
+  name: string;
+  /** The key the national report knows the förbund by (domain/organisationNumber.ts), once set. */
+  organisationNumber: string | null;
+  createdAt: string;
+}
 
-const COLUMNS = 'id, name, created_at AS createdAt';
+const COLUMNS = 'id, name, organisation_number AS organisationNumber, created_at AS createdAt';
 
 export function createFederation(db: Db, name: string): Federation {
   return sql<[string], Federation>(db, `INSERT INTO federations (name) VALUES (?) RETURNING ${COLUMNS}`).get(name)!;
@@ -22,6 +28,13 @@ export interface Party { id: number; kind: PartyKind; name: string }
 
 export function renameFederation(db: Db, id: number, name: string): void {
   sql(db, 'UPDATE federations SET name = ? WHERE id = ?').run(name, id);
+}
+
+/** Sets (or with null clears) the organisation number; false when another förbund has it. */
+export function setOrganisationNumber(db: Db, id: number, organisationNumber: string | null): boolean {
+  const taken = organisationNumber !== null && sql<[string, number], number>(db, 'SELECT 1 FROM federations WHERE organisation_number = ? AND id <> ?').pluck().get(organisationNumber, id) !== undefined;
+  if (!taken) sql(db, 'UPDATE federations SET organisation_number = ? WHERE id = ?').run(organisationNumber, id);
+  return !taken;
 }
 
 export function listParties(db: Db, federationId: number): Party[] {

@@ -2,7 +2,8 @@ import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import type { Db } from './db.js';
 import { pointOrderSql, sql } from './statements.js';
 
-export type InterventionKind = 'individual' | 'structural';
+export type { InterventionKind } from '../domain/instrumentTypes.js';
+import type { InterventionKind } from '../domain/instrumentTypes.js';
 
 export interface Intervention {
   id: number;

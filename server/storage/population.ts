@@ -38,6 +38,9 @@ export interface Scope {
 /** A half-open range of calendar dates [from, to); to = null is open-ended. */
 export interface Period { from: string; to: string | null }
 
+/** Which of a person's answers at a point is the latest: by the date it counts on, then when it was sent. */
+const LATEST_FIRST = 'submitted_on DESC, submitted_at DESC, id DESC';
+
 /**
  * Sets which of a participant's submitted answers at a point count: the latest so far, and the
  * latest within each round. Called in the transaction that submits (or moves) an answer; only rows
@@ -48,8 +51,8 @@ export function recountLatest(db: Db, participantId: number, point: MeasurementP
     db,
     `WITH ranked AS (
        SELECT id,
-         row_number() OVER (ORDER BY submitted_on DESC, submitted_at DESC, id DESC) AS in_all,
-         row_number() OVER (PARTITION BY round_id ORDER BY submitted_on DESC, submitted_at DESC, id DESC) AS in_round
+         row_number() OVER (ORDER BY ${LATEST_FIRST}) AS in_all,
+         row_number() OVER (PARTITION BY round_id ORDER BY ${LATEST_FIRST}) AS in_round
        FROM responses WHERE participant_id = ? AND point = ? AND status = 'submitted'
      )
      UPDATE responses SET latest = (ranked.in_all = 1), latest_in_round = (ranked.in_round = 1) FROM ranked
@@ -274,6 +277,50 @@ export function exitCounts(db: Db, interventionIds: readonly number[], period: P
        AND (:whole = 1 OR ${IN_PERIOD('exited_on')})
      GROUP BY intervention_id, exit_status`,
   ).all({ ...periodParams(period), interventions: JSON.stringify(interventionIds) });
+}
+
+export interface PeriodScoreBin { interventionId: number; instrumentId: string; point: MeasurementPoint; indicatorId: string; gender: string | null; score: number; count: number }
+
+/**
+ * Score histograms of a period (a calendar year for the national submission): inside the period
+ * each person counts once per point, with their latest answer submitted in it (the same order as
+ * recountLatest); anonymous answers each. Per intervention, instrument, point, indicator and gender.
+ */
+export function periodScoreBins(db: Db, interventionIds: readonly number[], period: Period): PeriodScoreBin[] {
+  return sql<[Record<string, unknown>], PeriodScoreBin>(
+    db,
+    `WITH inside AS (
+       SELECT id, intervention_id, instrument_id, point, gender,
+         row_number() OVER (PARTITION BY coalesce(participant_id, -id), point ORDER BY ${LATEST_FIRST}) AS k
+       FROM responses
+       WHERE status = 'submitted' AND intervention_id IN (SELECT value FROM json_each(:interventions)) AND ${IN_PERIOD('submitted_on')}
+     )
+     SELECT i.intervention_id AS interventionId, i.instrument_id AS instrumentId, i.point, s.indicator_id AS indicatorId, i.gender, s.score, count(*) AS count
+     FROM inside i JOIN response_scores s ON s.response_id = i.id
+     WHERE i.k = 1
+     GROUP BY i.intervention_id, i.instrument_id, i.point, s.indicator_id, i.gender, s.score`,
+  ).all({ ...periodParams(period), interventions: JSON.stringify(interventionIds) });
+}
+
+export interface PeriodQuestionnaires { interventionId: number; instrumentId: string; instrumentVersion: string; n: number }
+
+/** Questionnaires submitted in a period (every one, not people), per intervention and instrument version. */
+export function periodQuestionnaires(db: Db, interventionIds: readonly number[], period: Period): PeriodQuestionnaires[] {
+  return sql<[Record<string, unknown>], PeriodQuestionnaires>(
+    db,
+    `SELECT intervention_id AS interventionId, instrument_id AS instrumentId, instrument_version AS instrumentVersion, count(*) AS n FROM responses
+     WHERE status = 'submitted' AND intervention_id IN (SELECT value FROM json_each(:interventions)) AND ${IN_PERIOD('submitted_on')}
+     GROUP BY intervention_id, instrument_id, instrument_version`,
+  ).all({ ...periodParams(period), interventions: JSON.stringify(interventionIds) });
+}
+
+/** The calendar years in which answers of these interventions were submitted, oldest first. */
+export function answerYears(db: Db, interventionIds: readonly number[]): number[] {
+  return sql<[string], number>(
+    db,
+    `SELECT DISTINCT CAST(substr(submitted_on, 1, 4) AS INTEGER) FROM responses
+     WHERE status = 'submitted' AND submitted_on IS NOT NULL AND intervention_id IN (SELECT value FROM json_each(?)) ORDER BY 1`,
+  ).pluck().all(JSON.stringify(interventionIds));
 }
 
 export interface InstallationBin { point: MeasurementPoint; indicatorId: string; score: number; count: number }

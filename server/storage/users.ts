@@ -10,20 +10,22 @@ export interface User {
   name: string;
   passwordHash: string;
   isSystemAdmin: boolean;
+  /** NNS staff in a national installation: reads the national report, receives submissions. */
+  isNational: boolean;
   disabled: boolean;
 }
 
 export interface RoleGrant { federationId: number; role: FederationRole }
 
-type Row = Omit<User, 'isSystemAdmin' | 'disabled'> & { isSystemAdmin: number; disabled: number };
-const fromRow = (r: Row | undefined): User | undefined => r && { ...r, isSystemAdmin: fromBit(r.isSystemAdmin), disabled: fromBit(r.disabled) };
+type Row = Omit<User, 'isSystemAdmin' | 'isNational' | 'disabled'> & { isSystemAdmin: number; isNational: number; disabled: number };
+const fromRow = (r: Row | undefined): User | undefined => r && { ...r, isSystemAdmin: fromBit(r.isSystemAdmin), isNational: fromBit(r.isNational), disabled: fromBit(r.disabled) };
 
-const COLUMNS = 'id, email, name, password_hash AS passwordHash, is_system_admin AS isSystemAdmin, disabled';
+const COLUMNS = 'id, email, name, password_hash AS passwordHash, is_system_admin AS isSystemAdmin, is_national AS isNational, disabled';
 
-export function createUser(db: Db, input: { email: string; name: string; passwordHash: string; isSystemAdmin?: boolean }): User {
+export function createUser(db: Db, input: { email: string; name: string; passwordHash: string; isSystemAdmin?: boolean; isNational?: boolean }): User {
   return fromRow(
-    sql<[string, string, string, number], Row>(db, `INSERT INTO users (email, name, password_hash, is_system_admin) VALUES (?, ?, ?, ?) RETURNING ${COLUMNS}`).get(
-      input.email.trim(), input.name.trim(), input.passwordHash, toBit(input.isSystemAdmin ?? false),
+    sql<[string, string, string, number, number], Row>(db, `INSERT INTO users (email, name, password_hash, is_system_admin, is_national) VALUES (?, ?, ?, ?, ?) RETURNING ${COLUMNS}`).get(
+      input.email.trim(), input.name.trim(), input.passwordHash, toBit(input.isSystemAdmin ?? false), toBit(input.isNational ?? false),
     ),
   )!;
 }

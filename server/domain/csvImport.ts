@@ -17,8 +17,13 @@ export const FIXED_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'langu
 export const LONG_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'item', 'value'] as const;
 /** `language` may be left out: the instrument's default language is used. */
 const REQUIRED_COLUMNS: readonly string[] = ['participant_ref', 'point', 'submitted_on'];
+/** The most a pasted file may hold (it travels URL-encoded in a form); a chosen file may hold UPLOAD_MAX_BYTES. */
 export const CSV_MAX_BYTES = 2 * 1024 * 1024;
-export const IMPORT_MAX_ROWS = 5000;
+export const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
+/** The most questionnaires one file may hold (a pasted one meets CSV_MAX_BYTES long before). */
+export const IMPORT_MAX_ROWS = 200_000;
+/** How many of a file's errors are kept to show (the page shows 500 of them). */
+export const ERRORS_KEPT = 1000;
 export { MULTI_SEPARATOR };
 /** What a cell may say for "vet ej / vill inte svara" (compared in lower case); -9 as the response export writes it. */
 export const DONT_KNOW_WORDS: readonly string[] = ['vet ej', DONT_KNOW, String(DONT_KNOW_CODE)];
@@ -30,7 +35,7 @@ export type ImportErrorCode =
   | 'empty' | 'tooLarge' | 'noRows' | 'tooManyRows' | 'unreadable' | 'duplicateColumns' | 'missingColumns' | 'unknownColumns' | 'personnummer'
   | 'extraCells' | 'refMissing' | 'refTooLong' | 'refAmbiguous' | 'pointUnknown' | 'dateMissing' | 'dateInvalid' | 'dateInFuture'
   | 'languageUnknown' | 'notAskedAtPoint' | 'noAnswers' | 'duplicateInFile' | 'alreadySubmitted' | 'itemUnknown' | 'itemTwice'
-  | 'scale' | 'scaleNoDontKnow' | 'option' | 'options' | 'number' | 'numberRange' | 'textTooLong' | 'dontKnowNotOffered';
+  | 'scale' | 'scaleNoDontKnow' | 'option' | 'options' | 'number' | 'numberRange' | 'textTooLong' | 'dontKnowNotOffered' | 'truncated' | 'notText';
 
 /** A problem with the file (row null), a row (column null) or one cell; the text is `import.errors.<code>` with `params`. */
 export interface ImportError {
@@ -91,7 +96,8 @@ export function answersFingerprint(answers: readonly Answer[]): string {
   return answers.map((a) => JSON.stringify([a.itemId, a.num, a.text, a.dontKnow])).sort().join('\n');
 }
 
-export interface ImportPlan { rows: ImportRow[]; errors: ImportError[]; summary: ImportSummary }
+/** A checked pasted file: its rows (none when there are errors), errors and preview figures. */
+export interface ImportPlan extends ImportOutcome { rows: ImportRow[] }
 
 /** Every item asked at any of the points, in instrument order, with the points that ask it. */
 export function templateItems(points: readonly ImportPoint[]): { item: Item; points: MeasurementPoint[] }[] {
@@ -116,51 +122,204 @@ export function templateCsv(points: readonly ImportPoint[]): string {
   return `\uFEFF${Papa.unparse([templateColumns(points)], { delimiter: TEMPLATE_DELIMITER, newline: '\r\n' })}\r\n`;
 }
 
-/** Checks the pasted CSV against the intervention; nothing is imported unless `errors` is empty. */
+/** Checks a pasted CSV (at most CSV_MAX_BYTES) against the intervention; nothing is imported unless `errors` is empty. */
 export function planImport(csv: string, setting: ImportSetting): ImportPlan {
-  const plan: ImportPlan = { rows: [], errors: [], summary: summarize(0, [], setting) };
-  const fileError = (code: ImportErrorCode, params: ImportError['params'] = {}): ImportPlan => ({ ...plan, errors: [{ row: null, column: null, code, params }] });
-
-  if (Buffer.byteLength(csv, 'utf8') > CSV_MAX_BYTES) return fileError('tooLarge', { max: CSV_MAX_BYTES / 1024 / 1024 });
-  const text = csv.replace(/^\uFEFF/, '');
-  if (text.trim() === '') return fileError('empty');
-  const parsed = Papa.parse<string[]>(text, { header: false, delimiter: delimiterOf(text), skipEmptyLines: false });
-  const broken = parsed.errors[0];
-  if (broken) return fileError('unreadable', { row: (broken.row ?? 0) + 1 });
-
-  const [rawHeader = [], ...records] = parsed.data;
-  const header = asImportHeader(rawHeader.map((name) => name.trim().toLowerCase()));
-  // Row numbers as in the spreadsheet: record i of the data is row i + 2. Blank rows are skipped.
-  const filled = records.map((cells, i) => ({ row: i + 2, cells })).filter(({ cells }) => cells.some((c) => c.trim() !== ''));
-
-  // Checked first, so that a file with personnummer is refused whatever else is wrong with it.
-  const refColumn = header.indexOf('participant_ref');
-  const personnummerRows = refColumn < 0 ? [] : filled.filter(({ cells }) => looksLikePersonnummer(cells[refColumn] ?? '')).map(({ row }) => row);
-  if (personnummerRows.length) return fileError('personnummer', { rows: personnummerRows.join(', ') });
-
-  if (isLongLayout(header)) {
-    const wide = fromLongLayout(header, filled, setting);
-    if (wide.errors.length) return { ...plan, errors: wide.errors };
-    if (wide.records.length === 0) return fileError('noRows');
-    const checked = checkRecords(wide.header, wide.records, setting);
-    // A cell's error is named by the row of the file that gave it, a questionnaire's by its first row.
-    for (const e of checked.errors) e.row = (e.row !== null && e.column !== null ? wide.rowOf.get(`${e.row}\u0000${e.column}`) : undefined) ?? e.row;
-    return checked;
-  }
-  const headerError = checkHeader(header, setting);
-  if (headerError) return { ...plan, errors: [headerError] };
-  if (filled.length === 0) return fileError('noRows');
-  return checkRecords(header, filled, setting);
+  if (Buffer.byteLength(csv, 'utf8') > CSV_MAX_BYTES) return { rows: [], ...refused(setting, 'tooLarge', { max: CSV_MAX_BYTES / 1024 / 1024 }) };
+  const rows: ImportRow[] = [];
+  const check = new ImportCheck(setting, (row) => rows.push(row));
+  check.push(csv);
+  const outcome = check.end();
+  return { rows: outcome.errors.length ? [] : rows, ...outcome };
 }
 
+/** One record of the file, with its row as a spreadsheet numbers it (the header is row 1). */
 type FileRecord = { row: number; cells: string[] };
 
-/** Checks the questionnaires of a file, one row each under `header`. */
-function checkRecords(header: string[], records: readonly FileRecord[], setting: ImportSetting): ImportPlan {
-  if (records.length > IMPORT_MAX_ROWS) return { rows: [], errors: [{ row: null, column: null, code: 'tooManyRows', params: { max: IMPORT_MAX_ROWS } }], summary: summarize(0, [], setting) };
-  const checker = new RowChecker(header, setting);
-  for (const { row, cells } of records) checker.check(row, cells);
-  return { rows: checker.rows, errors: checker.errors, summary: { ...summarize(records.length, checker.rows, setting), skipped: checker.skipped } };
+/** A file refused as a whole, before its rows are read. */
+export function refused(setting: ImportSetting, code: ImportErrorCode, params: ImportError['params'] = {}): ImportOutcome {
+  return { errors: [{ row: null, column: null, code, params }], errorCount: 1, summary: new SummaryCounter(setting).summary(0) };
+}
+
+/**
+ * Checks a CSV given in chunks of text, holding no more of it than one chunk: each questionnaire
+ * that passes is handed to `onRow` as soon as it is read (the long layout's once the file has
+ * ended, since a questionnaire's answers may be anywhere in it). The rows count only when `end()`
+ * finds no error: a later row may still refuse the whole file (a personnummer), so a caller that
+ * writes rows as they come does so in a transaction it rolls back then.
+ */
+export class ImportCheck {
+  private readonly reader: CsvRecordReader;
+  private readonly errors = new ErrorList();
+  private header: string[] | null = null;
+  private fileError: ImportError | null = null;
+  private refColumn = -1;
+  private readonly personnummerRows: number[] = [];
+  private records = 0;
+  private sawText = false;
+  /** A NUL character: no text file has one (a workbook, a picture, a zip chosen instead of the CSV). */
+  private binary = false;
+  /** The record before the one being read: the last one is checked for being cut short. */
+  private held: FileRecord | null = null;
+  private wide: RowChecker | null = null;
+  private long: LongLayout | null = null;
+  private checkedRecords = 0;
+
+  constructor(private readonly setting: ImportSetting, private readonly onRow: (row: ImportRow) => void) {
+    this.reader = new CsvRecordReader((cells, row) => this.record(cells, row));
+  }
+
+  /** How many rows with content have been read so far (for a progress bar). */
+  get rowsRead(): number {
+    return this.records;
+  }
+
+  push(text: string): void {
+    if (this.binary || text.includes('\u0000')) return void (this.binary = true);
+    if (!this.sawText && text.trim() !== '') this.sawText = true;
+    this.reader.push(text);
+  }
+
+  end(): ImportOutcome {
+    if (!this.binary) this.reader.end();
+    if (this.held) this.checkRecord(this.held, !this.reader.endedWithLineBreak);
+    this.held = null;
+    const outcome = (code: ImportErrorCode, params: ImportError['params'] = {}) => refused(this.setting, code, params);
+    if (this.personnummerRows.length) return outcome('personnummer', { rows: this.personnummerRows.join(', ') });
+    if (this.binary) return outcome('notText');
+    if (!this.sawText) return outcome('empty');
+    if (this.reader.brokenAt !== null) return outcome('unreadable', { row: this.reader.brokenAt });
+    if (this.fileError) return { ...outcome(this.fileError.code, this.fileError.params), errors: [this.fileError] };
+    if (this.long) {
+      const gathered = this.long.end();
+      for (const e of gathered.errors) this.errors.add(e);
+      if (this.errors.count === 0) {
+        this.wide = new RowChecker(gathered.header, this.setting, this.errors, this.onRow, gathered.rowOf);
+        if (gathered.records.length > IMPORT_MAX_ROWS) return outcome('tooManyRows', { max: IMPORT_MAX_ROWS });
+        for (const { row, cells } of gathered.records) this.wide.check(row, cells);
+        this.checkedRecords = gathered.records.length;
+      }
+    }
+    if (this.errors.count === 0 && this.checkedRecords === 0) return outcome('noRows');
+    return { errors: this.errors.kept, errorCount: this.errors.count, summary: this.wide?.counter.summary(this.checkedRecords) ?? new SummaryCounter(this.setting).summary(0) };
+  }
+
+  private record(cells: string[], row: number): void {
+    if (!this.header) {
+      this.header = asImportHeader(cells.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim().toLowerCase()));
+      this.refColumn = this.header.indexOf('participant_ref');
+      if (isLongLayout(this.header)) this.long = new LongLayout(this.header, this.setting);
+      else {
+        this.fileError = checkHeader(this.header, this.setting);
+        if (!this.fileError) this.wide = new RowChecker(this.header, this.setting, this.errors, this.onRow);
+      }
+      return;
+    }
+    if (!cells.some((c) => c.trim() !== '')) return;
+    // Checked on every row, so that a file with personnummer is refused whatever else is wrong with it.
+    if (this.refColumn >= 0 && looksLikePersonnummer(cells[this.refColumn] ?? '')) this.personnummerRows.push(row);
+    this.records++;
+    if (this.held) this.checkRecord(this.held, false);
+    this.held = { row, cells };
+  }
+
+  private checkRecord(record: FileRecord, unfinished: boolean): void {
+    if (this.fileError || this.personnummerRows.length) return;
+    // A last line without its line break and with fewer cells than the header: the file was cut off.
+    const named = this.header!.reduce((last, name, i) => (name === '' ? last : i + 1), 0);
+    if (unfinished && record.cells.length < named) return this.errors.add({ row: record.row, column: null, code: 'truncated', params: { cells: record.cells.length, columns: named } });
+    if (this.long) return this.long.add(record);
+    if (++this.checkedRecords > IMPORT_MAX_ROWS) this.fileError = { row: null, column: null, code: 'tooManyRows', params: { max: IMPORT_MAX_ROWS } };
+    else this.wide!.check(record.row, record.cells);
+  }
+}
+
+/** A file that `end()` found errors in, thrown out of `checkedRows` so that a transaction writing its rows rolls back. */
+export class ImportRefused extends Error {
+  constructor(readonly outcome: ImportOutcome) {
+    super(`the file has ${outcome.errorCount} error(s)`);
+    this.name = 'ImportRefused';
+  }
+}
+
+/**
+ * The rows of a file given as chunks of text, checked, one chunk's worth at a time, for a caller
+ * that writes each as it comes (inside one transaction); throws ImportRefused at the end if the
+ * file has errors, and gives the preview's figures to `done` if not.
+ */
+export function* checkedRows(chunks: Iterable<string>, setting: ImportSetting, done: (outcome: ImportOutcome) => void = () => {}): Generator<ImportRow> {
+  const ready: ImportRow[] = [];
+  const check = new ImportCheck(setting, (row) => ready.push(row));
+  for (const text of chunks) {
+    check.push(text);
+    yield* ready.splice(0);
+  }
+  const outcome = check.end();
+  if (outcome.errors.length) throw new ImportRefused(outcome);
+  yield* ready.splice(0);
+  done(outcome);
+}
+
+export interface ImportOutcome {
+  /** The first ERRORS_KEPT errors, in the order of the file. */
+  errors: ImportError[];
+  /** Every error found. */
+  errorCount: number;
+  summary: ImportSummary;
+}
+
+/** The errors of a file, the first ERRORS_KEPT of them kept: nobody reads further, and a file of 100,000 bad rows needs no more memory. */
+class ErrorList {
+  readonly kept: ImportError[] = [];
+  count = 0;
+  add(error: ImportError): void {
+    if (this.count++ < ERRORS_KEPT) this.kept.push(error);
+  }
+}
+
+/**
+ * The records of a CSV given in chunks of text, each handed on as soon as it is complete: papaparse's
+ * parser fed the way its own file streamer feeds it (the unfinished last line kept for the next
+ * chunk). The delimiter is told from the header line.
+ */
+export class CsvRecordReader {
+  private partial = '';
+  private delimiter: string | null = null;
+  private newline: '\n' | '\r\n' | '\r' = '\n';
+  private records = 0;
+  /** The row (as a spreadsheet numbers it) from which the file could not be read: an unclosed or stray quote. */
+  brokenAt: number | null = null;
+  endedWithLineBreak = false;
+
+  constructor(private readonly onRecord: (cells: string[], row: number) => void) {}
+
+  push(text: string): void {
+    if (text !== '') this.endedWithLineBreak = /[\r\n]$/.test(text);
+    this.feed(text, false);
+  }
+
+  end(): void {
+    this.feed('', true);
+  }
+
+  private feed(text: string, last: boolean): void {
+    if (this.brokenAt !== null) return;
+    const input = this.partial + text;
+    this.partial = '';
+    if (this.delimiter === null) {
+      const lineEnd = input.search(/\r\n|\n|\r/);
+      if (lineEnd < 0 && !last) return void (this.partial = input);
+      const firstLine = lineEnd < 0 ? input : input.slice(0, lineEnd);
+      this.delimiter = delimiterOf(firstLine);
+      this.newline = lineEnd < 0 ? '\n' : input.startsWith('\r\n', lineEnd) ? '\r\n' : input[lineEnd] === '\r' ? '\r' : '\n';
+    }
+    if (input === '') return;
+    const parsed = new Papa.Parser({ delimiter: this.delimiter, newline: this.newline }).parse(input, 0, !last) as { data: string[][]; errors: { row?: number }[]; meta: { cursor: number } };
+    const broken = parsed.errors[0];
+    const good = broken ? parsed.data.slice(0, broken.row ?? 0) : parsed.data;
+    for (const cells of good) this.onRecord(cells, ++this.records);
+    if (broken) this.brokenAt = this.records + 1;
+    else if (!last) this.partial = input.slice(parsed.meta.cursor);
+  }
 }
 
 /**
@@ -185,40 +344,43 @@ function isLongLayout(header: readonly string[]): boolean {
  * The long layout's answers gathered into questionnaires (one per participant, point and date), as
  * the wide layout has them, so both are checked alike. Remembers which row of the file gave each
  * cell, and refuses an item the template does not have or an item given twice for one questionnaire.
+ * Held in memory until the file ends: a questionnaire's answers may be anywhere in the file.
  */
-function fromLongLayout(header: string[], records: readonly FileRecord[], setting: ImportSetting): { header: string[]; records: FileRecord[]; rowOf: Map<string, number>; errors: ImportError[] } {
-  const at = (cells: string[], column: string) => (cells[header.indexOf(column)] ?? '').trim();
-  const items = templateItems(setting.points).map(({ item }) => item.id);
-  const wideHeader = [...FIXED_COLUMNS, ...items];
-  const errors: ImportError[] = [];
-  const byQuestionnaire = new Map<string, FileRecord>();
-  const rowOf = new Map<string, number>();
-  for (const { row, cells } of records) {
-    const item = at(cells, 'item').toLowerCase();
-    if (!items.includes(item)) {
-      errors.push({ row, column: 'item', code: 'itemUnknown', params: { value: shown(item) } });
-      continue;
-    }
-    const key = [at(cells, 'participant_ref'), at(cells, 'point').toLowerCase(), at(cells, 'submitted_on'), at(cells, 'language').toLowerCase()].join('\u0000');
-    let record = byQuestionnaire.get(key);
-    if (!record) {
-      record = { row, cells: [at(cells, 'participant_ref'), at(cells, 'point'), at(cells, 'submitted_on'), at(cells, 'language'), ...items.map(() => '')] };
-      byQuestionnaire.set(key, record);
-    }
-    const first = rowOf.get(`${record.row}\u0000${item}`);
-    if (first !== undefined) {
-      errors.push({ row, column: 'item', code: 'itemTwice', params: { item, otherRow: first } });
-      continue;
-    }
-    rowOf.set(`${record.row}\u0000${item}`, row);
-    record.cells[wideHeader.indexOf(item)] = at(cells, 'value');
+class LongLayout {
+  private readonly items: string[];
+  private readonly wideHeader: string[];
+  private readonly errors: ImportError[] = [];
+  private readonly byQuestionnaire = new Map<string, FileRecord>();
+  private readonly rows = new Map<string, number>();
+
+  constructor(private readonly header: string[], setting: ImportSetting) {
+    this.items = templateItems(setting.points).map(({ item }) => item.id);
+    this.wideHeader = [...FIXED_COLUMNS, ...this.items];
   }
-  return { header: wideHeader, records: [...byQuestionnaire.values()], rowOf, errors };
+
+  add({ row, cells }: FileRecord): void {
+    const at = (column: string) => (cells[this.header.indexOf(column)] ?? '').trim();
+    const item = at('item').toLowerCase();
+    if (!this.items.includes(item)) return void this.errors.push({ row, column: 'item', code: 'itemUnknown', params: { value: shown(item) } });
+    const key = [at('participant_ref'), at('point').toLowerCase(), at('submitted_on'), at('language').toLowerCase()].join('\u0000');
+    let record = this.byQuestionnaire.get(key);
+    if (!record) {
+      record = { row, cells: [at('participant_ref'), at('point'), at('submitted_on'), at('language'), ...this.items.map(() => '')] };
+      this.byQuestionnaire.set(key, record);
+    }
+    const first = this.rows.get(`${record.row}\u0000${item}`);
+    if (first !== undefined) return void this.errors.push({ row, column: 'item', code: 'itemTwice', params: { item, otherRow: first } });
+    this.rows.set(`${record.row}\u0000${item}`, row);
+    record.cells[this.wideHeader.indexOf(item)] = at('value');
+  }
+
+  end(): { header: string[]; records: FileRecord[]; rowOf: (row: number, column: string) => number | undefined; errors: ImportError[] } {
+    return { header: this.wideHeader, records: [...this.byQuestionnaire.values()], rowOf: (row, column) => this.rows.get(`${row}\u0000${column}`), errors: this.errors };
+  }
 }
 
 /** The delimiter the header row uses: a tab (copied from a spreadsheet, "Text (tab)"), `;` (Excel with Swedish settings) or `,`. */
-function delimiterOf(text: string): string {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+function delimiterOf(firstLine: string): string {
   return firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',';
 }
 
@@ -237,27 +399,40 @@ function checkHeader(header: string[], setting: ImportSetting): ImportError | nu
 
 const shown = (value: string) => (value.length > SHOWN_VALUE_MAX ? `${value.slice(0, SHOWN_VALUE_MAX)}…` : value);
 
-/** Checks rows one by one, remembering what earlier rows used (a participant and point only once). */
+/**
+ * Checks rows one by one, remembering what earlier rows used (a participant and point only once);
+ * a row that passes goes to `onRow`, a row's errors to the file's list.
+ */
 class RowChecker {
-  readonly rows: ImportRow[] = [];
-  readonly errors: ImportError[] = [];
   private readonly idsByRef = new Map<string, number[]>();
   private readonly submitted = new Map<string, { submittedOn: string; fingerprint: string }[]>();
-  skipped = 0;
   private readonly firstRowOf = new Map<string, number>();
+  private readonly columns: Map<string, number>;
+  readonly counter: SummaryCounter;
 
-  constructor(private readonly header: string[], private readonly setting: ImportSetting) {
+  /** `rowOf`: the row of the file that gave a cell, when a row of `header` was gathered from several (the long layout). */
+  constructor(
+    private readonly header: string[], private readonly setting: ImportSetting, private readonly errors: ErrorList,
+    private readonly onRow: (row: ImportRow) => void, private readonly rowOf?: (row: number, column: string) => number | undefined,
+  ) {
     for (const p of setting.participants) this.idsByRef.set(p.localRef, [...(this.idsByRef.get(p.localRef) ?? []), p.id]);
     for (const s of setting.submitted) {
       const key = `${s.participantId}\u0000${s.point}`;
       this.submitted.set(key, [...(this.submitted.get(key) ?? []), s]);
     }
+    this.columns = new Map(header.map((name, i) => [name, i]));
+    this.counter = new SummaryCounter(setting);
   }
 
   check(row: number, cells: string[]): void {
-    const before = this.errors.length;
-    const error = (column: string | null, code: ImportErrorCode, params: ImportError['params'] = {}) => void this.errors.push({ row, column, code, params });
-    const cell = (column: string) => (cells[this.header.indexOf(column)] ?? '').trim();
+    const found: ImportError[] = [];
+    // A cell's error is named by the row of the file that gave it, a questionnaire's by its first row.
+    const error = (column: string | null, code: ImportErrorCode, params: ImportError['params'] = {}) =>
+      void found.push({ row: (column !== null ? this.rowOf?.(row, column) : undefined) ?? row, column, code, params });
+    const cell = (column: string) => (cells[this.columns.get(column) ?? -1] ?? '').trim();
+    const report = () => {
+      for (const e of found) this.errors.add(e);
+    };
 
     if (cells.some((value, i) => value.trim() !== '' && (this.header[i] ?? '') === '')) error(null, 'extraCells');
     const participantRef = cell('participant_ref');
@@ -273,7 +448,10 @@ class RowChecker {
 
     const pointText = cell('point');
     const at = this.setting.points.find((p) => p.point === pointText.toLowerCase());
-    if (!at) return error('point', 'pointUnknown', { value: shown(pointText), points: this.setting.points.map((p) => p.point).join(', ') });
+    if (!at) {
+      error('point', 'pointUnknown', { value: shown(pointText), points: this.setting.points.map((p) => p.point).join(', ') });
+      return report();
+    }
 
     const { instrument, point } = at;
     const languageText = cell('language').toLowerCase();
@@ -291,7 +469,7 @@ class RowChecker {
       if (parsed && 'code' in parsed) error(column, ...cellError(item, parsed, value));
       else if (parsed) answers.push(parsed);
     });
-    if (answers.length === 0 && this.errors.length === before) error(null, 'noAnswers');
+    if (answers.length === 0 && found.length === 0) error(null, 'noAnswers');
 
     const key = `${participantRef}\u0000${point}`;
     const earlier = this.firstRowOf.get(key);
@@ -299,20 +477,22 @@ class RowChecker {
     else this.firstRowOf.set(key, row);
     const participantId = ids.length === 1 ? ids[0]! : null;
     const stored = participantId === null ? [] : this.submitted.get(`${participantId}\u0000${point}`) ?? [];
-    if (this.errors.length === before && stored.length > 0) {
+    if (found.length === 0 && stored.length > 0) {
       // The same questionnaire again (the file imported twice) is skipped; a different one is reported, never overwritten.
       const fingerprint = answersFingerprint(answers);
-      if (stored.some((s) => s.submittedOn === submittedOn && s.fingerprint === fingerprint)) return void this.skipped++;
+      if (stored.some((s) => s.submittedOn === submittedOn && s.fingerprint === fingerprint)) return void this.counter.skipped++;
       error(null, 'alreadySubmitted', { point });
     }
 
-    if (this.errors.length > before) return;
+    if (found.length > 0) return report();
     const byItem = new Map(answers.map((a) => [a.itemId, a]));
-    this.rows.push({
+    const checked: ImportRow = {
       row, participantRef, participantId, point, submittedOn, language, roundId: roundOf(submittedOn, this.setting.rounds),
       instrumentId: instrument.id, instrumentVersion: instrument.version, answers,
       scores: scoreResponse(instrument, point, byItem), dimensions: dimensionsOf(instrument, byItem),
-    });
+    };
+    this.counter.add(checked);
+    this.onRow(checked);
   }
 }
 
@@ -351,15 +531,31 @@ function roundOf(date: string, rounds: readonly ImportRound[]): number | null {
   return holding.length === 1 ? holding[0]!.id : null;
 }
 
-function summarize(rowCount: number, rows: readonly ImportRow[], setting: ImportSetting): ImportSummary {
-  const newRefs = new Set(rows.filter((r) => r.participantId === null).map((r) => r.participantRef));
-  const matched = new Set(rows.filter((r) => r.participantId !== null).map((r) => r.participantId));
-  return {
-    rows: rowCount,
-    newParticipants: newRefs.size,
-    matchedParticipants: matched.size,
-    byPoint: setting.points.map(({ point }) => ({ point, responses: rows.filter((r) => r.point === point).length })),
-    inRound: rows.filter((r) => r.roundId !== null).length,
-    skipped: 0,
-  };
+/** The preview's figures, counted row by row. */
+class SummaryCounter {
+  private readonly newRefs = new Set<string>();
+  private readonly matched = new Set<number>();
+  private readonly byPoint = new Map<MeasurementPoint, number>();
+  private inRound = 0;
+  skipped = 0;
+
+  constructor(private readonly setting: ImportSetting) {}
+
+  add(row: ImportRow): void {
+    if (row.participantId === null) this.newRefs.add(row.participantRef);
+    else this.matched.add(row.participantId);
+    this.byPoint.set(row.point, (this.byPoint.get(row.point) ?? 0) + 1);
+    if (row.roundId !== null) this.inRound++;
+  }
+
+  summary(rows: number): ImportSummary {
+    return {
+      rows,
+      newParticipants: this.newRefs.size,
+      matchedParticipants: this.matched.size,
+      byPoint: this.setting.points.map(({ point }) => ({ point, responses: this.byPoint.get(point) ?? 0 })),
+      inRound: this.inRound,
+      skipped: this.skipped,
+    };
+  }
 }

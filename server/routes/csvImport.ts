@@ -1,16 +1,14 @@
 import express, { Router, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { swedishDate } from '../domain/calendarDate.js';
 import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
-import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan, type ImportPoint } from '../domain/csvImport.js';
+import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan } from '../domain/csvImport.js';
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
-import { importExisting, importResponses } from '../storage/csvImport.js';
-import { listMeasurementPoints } from '../storage/interventions.js';
-import { listRounds } from '../storage/rounds.js';
+import { importResponses } from '../storage/csvImport.js';
+import { importPoints, importSetting } from '../services/csvImportFile.js';
 import { parseForm } from '../forms/form.js';
 import { importForm, issuedQuery } from '../forms/schemas.js';
 
@@ -40,11 +38,7 @@ export function importRoutes(ctx: AppContext): Router {
     const federation = res.locals.federation;
     const intervention = res.locals.intervention;
     if (intervention.kind !== 'individual') throw new Problem('notFound');
-    const points: ImportPoint[] = listMeasurementPoints(db, intervention.id).map((p) => {
-      const instrument = ctx.instruments.get(p.instrumentId);
-      if (!instrument) throw new Problem('serverError', `instrument ${p.instrumentId} is not installed`);
-      return { point: p.point, instrument };
-    });
+    const points = importPoints(ctx, intervention.id);
     return { federation, intervention, points, base: `/f/${federation.id}/interventions/${intervention.id}` };
   }
 
@@ -69,12 +63,12 @@ export function importRoutes(ctx: AppContext): Router {
 
   // Without confirm=1 a preview, with it the import; either way checked against the intervention as it is now.
   router.post(IMPORT_PATH, manage, (req, res) => {
-    const { federation, intervention, points, base } = scope(res);
+    const { federation, intervention, base } = scope(res);
     const form = parseForm(importForm, req.body);
     if (!form.ok) throw new Problem('badRequest', form.errors.map((e) => e.field).join(', '));
     const csv = form.value.csv ?? '';
     // Checking and writing run without an await in between, so no other request changes the intervention meanwhile.
-    const plan = planImport(csv, { points, rounds: listRounds(db, federation.id), today: swedishDate(), ...importExisting(db, intervention.id) });
+    const plan = planImport(csv, importSetting(ctx, intervention));
     if (plan.errors.length > 0) {
       // A file with personnummer is not sent back into the page.
       const refused = plan.errors.some((e) => e.code === 'personnummer');

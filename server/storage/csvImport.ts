@@ -39,12 +39,15 @@ export interface ImportResult { participantsCreated: number; responses: number }
  * Stores checked rows, all or nothing: a participant (fresh pseudonym, the reference as local_ref)
  * per new reference, and per row a response entered by staff from the import, its answers, and its
  * scores and dimensions through submitResponse, as for a web answer; then the answering date.
+ * `userId` is who imported (null from the command line).
  */
-export function importResponses(db: Db, input: { interventionId: number; userId: number; rows: readonly ImportRow[] }): ImportResult {
+export function importResponses(db: Db, input: { interventionId: number; userId: number | null; rows: Iterable<ImportRow> }): ImportResult {
   // submitted_on is the row's date (what counts); the timestamps at noon UTC are the same day in Sweden.
   const backdate = sql(db, 'UPDATE responses SET started_at = ?, submitted_at = ? WHERE id = ?');
   return db.transaction(() => {
     const created = new Map<string, number>();
+    let responses = 0;
+    // The rows may be read from the file as they are written (checkedRows): none is held longer than its chunk.
     for (const row of input.rows) {
       let participantId = row.participantId ?? created.get(row.participantRef);
       if (participantId === undefined) {
@@ -60,7 +63,8 @@ export function importResponses(db: Db, input: { interventionId: number; userId:
       if (!submitResponse(db, response, row.scores, row.dimensions, row.submittedOn)) throw new Error(`imported response ${response.id} was not in progress`);
       const at = `${row.submittedOn}T12:00:00.000Z`;
       backdate.run(at, at, response.id);
+      responses++;
     }
-    return { participantsCreated: created.size, responses: input.rows.length };
+    return { participantsCreated: created.size, responses };
   })();
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { answersFingerprint, CSV_MAX_BYTES, IMPORT_MAX_ROWS, planImport, templateColumns, templateCsv, type ImportPoint, type ImportSetting } from '../../server/domain/csvImport.js';
+import { answersFingerprint, CSV_MAX_BYTES, ERRORS_KEPT, IMPORT_MAX_ROWS, ImportCheck, planImport, templateColumns, templateCsv, type ImportPoint, type ImportSetting } from '../../server/domain/csvImport.js';
 import type { Instrument, Item } from '../../server/domain/instrumentTypes.js';
 import { scoreResponse } from '../../server/domain/scoring.js';
 
@@ -186,8 +186,43 @@ A1,start,2024-03-01,,,,,,"3,5",,`, setting());
     expect(codes('  \r\n')).to.deep.equal([[null, null, 'empty']]);
     expect(codes(csv('A1;start;2024-03-01;;5;;;;;"open;'))).to.deep.equal([[null, null, 'unreadable']]);
     expect(codes(`${HEADER}\n${'x'.repeat(CSV_MAX_BYTES)}`)).to.deep.equal([[null, null, 'tooLarge']]);
-    const rows = Array.from({ length: IMPORT_MAX_ROWS + 1 }, (_, i) => `R${i};start;2024-03-01;;5;;;;;;`);
-    expect(codes(csv(...rows))).to.deep.equal([[null, null, 'tooManyRows']]);
+    // A chosen file streams through ImportCheck, where only the row count limits it.
+    let rowsSeen = 0;
+    const big = new ImportCheck(setting(), () => rowsSeen++);
+    big.push(`${HEADER}\n`);
+    for (let i = 0; i <= IMPORT_MAX_ROWS; i += 1000) big.push(Array.from({ length: 1000 }, (_, k) => `R${i + k};start;2024-03-01;;5;;;;;;\n`).join(''));
+    expect(big.end().errors.map((e) => e.code)).to.deep.equal(['tooManyRows']);
+    expect(rowsSeen).to.equal(IMPORT_MAX_ROWS);
+  });
+
+  it('reads a file given in chunks of any size exactly as the whole text', () => {
+    const text = `\uFEFF${csv('A1;start;2024-03-01;sv;6;2;woman;fk|af;3,5;"a; ""b""\r\nc";', 'A2;start;2024-03-01;;9;;;;;;', 'A3;start;2024-03-01;;5;;;;;;')}\r\n`;
+    const whole = planImport(text, setting());
+    for (const size of [1, 2, 3, 7, 64]) {
+      const rows: unknown[] = [];
+      const check = new ImportCheck(setting(), (row) => rows.push(row));
+      for (let i = 0; i < text.length; i += size) check.push(text.slice(i, i + size));
+      const outcome = check.end();
+      expect(outcome, `chunks of ${size}`).to.deep.equal({ errors: whole.errors, errorCount: whole.errorCount, summary: whole.summary });
+      expect(rows.length, `chunks of ${size}`).to.equal(2);
+    }
+    expect(whole.errors.map((e) => [e.row, e.column, e.code])).to.deep.equal([[3, 'trust', 'scale']]);
+  });
+
+  it('names a last line cut short (no line break, fewer cells than the header) and a quote left open', () => {
+    const cut = `${HEADER}\r\nA1;start;2024-03-01;;5;;;;;;\r\nA2;start;2024-03-01;;5;2`;
+    expect(planImport(cut, setting()).errors).to.deep.equal([{ row: 3, column: null, code: 'truncated', params: { cells: 6, columns: 11 } }]);
+    expect(codes(`${cut};;;;;`), 'all its cells').to.deep.equal([]);
+    expect(codes(`${cut}\r\n`), 'a short line ending as a line does is read as it stands').to.deep.equal([]);
+    expect(planImport(`${HEADER}\r\nA1;start;2024-03-01;;5;;;;;;\r\nA2;start;2024-03-01;;5;;;;;"bra`, setting()).errors)
+      .to.deep.equal([{ row: null, column: null, code: 'unreadable', params: { row: 3 } }]);
+  });
+
+  it('keeps the first errors of a file with very many and counts them all', () => {
+    const bad = planImport(csv(...Array.from({ length: ERRORS_KEPT + 5 }, (_, i) => `R${i};start;2024-03-01;;9;;;;;;`)), setting());
+    expect(bad.errors).to.have.length(ERRORS_KEPT);
+    expect(bad.errorCount).to.equal(ERRORS_KEPT + 5);
+    expect(bad.errors[0]!.row).to.equal(2);
   });
 
   it('matches references to the intervention\'s participants, refuses duplicates in the file and in the database', () => {

@@ -1,0 +1,88 @@
+// A CSV file of earlier questionnaires on disk (an upload or the command line's file), checked and
+// imported without ever being held whole: read in chunks, its encoding told from its bytes, its
+// rows checked as they are read (domain/csvImport) and, on import, written as they are checked in
+// one transaction. The web page, the command line and the bench all come through here.
+
+import fs from 'node:fs';
+import type { AppContext } from '../context.js';
+import { swedishDate } from '../domain/calendarDate.js';
+import { checkedRows, ImportCheck, type ImportOutcome, type ImportPoint, type ImportSetting } from '../domain/csvImport.js';
+import { decodeChunks, EncodingSniffer, type TextEncoding } from '../domain/textEncoding.js';
+import { Problem } from '../problem.js';
+import { importExisting, importResponses, type ImportResult } from '../storage/csvImport.js';
+import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
+import { listRounds } from '../storage/rounds.js';
+
+const CHUNK_BYTES = 256 * 1024;
+
+/** The intervention's points, each with its instrument. */
+export function importPoints(ctx: Pick<AppContext, 'db' | 'instruments'>, interventionId: number): ImportPoint[] {
+  return listMeasurementPoints(ctx.db, interventionId).map((p) => {
+    const instrument = ctx.instruments.get(p.instrumentId);
+    if (!instrument) throw new Problem('serverError', `instrument ${p.instrumentId} is not installed`);
+    return { point: p.point, instrument };
+  });
+}
+
+/** What a file is checked against: the intervention as it is now (read again inside the import's transaction). */
+export function importSetting(ctx: Pick<AppContext, 'db' | 'instruments'>, intervention: Pick<Intervention, 'id' | 'federationId'>): ImportSetting {
+  return { points: importPoints(ctx, intervention.id), rounds: listRounds(ctx.db, intervention.federationId), today: swedishDate(), ...importExisting(ctx.db, intervention.id) };
+}
+
+/** A file's bytes in chunks, read synchronously (so they can be read inside a transaction). */
+export function* fileChunks(file: string, onBytes: (bytes: number) => void = () => {}): Generator<Uint8Array> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    for (let n = fs.readSync(fd, buffer); n > 0; n = fs.readSync(fd, buffer)) {
+      onBytes(n);
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The file's encoding, told from all its bytes (an upload tells it as the bytes arrive instead: forms/upload.ts). */
+export function fileEncoding(file: string): TextEncoding {
+  const sniffer = new EncodingSniffer();
+  for (const chunk of fileChunks(file)) sniffer.push(chunk);
+  return sniffer.result();
+}
+
+export interface CheckProgress { rows: number; bytes: number }
+
+/**
+ * Checks the file without writing anything (the preview), letting other requests run between its
+ * chunks; `progress` hears how far it has come.
+ */
+export async function checkFile(file: string, encoding: TextEncoding, setting: ImportSetting, progress: (p: CheckProgress) => void = () => {}): Promise<ImportOutcome> {
+  const check = new ImportCheck(setting, () => {});
+  let bytes = 0;
+  for (const text of decodeChunks(fileChunks(file, (n) => (bytes += n)), encoding)) {
+    check.push(text);
+    progress({ rows: check.rowsRead, bytes });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return check.end();
+}
+
+/**
+ * Checks the file against the intervention as it is at this moment and imports it, all or nothing,
+ * in one transaction (with `alongside`, e.g. the audit row); throws ImportRefused (nothing written)
+ * when the file has errors.
+ */
+export function importFile(
+  ctx: Pick<AppContext, 'db' | 'instruments'>,
+  input: { intervention: Pick<Intervention, 'id' | 'federationId'>; userId: number | null; file: string; encoding: TextEncoding },
+  alongside: (done: ImportResult & { outcome: ImportOutcome }) => void = () => {},
+): ImportResult & { outcome: ImportOutcome } {
+  return ctx.db.transaction(() => {
+    let outcome: ImportOutcome | null = null;
+    const rows = checkedRows(decodeChunks(fileChunks(input.file), input.encoding), importSetting(ctx, input.intervention), (o) => (outcome = o));
+    const result = importResponses(ctx.db, { interventionId: input.intervention.id, userId: input.userId, rows });
+    const done = { ...result, outcome: outcome! };
+    alongside(done);
+    return done;
+  })();
+}

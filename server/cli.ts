@@ -20,6 +20,11 @@ import { writeAudit } from './storage/audit.js';
 import { getFederation } from './storage/federations.js';
 import { codebook, longRows, wideRows } from './domain/responseExport.js';
 import { csvText } from './render/csv.js';
+import { importErrorPlace, importErrorText } from './render/importErrors.js';
+import { ImportRefused, UPLOAD_MAX_BYTES, type ImportOutcome } from './domain/csvImport.js';
+import { checkFile, fileEncoding, importAuditEvent, importFile, importSetting } from './services/csvImportFile.js';
+import type { ImportResult } from './storage/csvImport.js';
+import { translator } from './i18n/index.js';
 import { interventionInstrument } from './services/interventionSummary.js';
 import { exportedResponses } from './storage/responseExport.js';
 import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, type FederationRole } from './storage/users.js';
@@ -102,6 +107,43 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       }
       if (values.out) fs.writeFileSync(values.out, text);
       else process.stdout.write(text);
+    },
+  },
+  import: {
+    usage: 'import --intervention <id> [--dry-run] [--lang sv|en] <file.csv>  (earlier questionnaires, checked as on the import page; the errors and exit code 1 when the file has any)',
+    run: async (args) => {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { intervention: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, lang: { type: 'string', default: 'sv' } } });
+      const t = translator(values.lang);
+      const [file, ...more] = positionals;
+      if (!file || more.length > 0) throw new CliError('name one CSV file');
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`there is no file ${file}`);
+      if (fs.statSync(file).size > UPLOAD_MAX_BYTES) throw new CliError(t('import.errors.tooLarge', { max: UPLOAD_MAX_BYTES / 1024 / 1024 }));
+      const db = openDatabase(loadConfig().dbFile);
+      const intervention = getIntervention(db, Number(values.intervention));
+      if (!intervention) throw new CliError('--intervention must name an existing intervention id (see list-interventions)');
+      if (intervention.kind !== 'individual') throw new CliError(`intervention ${intervention.id} is a yearly questionnaire: it has no participants to import answers for`);
+      const ctx = { db, instruments: loadInstruments(PATHS.indicators) };
+      const encoding = fileEncoding(file);
+      let outcome: ImportOutcome;
+      let imported: ImportResult | null = null;
+      if (values['dry-run']) outcome = await checkFile(file, encoding, importSetting(ctx, intervention));
+      else {
+        try {
+          const done = importFile(ctx, { intervention, userId: null, file, encoding }, (d) => writeAudit(db, { actor: 'cli', ...importAuditEvent(intervention, d, d.outcome.summary) }));
+          ({ outcome } = done);
+          imported = done;
+        } catch (err) {
+          if (!(err instanceof ImportRefused)) throw err;
+          outcome = err.outcome;
+        }
+      }
+      for (const e of outcome.errors) console.error(`${importErrorPlace(t, e)}: ${importErrorText(t, e)}`);
+      if (outcome.errorCount > outcome.errors.length) console.error(t('import.moreErrors', { count: outcome.errorCount - outcome.errors.length }));
+      if (outcome.errorCount > 0) throw new CliError(`${outcome.errorCount} error(s) in ${file} (${encoding}); nothing was imported`);
+      const s = outcome.summary;
+      console.log(`${file} (${encoding}): ${s.rows} questionnaire(s); ${s.newParticipants} new participant(s), ${s.matchedParticipants} already in the intervention; ${s.inRound} in a measurement round; ${s.skipped} already imported (skipped)`);
+      console.log(`  by point: ${s.byPoint.map((p) => `${p.point} ${p.responses}`).join(', ')}`);
+      console.log(imported ? `Imported ${imported.responses} questionnaire(s), ${imported.participantsCreated} new participant(s).` : 'Dry run: nothing was changed.');
     },
   },
   'create-token': {

@@ -5,10 +5,10 @@ import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planI
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
 import { importResponses } from '../storage/csvImport.js';
-import { importPoints, importSetting } from '../services/csvImportFile.js';
+import { importAuditEvent, importPoints, importSetting } from '../services/csvImportFile.js';
+import { importErrorPlace, importErrorText } from '../render/importErrors.js';
 import { parseForm } from '../forms/form.js';
 import { importForm, issuedQuery } from '../forms/schemas.js';
 
@@ -45,7 +45,7 @@ export function importRoutes(ctx: AppContext): Router {
   function render(res: Response, view: { plan: ImportPlan | null; csv: string; imported: number | null }, status = 200): void {
     const { federation, intervention, points, base } = scope(res);
     res.status(status).render('participants/import', {
-      federation, intervention, base, points, items: templateItems(points), ...view,
+      federation, intervention, base, points, items: templateItems(points), ...view, importErrorPlace, importErrorText,
       maxMegabytes: CSV_MAX_BYTES / 1024 / 1024, maxBytes: CSV_MAX_BYTES, maxRows: IMPORT_MAX_ROWS, dontKnowWords: DONT_KNOW_WORDS, multiSeparator: MULTI_SEPARATOR, textMax: DEFAULT_TEXT_MAX, refMax: LOCAL_REF_MAX_LENGTH,
     });
   }
@@ -63,7 +63,7 @@ export function importRoutes(ctx: AppContext): Router {
 
   // Without confirm=1 a preview, with it the import; either way checked against the intervention as it is now.
   router.post(IMPORT_PATH, manage, (req, res) => {
-    const { federation, intervention, base } = scope(res);
+    const { intervention, base } = scope(res);
     const form = parseForm(importForm, req.body);
     if (!form.ok) throw new Problem('badRequest', form.errors.map((e) => e.field).join(', '));
     const csv = form.value.csv ?? '';
@@ -75,13 +75,7 @@ export function importRoutes(ctx: AppContext): Router {
       return render(res, { plan, csv: refused ? '' : csv, imported: null }, 422);
     }
     if (form.value.confirm !== '1') return render(res, { plan, csv, imported: null });
-    const result = auditedWrite(ctx, req, () => importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows }), (done) => ({
-      action: 'import.csv', federationId: federation.id, target: auditTarget.intervention(intervention.id),
-      detail: {
-        responses: done.responses, participantsCreated: done.participantsCreated, participantsMatched: plan.summary.matchedParticipants,
-        byPoint: Object.fromEntries(plan.summary.byPoint.map((p) => [p.point, p.responses])),
-      },
-    }));
+    const result = auditedWrite(ctx, req, () => importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows }), (done) => importAuditEvent(intervention, done, plan.summary));
     res.redirect(303, `${base}/import?imported=${result.responses}`);
   });
 

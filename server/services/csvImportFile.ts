@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import type { AppContext } from '../context.js';
 import { swedishDate } from '../domain/calendarDate.js';
-import { checkedRows, ImportCheck, type ImportOutcome, type ImportPoint, type ImportSetting } from '../domain/csvImport.js';
+import { auditTarget } from '../domain/auditEvent.js';
+import { checkedRows, ImportCheck, type ImportOutcome, type ImportPoint, type ImportSetting, type ImportSummary } from '../domain/csvImport.js';
 import { decodeChunks, EncodingSniffer, type TextEncoding } from '../domain/textEncoding.js';
 import { Problem } from '../problem.js';
 import { importExisting, importResponses, type ImportResult } from '../storage/csvImport.js';
@@ -85,4 +86,15 @@ export function importFile(
     alongside(done);
     return done;
   })();
+}
+
+/** The audit row of an import, from the web page or the command line alike. */
+export function importAuditEvent(intervention: Pick<Intervention, 'id' | 'federationId'>, done: ImportResult, summary: ImportSummary) {
+  return {
+    action: 'import.csv' as const, federationId: intervention.federationId, target: auditTarget.intervention(intervention.id),
+    detail: {
+      responses: done.responses, participantsCreated: done.participantsCreated, participantsMatched: summary.matchedParticipants,
+      byPoint: Object.fromEntries(summary.byPoint.map((p) => [p.point, p.responses])), skipped: summary.skipped,
+    },
+  };
 }

@@ -160,7 +160,7 @@ describe('CSV import of earlier questionnaires', function () {
     const audit = db.prepare("SELECT user_id AS userId, federation_id AS federationId, target, detail FROM audit_log WHERE action = 'import.csv'").all() as { userId: number; federationId: number; target: string; detail: string }[];
     expect(audit).to.have.length(1);
     expect(audit[0]).to.include({ userId: staffId, federationId: federation.id, target: `intervention:${intervention.id}` });
-    expect(JSON.parse(audit[0]!.detail)).to.deep.equal({ responses: 11, participantsCreated: 5, participantsMatched: 1, byPoint: { start: 5, exit: 6 } });
+    expect(JSON.parse(audit[0]!.detail)).to.deep.equal({ responses: 11, participantsCreated: 5, participantsMatched: 1, byPoint: { start: 5, exit: 6 }, skipped: 0 });
   });
 
   it('counts the imported answers in the results page and the summary API like any others', async () => {

@@ -12,7 +12,7 @@ export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
  */
 export class EncodingSniffer {
   /** The first three bytes, where a BOM is. */
-  private start = new Uint8Array(0);
+  private start: Uint8Array = new Uint8Array(0);
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
   private validUtf8 = true;
 

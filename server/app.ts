@@ -22,6 +22,8 @@ import { systemAdminRoutes } from './routes/systemAdmin.js';
 import { apiRoutes } from './routes/api.js';
 import { projectRoutes } from './routes/projects.js';
 import { reportRoutes } from './routes/reports.js';
+import { nationalBodyParser, nationalRoutes, SUBMISSIONS_PATH } from './routes/national.js';
+import { nationalSubmissionRoutes } from './routes/nationalSubmission.js';
 import { loadPrincipal, sessions } from './security/auth.js';
 import { csrfProtection } from './security/csrf.js';
 import { appSecret } from './storage/settings.js';
@@ -74,16 +76,19 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(viewLocals);
   // The CSV import posts up to 2 MB: its parser runs before the 64 kB one below and before the CSRF
   // check, and only for those allowed to import there.
-  app.use(IMPORT_PATH, importBodyParser(ctx));
+  const national = ctx.config.mode === 'national';
+  if (national) app.use(SUBMISSIONS_PATH, nationalBodyParser());
+  else app.use(IMPORT_PATH, importBodyParser(ctx));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
   app.use(express.json({ limit: '256kb' }));
-  app.use('/api/v1', apiRoutes(ctx));
+  if (!national) app.use('/api/v1', apiRoutes(ctx));
   app.use(csrfProtection({ secret: appSecret(ctx.db, 'csrf'), secureCookies: ctx.config.secureCookies }));
 
-  // The pages; each router answers only its own paths, the rest fall through to 404.
-  const pages = [
+  // The pages; each router answers only its own paths, the rest fall through to 404. A national
+  // installation has no förbund, participants or answers: only sign-in and the national report.
+  const pages = national ? [nationalRoutes, authRoutes] : [
     authRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
-    participantRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes,
+    participantRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes, nationalSubmissionRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));
 

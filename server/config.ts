@@ -19,6 +19,11 @@ export interface Config {
    * then pick its address per request and pass every rate limit.
    */
   trustProxy: false | number | string[];
+  /**
+   * What the installation is: a förbund's (or a regional host's) with its participants and
+   * answers, or NNS's national one, which only receives the förbund's yearly submission files.
+   */
+  mode: 'local' | 'national';
 }
 
 interface RawEnv {
@@ -29,6 +34,7 @@ interface RawEnv {
   INDIKATOR_SECURE_COOKIES: boolean;
   INDIKATOR_TRUST_PROXY?: string;
   INDIKATOR_HOST?: string;
+  INDIKATOR_MODE: 'local' | 'national';
 }
 
 const schema: JSONSchemaType<RawEnv> = {
@@ -41,8 +47,9 @@ const schema: JSONSchemaType<RawEnv> = {
     INDIKATOR_SECURE_COOKIES: { type: 'boolean', default: false },
     INDIKATOR_TRUST_PROXY: { type: 'string', nullable: true },
     INDIKATOR_HOST: { type: 'string', pattern: '^[0-9A-Za-z.:-]+$', nullable: true },
+    INDIKATOR_MODE: { type: 'string', enum: ['local', 'national'], default: 'local' },
   },
-  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES'],
+  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES', 'INDIKATOR_MODE'],
   additionalProperties: true,
 };
 
@@ -81,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (raw.INDIKATOR_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     secureCookies: raw.INDIKATOR_SECURE_COOKIES,
     trustProxy: trustedProxies(raw.INDIKATOR_TRUST_PROXY),
+    mode: raw.INDIKATOR_MODE,
   };
 }
 

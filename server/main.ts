@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { formatAccessCode } from './domain/accessCode.js';
 import { InstrumentError, loadInstruments, MissingInstrumentError, requireStartedVersions, type StartedVersion } from './domain/instrument.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+import { NATIONAL_DEMO_ACCOUNTS, seedNationalDemo } from './demo/nationalSeed.js';
 import { PATHS } from './paths.js';
 import { closePdfRenderer } from './pdf.js';
 import { asDatabaseError, DatabaseError, openDatabase, SERVING_BUSY_TIMEOUT_MS, STARTUP_LOCK_WAIT_MS, type Db } from './storage/db.js';
@@ -24,7 +25,13 @@ function start(): void {
   let app: ReturnType<typeof createApp>;
   try {
     requireStartedVersions(instruments, startedVersions(db));
-    if (config.demo) {
+    if (config.demo && config.mode === 'national') {
+      const demo = seedNationalDemo(db, instruments);
+      if (demo) {
+        console.log(`National demo: ${demo.files} submission files from ${demo.federations} made-up förbund for ${demo.years.join(', ')}.`);
+        console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${NATIONAL_DEMO_ACCOUNTS.map((a) => `${a.email} (${a.role})`).join(', ')}`);
+      }
+    } else if (config.demo) {
       const demo = seedDemo(db, instruments);
       if (demo) {
         console.log(`Demo data: ${demo.participants} participants in ${demo.interventionIds.length} interventions of the first förbund, two more förbund in a regional project, a board questionnaire.`);

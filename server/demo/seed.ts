@@ -24,10 +24,10 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: FederationRole 
   { email: 'styrelse@demo.example', name: 'Stina Styrelse', role: 'board' },
 ];
 
-type Rng = () => number;
+export type Rng = () => number;
 
 /** Standard normal draw from two uniforms (Box–Muller); demo data only. */
-function normal(rng: Rng): number {
+export function normal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
@@ -81,7 +81,9 @@ function answerItem(rng: Rng, item: Item, level: number): Answer | null {
 }
 
 /** One questionnaire answered with a fresh code; `participantId` null answers anonymously (a yearly questionnaire). */
-function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: InterventionPoint, participantId: number | null, roundId: number, level: number, rng: Rng, submit: boolean): void {
+export function answerQuestionnaire(
+  db: Db, instruments: InstrumentRegistry, point: InterventionPoint, participantId: number | null, roundId: number, level: number, rng: Rng, submit: boolean, submittedOn?: string,
+): void {
   const instrument = instruments.get(point.instrumentId)!;
   const [code] = issueAccessCodes(db, { measurementPointId: point.id, participantIds: [participantId], roundId });
   const response = startResponse(db, {
@@ -93,7 +95,7 @@ function answerQuestionnaire(db: Db, instruments: InstrumentRegistry, point: Int
   saveAnswers(db, response.id, answers, [], submit ? sections.length + 1 : Math.ceil(sections.length / 2));
   if (!submit) return;
   const byItem = new Map(answers.map((a) => [a.itemId, a]));
-  submitResponse(db, getResponse(db, response.id)!, scoreResponse(instrument, point.point, byItem), dimensionsOf(instrument, byItem));
+  submitResponse(db, getResponse(db, response.id)!, scoreResponse(instrument, point.point, byItem), dimensionsOf(instrument, byItem), submittedOn);
 }
 
 /**

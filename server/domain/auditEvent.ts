@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   // Reading and exporting figures.
   'results.view', 'results.compare', 'results.region', 'export.csv', 'export.responses', 'freeText.view', 'freeText.hide', 'api.summary', 'api.comparison',
   'report.view', 'report.pdf', 'report.freeze', 'project.view', 'project.pdf',
+  // The national report: a förbund produces its yearly file; a national installation receives files and is read.
+  'national.submission', 'national.receive', 'national.replace', 'national.refuse', 'national.view', 'national.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -36,4 +38,5 @@ export const auditTarget = {
   indicator: (id: string) => `indicator:${id}`,
   export: (fileName: string) => `file:${fileName}`,
   request: (method: string, path: string) => `request:${method} ${path}`,
+  submission: (organisationNumber: string, year: number) => `submission:${organisationNumber}/${year}`,
 };

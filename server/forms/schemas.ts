@@ -3,7 +3,7 @@
 // across fields are there too (and the analysis filters' own in analysisQuery.ts).
 
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
-import { MEASUREMENT_POINTS } from '../domain/instrumentTypes.js';
+import { INTERVENTION_KINDS, MEASUREMENT_POINTS, RESPONDENT_GROUPS } from '../domain/instrumentTypes.js';
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { TARGET_KINDS } from '../storage/projects.js';
 import { FEDERATION_ROLES } from '../storage/users.js';
@@ -313,5 +313,35 @@ export const hideFreeTextForm = {
   type: 'object',
   properties: { responseId: { type: 'integer', minimum: 1 }, itemId: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,60}$' } },
   required: ['responseId', 'itemId'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** A calendar year in a query (the national submission's, the national report's). */
+const year = { type: 'integer', minimum: 2000, maximum: 2100 } as const;
+
+/** The national submission page's query: which year. */
+export const submissionQuery = {
+  type: 'object',
+  properties: { year },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The national report's selection: year, respondent group, kind of intervention, point. */
+export const nationalReportQuery = {
+  type: 'object',
+  properties: {
+    year,
+    group: { type: 'string', enum: RESPONDENT_GROUPS },
+    kind: { type: 'string', enum: INTERVENTION_KINDS },
+    point: { type: 'string', enum: MEASUREMENT_POINTS },
+  },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** A submission file received by a national installation (pasted, or read into the form by public/js/file-field.js). */
+export const submissionUploadForm = {
+  type: 'object',
+  properties: { document: { type: 'string', maxLength: 8_000_000, verbatim: true }, replace: { type: 'string', enum: ['1'] } },
+  required: ['document'],
   additionalProperties: false,
 } as const satisfies FormSchema;

@@ -117,12 +117,12 @@ function publishedSums(ctx: AppContext, federationId: number, bins: readonly Sub
           n += size;
           if (size > 0 && plan.reason(key) !== null) shown = false;
         }
+        // The förbund's own figure is the sum of its individual interventions: when it holds the same people, it tells the sum.
+        const federationCell = cellKey(measure, orgRef.federation(federationId), demo, time);
+        if (row.interventionKind === 'individual' && plan.n(federationCell) === n && plan.reason(federationCell) === null) shown = true;
         return { n, shown };
       };
-      const all = sumOf('all');
-      const federationCell = cellKey(measure, orgRef.federation(federationId), demo, 'all');
-      if (row.interventionKind === 'individual' && plan.n(federationCell) === all.n && plan.reason(federationCell) === null) all.shown = true;
-      out.push({ ...row, measure, demo, round: null, ...all });
+      out.push({ ...row, measure, demo, round: null, ...sumOf('all') });
       for (const r of rounds) {
         const overlapped = years.filter((y) => r.startsOn < yearPeriod(y).to && r.endsOn >= yearPeriod(y).from);
         if (overlapped.length === 0) continue;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createApp } from '../../server/app.js';
 import { createApiToken } from '../../server/storage/apiTokens.js';
 import { issueAccessCodes } from '../../server/storage/accessCodes.js';
-import { createFederation } from '../../server/storage/federations.js';
+import { createFederation, setOrganisationNumber } from '../../server/storage/federations.js';
 import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
 import { createParticipant } from '../../server/storage/participants.js';
 import { federationReport } from '../../server/services/boardReport.js';
@@ -116,6 +116,10 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/interventions/:iid/report/freeze': ADMIN,
   'GET /f/:fid/reports/snapshots/:sid': READERS,
   'GET /f/:fid/reports/snapshots/:sid.pdf': READERS,
+  // The yearly submission to the national report: förbund admins.
+  'GET /f/:fid/national': ADMIN,
+  'GET /f/:fid/national/:year.json': ADMIN,
+  'GET /f/:fid/national/:year.csv': ADMIN,
   // Regional projects span federations: the steering group (project members) and system admins read them.
   'GET /projects/:pid': PROJECT_READERS,
   'GET /projects/:pid/report': PROJECT_READERS,
@@ -149,6 +153,7 @@ describe('authorisation matrix: every route × every role', function () {
     server = await startTestServer();
     const db = server.db;
     const a = createFederation(db, 'Förbund A');
+    setOrganisationNumber(db, a.id, '222000-1230');
     const b = createFederation(db, 'Förbund B');
     const a1 = createIntervention(db, { federationId: a.id, name: 'A1', kind: 'individual' });
     createIntervention(db, { federationId: b.id, name: 'B1', kind: 'individual' });
@@ -173,7 +178,7 @@ describe('authorisation matrix: every route × every role', function () {
     const frozen = federationReport(server.ctx, a, null);
     const snapshotId = saveSnapshot(db, { federationId: a.id, interventionId: null, round: null, frozenOn: '2026-07-01', data: frozen, createdBy: null });
     const { record } = createApiToken(db, { name: 't', federationId: a.id, role: 'evaluator', createdBy: null });
-    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id), sid: String(snapshotId) };
+    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id), sid: String(snapshotId), year: '2026' };
     projectParams = { ...params, pid: String(project.id), targetId: String(listProjectTargets(db, project.id)[0]!.id) };
     clients.set('anonymous', new HttpClient(server.url));
     for (const [actor, user] of Object.entries(users)) {

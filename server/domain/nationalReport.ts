@@ -143,21 +143,27 @@ export function nationalReport(docs: readonly SubmissionDocument[], wanted: Part
 }
 
 /** The report as CSV rows: every förbund's figures as sent and the totals, for the selected year, row and point. */
-export const NATIONAL_CSV_COLUMNS = ['year', 'respondent_group', 'intervention_kind', 'point', 'indicator', 'federation', 'organisation_number', 'gender', 'n', 'mean', 'share_positive', 'federations_included', 'federations_left_out', 'hidden'] as const;
-
-export function nationalCsvRows(report: NationalReport): (string | number | null)[][] {
+export function nationalCsvRows(report: NationalReport): Record<string, string | number | null>[] {
   const s = report.selection;
   if (!s) return [];
-  const head = [s.year, s.row.respondentGroup, s.row.interventionKind, s.point];
-  const rows: (string | number | null)[][] = [];
+  const head = { year: s.year, respondent_group: s.row.respondentGroup, intervention_kind: s.row.interventionKind, point: s.point };
+  const rows: Record<string, string | number | null>[] = [];
   for (const indicator of report.indicators) {
     for (const f of report.federations) {
       const fig = f.figures[indicator.id];
-      if (fig) rows.push([...head, indicator.id, f.federation.name, f.federation.organisationNumber, 'all', fig.n, fig.mean, fig.sharePositive, null, null, fig.reason ?? '']);
+      if (fig) {
+        rows.push({
+          ...head, indicator: indicator.id, federation: f.federation.name, organisation_number: f.federation.organisationNumber, gender: 'all',
+          n: fig.n, mean: fig.mean, share_positive: fig.sharePositive, federations_included: null, federations_left_out: null, hidden: fig.reason ?? '',
+        });
+      }
     }
-    const pooledRow = (gender: string, p: PooledFigure) => [...head, indicator.id, 'total', '', gender, p.n, p.mean, p.sharePositive, p.included, p.leftOut, ''];
-    rows.push(pooledRow('all', report.total[indicator.id]!));
-    for (const g of report.genders) rows.push(pooledRow(g.value, report.byGender[indicator.id]![g.value]!));
+    const pooled = (gender: string, p: PooledFigure) => ({
+      ...head, indicator: indicator.id, federation: 'total', organisation_number: '', gender,
+      n: p.n, mean: p.mean, share_positive: p.sharePositive, federations_included: p.included, federations_left_out: p.leftOut, hidden: '',
+    });
+    rows.push(pooled('all', report.total[indicator.id]!));
+    for (const g of report.genders) rows.push(pooled(g.value, report.byGender[indicator.id]![g.value]!));
   }
   return rows;
 }

@@ -250,14 +250,10 @@ function compareCells(a: SubmissionCell, b: SubmissionCell): number {
 }
 
 /** The file's figures as CSV rows (render/csv.ts writes them): one per cell, hidden ones with their reason. */
-export const SUBMISSION_CSV_COLUMNS = [
-  'organisation_number', 'federation', 'year', 'respondent_group', 'intervention_kind', 'point', 'indicator', 'gender',
-  'n', 'mean', 'sd', 'share_positive', 'steps_1_to_7', 'suppressed',
-] as const;
-
-export function submissionCsvRows(doc: SubmissionDocument): (string | number | null)[][] {
-  return doc.cells.map((c) => [
-    doc.federation.organisationNumber, doc.federation.name, doc.year, c.respondentGroup, c.interventionKind, c.point, c.indicator, c.gender ?? 'all',
-    c.n, c.mean, c.sd, c.sharePositive, c.distribution?.join(' ') ?? null, c.reason ?? '',
-  ]);
+export function submissionCsvRows(doc: SubmissionDocument): Record<string, string | number | null>[] {
+  return doc.cells.map((c) => ({
+    organisation_number: doc.federation.organisationNumber, federation: doc.federation.name, year: doc.year,
+    respondent_group: c.respondentGroup, intervention_kind: c.interventionKind, point: c.point, indicator: c.indicator, gender: c.gender ?? 'all',
+    n: c.n, mean: c.mean, sd: c.sd, share_positive: c.sharePositive, steps_1_to_7: c.distribution?.join(' ') ?? null, hidden: c.reason ?? '',
+  }));
 }

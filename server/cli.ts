@@ -27,6 +27,10 @@ import type { ImportResult } from './storage/csvImport.js';
 import { translator } from './i18n/index.js';
 import { interventionInstrument } from './services/interventionSummary.js';
 import { exportedResponses } from './storage/responseExport.js';
+import { submissionCsvRows } from './domain/nationalSubmission.js';
+import { readSubmissionFile } from './forms/submissionFile.js';
+import { receiveSubmission } from './services/nationalReceipt.js';
+import { nationalSubmission } from './services/nationalSubmission.js';
 import { createUser, FEDERATION_ROLES, findUserByEmail, grantRole, type FederationRole } from './storage/users.js';
 
 /** `npm run cli -- <command>`: what has no screen yet, and first start-up chores. */
@@ -57,14 +61,16 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
     },
   },
   'create-user': {
-    usage: 'create-user --email <e> --role <system_admin|federation_admin|staff|evaluator|board> [--federation <id>] [--name <n>]  (password on stdin)',
+    usage: 'create-user --email <e> --role <system_admin|national|federation_admin|staff|evaluator|board> [--federation <id>] [--name <n>]  (password on stdin)',
     run: (args) => {
       const { values } = parseArgs({ args, options: { email: { type: 'string' }, role: { type: 'string' }, federation: { type: 'string' }, name: { type: 'string' } } });
       const email = values.email ?? '';
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new CliError('--email must be an e-mail address');
       const role = values.role ?? '';
-      const isSystem = role === 'system_admin';
-      if (!isSystem && !FEDERATION_ROLES.includes(role as FederationRole)) throw new CliError(`--role must be system_admin or one of ${FEDERATION_ROLES.join(', ')}`);
+      // The installation-wide roles: the system admin, and NNS staff of a national installation.
+      const isNational = role === 'national';
+      const isSystem = role === 'system_admin' || isNational;
+      if (!isSystem && !FEDERATION_ROLES.includes(role as FederationRole)) throw new CliError(`--role must be system_admin, national or one of ${FEDERATION_ROLES.join(', ')}`);
       const db = openDatabase(loadConfig().dbFile);
       const federationId = Number(values.federation);
       if (!isSystem && !getFederation(db, federationId)) throw new CliError('--federation must name an existing federation id for a federation role');
@@ -73,7 +79,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
         const password = readStdin();
         const problem = passwordProblem(password, email);
         if (problem) throw new CliError(`password on stdin: ${problem} (at least ${MIN_PASSWORD_LENGTH} characters, not a common password)`);
-        user = createUser(db, { email, name: values.name ?? email, passwordHash: hashPasswordSync(password), isSystemAdmin: isSystem });
+        user = createUser(db, { email, name: values.name ?? email, passwordHash: hashPasswordSync(password), isSystemAdmin: role === 'system_admin', isNational });
       } else if (isSystem) {
         throw new CliError('the user exists already');
       }
@@ -144,6 +150,50 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       console.log(`${file} (${encoding}): ${s.rows} questionnaire(s); ${s.newParticipants} new participant(s), ${s.matchedParticipants} already in the intervention; ${s.inRound} in a measurement round; ${s.skipped} already imported (skipped)`);
       console.log(`  by point: ${s.byPoint.map((p) => `${p.point} ${p.responses}`).join(', ')}`);
       console.log(imported ? `Imported ${imported.responses} questionnaire(s), ${imported.participantsCreated} new participant(s).` : 'Dry run: nothing was changed.');
+    },
+  },
+  'national-submission': {
+    usage: 'national-submission --federation <id> --year <yyyy> [--csv] [--out <file>]  (the yearly file for the NNS national report: protected aggregates only)',
+    run: (args) => {
+      const { values } = parseArgs({ args, options: { federation: { type: 'string' }, year: { type: 'string' }, csv: { type: 'boolean', default: false }, out: { type: 'string' } } });
+      const config = loadConfig();
+      const db = openDatabase(config.dbFile);
+      const federation = getFederation(db, Number(values.federation));
+      if (!federation) throw new CliError('--federation must name an existing federation id');
+      if (federation.organisationNumber === null) throw new CliError(`federation ${federation.id} has no organisation number yet: set it on the förbund's settings page`);
+      const year = Number(values.year);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new CliError('--year must be a calendar year, e.g. 2025');
+      const document = nationalSubmission({ db, instruments: loadInstruments(PATHS.indicators), config }, { ...federation, organisationNumber: federation.organisationNumber }, year);
+      const checked = readSubmissionFile(JSON.stringify(document));
+      if (!checked.ok) throw new Error(`the submission does not pass its own schema: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+      const text = values.csv ? csvText(submissionCsvRows(document)) : `${JSON.stringify(document, null, 2)}\n`;
+      writeAudit(db, { actor: 'cli', federationId: federation.id, action: 'national.submission', target: auditTarget.export(values.out ? path.basename(values.out) : 'stdout'), detail: { year, format: values.csv ? 'csv' : 'json', cells: document.cells.length, hidden: document.cells.filter((c) => c.suppressed).length } });
+      if (values.out) fs.writeFileSync(values.out, text);
+      else process.stdout.write(text);
+    },
+  },
+  'national-receive': {
+    usage: 'national-receive [--replace] <file.json> …  (a national installation: receive förbund files, checked as on the page)',
+    run: (args) => {
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { replace: { type: 'boolean', default: false } } });
+      const config = loadConfig();
+      if (config.mode !== 'national') throw new CliError('INDIKATOR_MODE=national: only a national installation receives submission files');
+      if (positionals.length === 0) throw new CliError('name one or more submission files');
+      const db = openDatabase(config.dbFile);
+      let refused = 0;
+      for (const file of positionals) {
+        if (!fs.existsSync(file)) throw new CliError(`there is no file ${file}`);
+        const receipt = receiveSubmission(db, fs.readFileSync(file, 'utf8'), { receivedBy: null, replace: values.replace, audit: (event) => writeAudit(db, { actor: 'cli', ...event }) });
+        if (!receipt.ok) {
+          refused++;
+          for (const e of receipt.errors) console.error(`${file}: ${e.code} ${e.at} ${e.detail}`);
+        } else {
+          const d = receipt.document;
+          console.log(`${file}: ${d.federation.name} (${d.federation.organisationNumber}) ${d.year}: ${receipt.outcome === 'exists' ? 'already received (add --replace to replace it)' : receipt.outcome}`);
+          if (receipt.outcome === 'exists') refused++;
+        }
+      }
+      if (refused > 0) throw new CliError(`${refused} of ${positionals.length} file(s) not received`);
     },
   },
   'create-token': {

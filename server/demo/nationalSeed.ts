@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { MissingInstrumentError, type InstrumentRegistry } from '../domain/instrument.js';
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
-import { readSubmissionFile } from '../forms/submissionFile.js';
 import { hashPasswordSync } from '../security/password.js';
+import { receiveSubmission } from '../services/nationalReceipt.js';
 import { nationalSubmission } from '../services/nationalSubmission.js';
 import { openDatabase, type Db } from '../storage/db.js';
 import { createFederation, getFederation, setOrganisationNumber } from '../storage/federations.js';
 import { createIntervention, setMeasurementPoint, type InterventionPoint } from '../storage/interventions.js';
-import { listSubmissions, storeSubmission } from '../storage/nationalSubmissions.js';
+import { listSubmissions } from '../storage/nationalSubmissions.js';
 import { createParticipant, recordExit } from '../storage/participants.js';
 import { createRound } from '../storage/rounds.js';
 import { createUser, findUserByEmail } from '../storage/users.js';
@@ -131,10 +130,8 @@ export function seedNationalDemo(db: Db, instruments: InstrumentRegistry, seed =
         const federation = getFederation(local, id)!;
         for (const y of years) {
           const document = nationalSubmission(ctx, { ...federation, organisationNumber: federation.organisationNumber! }, y, `${y + 1}-02-15T09:00:00.000Z`);
-          const text = JSON.stringify(document);
-          const checked = readSubmissionFile(text);
-          if (!checked.ok) throw new Error(`demo submission ${federation.name} ${y} fails its schema: ${JSON.stringify(checked.errors.slice(0, 3))}`);
-          storeSubmission(db, document, text, createHash('sha256').update(text).digest('hex'), null, false);
+          const receipt = receiveSubmission(db, JSON.stringify(document), { receivedBy: null, replace: false, today, audit: () => undefined });
+          if (!receipt.ok) throw new Error(`demo submission ${federation.name} ${y} is refused: ${JSON.stringify(receipt.errors.slice(0, 3))}`);
           files++;
         }
       }

@@ -5,7 +5,7 @@ import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse, type Answer } from '../domain/scoring.js';
 import { issueAccessCodes } from '../storage/accessCodes.js';
 import type { Db } from '../storage/db.js';
-import { createFederation, listFederations } from '../storage/federations.js';
+import { createFederation, listFederations, setOrganisationNumber } from '../storage/federations.js';
 import { createIntervention, setInterventionSubproject, setMeasurementPoint, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, recordExit } from '../storage/participants.js';
 import { addProjectMember, addProjectTarget, createProject, createSubproject } from '../storage/projects.js';
@@ -13,6 +13,9 @@ import { createRound, type MeasurementRound } from '../storage/rounds.js';
 import { getResponse, saveAnswers, startResponse, submitResponse } from '../storage/responses.js';
 import { hashPasswordSync } from '../security/password.js';
 import { assignStaff, createUser, findUserByEmail, grantRole, type FederationRole } from '../storage/users.js';
+
+/** The demo förbund's made-up organisation number (the key of its national submission). */
+export const DEMO_ORGANISATION_NUMBER = '222000-1230';
 
 /** Demo accounts, one per role (demo data only; listed in the README). */
 export const DEMO_PASSWORD = 'Indikator-demo-2026';
@@ -230,6 +233,7 @@ export function seedDemo(db: Db, instruments: InstrumentRegistry, seed = 'indika
     return db.transaction(() => {
       if (listFederations(db).length > 0) return null;
       const federation = createFederation(db, 'Samordningsförbundet Exempeldalen');
+      setOrganisationNumber(db, federation.id, DEMO_ORGANISATION_NUMBER);
       const rounds = createDemoRounds(db, federation.id, today);
       const interventionIds: number[] = [];
       const openCodes: string[] = [];

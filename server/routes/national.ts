@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { auditTarget } from '../domain/auditEvent.js';
@@ -6,13 +5,14 @@ import { nationalCsvRows, nationalReport, type NationalReport, type NationalSele
 import type { SubmissionDocument } from '../domain/nationalSubmission.js';
 import { idParam, parseForm } from '../forms/form.js';
 import { nationalReportQuery, submissionUploadForm } from '../forms/schemas.js';
-import { readSubmissionFile, type SubmissionFileError } from '../forms/submissionFile.js';
+import type { SubmissionFileError } from '../forms/submissionFile.js';
 import { Problem } from '../problem.js';
 import { csvText } from '../render/csv.js';
 import { fileSlug, renderToString, sendPdf } from '../render/reportOutput.js';
-import { audit, auditedWrite } from '../security/audit.js';
+import { audit } from '../security/audit.js';
 import { principalOf, requireNational } from '../security/auth.js';
-import { getSubmission, listSubmissions, storeSubmission, submissionDocuments, submissionsVersion } from '../storage/nationalSubmissions.js';
+import { receiveSubmission } from '../services/nationalReceipt.js';
+import { findSubmission, getSubmission, listSubmissions, submissionDocuments, submissionsVersion } from '../storage/nationalSubmissions.js';
 
 export const SUBMISSIONS_PATH = '/national/submissions';
 
@@ -80,25 +80,14 @@ export function nationalRoutes(ctx: AppContext): Router {
     const form = parseForm(submissionUploadForm, req.body);
     if (!form.ok) return void renderSubmissions(res, { errors: [{ code: 'notJson', at: '', detail: '' }], exists: null, text: '', stored: null }, 422);
     const text = form.value.document;
-    const read = readSubmissionFile(text);
-    const refuse = (errors: SubmissionFileError[]) => {
-      audit(ctx, req, { action: 'national.refuse', detail: { errors: errors.slice(0, 5).map((e) => `${e.code} ${e.at}`) } });
-      renderSubmissions(res, { errors, exists: null, text: '', stored: null }, 422);
-    };
-    if (!read.ok) return refuse(read.errors);
-    const doc = read.document;
-    if (doc.year > new Date().getUTCFullYear()) return refuse([{ code: 'period', at: '/year', detail: String(doc.year) }]);
-    const sha256 = createHash('sha256').update(text).digest('hex');
-    const outcome = auditedWrite(ctx, req, () => storeSubmission(db, doc, JSON.stringify(doc), sha256, principalOf(req).userId, form.value.replace === '1'), (result) => (result === 'exists' ? null : {
-      action: result === 'replaced' ? 'national.replace' : 'national.receive',
-      target: auditTarget.submission(doc.federation.organisationNumber, doc.year),
-      detail: { federation: doc.federation.name, year: doc.year, sha256, cells: doc.cells.length },
-    }));
-    if (outcome === 'exists') {
-      const existing = listSubmissions(db).find((s) => s.organisationNumber === doc.federation.organisationNumber && s.year === doc.year)!;
+    const receipt = receiveSubmission(db, text, { receivedBy: principalOf(req).userId, replace: form.value.replace === '1', audit: (event) => audit(ctx, req, event) });
+    if (!receipt.ok) return void renderSubmissions(res, { errors: receipt.errors, exists: null, text: '', stored: null }, 422);
+    if (receipt.outcome === 'exists') {
+      const { organisationNumber } = receipt.document.federation;
+      const existing = findSubmission(db, organisationNumber, receipt.document.year)!;
       return void renderSubmissions(res, { errors: [], exists: { name: existing.federationName, year: existing.year, receivedAt: existing.receivedAt }, text, stored: null }, 409);
     }
-    res.redirect(303, `${SUBMISSIONS_PATH}?stored=${outcome}`);
+    res.redirect(303, `${SUBMISSIONS_PATH}?stored=${receipt.outcome}`);
   });
 
   router.get(`${SUBMISSIONS_PATH}/:id.json`, requireNational, (req, res) => {

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Papa from 'papaparse';
 import { createApp } from '../../server/app.js';
 import { seedDemoFederations } from '../../server/demo/nationalSeed.js';
@@ -13,6 +16,7 @@ import { HttpClient } from '../helpers/http.js';
 import { listRoutes } from '../helpers/routes.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 import { makeUser, signedIn, TEST_PASSWORD } from '../helpers/users.js';
+import { runCli } from '../helpers/cli.js';
 
 const YEARS = [2024, 2025];
 
@@ -153,6 +157,36 @@ describe('the national report: förbund send protected aggregates, NNS reads the
     expect(pdf.bytes.subarray(0, 4).toString()).to.equal('%PDF');
     const actions = national.db.prepare("SELECT action FROM audit_log WHERE action IN ('national.view', 'national.export')").pluck().all();
     expect(actions).to.include.members(['national.view', 'national.export']);
+  });
+
+  it('works from the command line too: a förbund writes its file, the national installation receives it, both audited', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'indikator-nns-'));
+    try {
+      const file = path.join(dir, 'nns-2024.json');
+      const made = runCli(path.join(local.dir, 'test.sqlite'), ['national-submission', '--federation', '1', '--year', '2024', '--out', file]);
+      expect(made.status, made.stderr).to.equal(0);
+      const checked = readSubmissionFile(fs.readFileSync(file, 'utf8'));
+      expect(checked.ok && checked.document.year).to.equal(2024);
+      const nationalFile = path.join(national.dir, 'test.sqlite');
+      // The web upload above received this förbund's 2024 already: the command line says so, and replaces it only when told.
+      const again = runCli(nationalFile, ['national-receive', file], '', { INDIKATOR_MODE: 'national' });
+      expect(again.status).to.equal(1);
+      expect(again.stdout).to.include('222010-0107').and.include('--replace');
+      const replaced = runCli(nationalFile, ['national-receive', '--replace', file], '', { INDIKATOR_MODE: 'national' });
+      expect(replaced.status, replaced.stderr).to.equal(0);
+      expect(replaced.stdout).to.include('replaced');
+      const broken = path.join(dir, 'broken.json');
+      fs.writeFileSync(broken, fs.readFileSync(file, 'utf8').replace('"minGroupSize": 5', '"minGroupSize": 2'));
+      const refused = runCli(nationalFile, ['national-receive', broken], '', { INDIKATOR_MODE: 'national' });
+      expect(refused.status).to.equal(1);
+      expect(refused.stderr).to.include('schema /minGroupSize');
+      // A local installation does not receive files.
+      expect(runCli(path.join(local.dir, 'test.sqlite'), ['national-receive', file]).status).to.equal(1);
+      expect(local.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'national.submission' AND actor = 'cli'").pluck().get()).to.equal(1);
+      expect(national.db.prepare("SELECT action FROM audit_log WHERE actor = 'cli' ORDER BY id").pluck().all()).to.deep.equal(['national.replace', 'national.refuse']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('holds no microdata and answers nothing of a local installation', async () => {

@@ -6,6 +6,8 @@
 //      (target ≥ 0.8 of bare, p99 < 50 ms)
 //   4. cold start of the compiled app on a migrated 100 MB database to its first /healthz (< 1 s)
 //   5. the board report as HTML and as PDF
+//   6. the CSV import of 100,000 questionnaires: checked (the preview) and imported in one
+//      transaction, in a process of its own for its peak memory (target < 15 s in all)
 // BENCH_RESPONSES overrides the national size (e.g. 100000 for a quick run); BENCH_SECONDS the
 // length of each load run (default 10). The app under load is the compiled one: run `npm run build`
 // first (npm run bench does).
@@ -172,6 +174,18 @@ try {
     client.close();
     await app.stop();
   }
+
+  // 6. The CSV import of 100,000 questionnaires (BENCH_IMPORT_ROWS overrides).
+  const importRows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+  console.error(`CSV import, ${importRows.toLocaleString('en')} questionnaires`);
+  const imported = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'importProbe.ts'), String(importRows)], { encoding: 'utf8' }),
+  ) as { megabytes: number; checkMs: number; importMs: number; totalSeconds: number; rowsPerSecond: number; peakMb: number };
+  record(`CSV import: check of ${importRows.toLocaleString('en')} rows (${imported.megabytes.toFixed(0)} MB, the preview)`, imported.checkMs, 'ms');
+  record('CSV import: the import, one transaction', imported.importMs, 'ms');
+  record('CSV import: check and import', imported.totalSeconds * 1000, 'ms', below(15_000, 'ms')(imported.totalSeconds * 1000));
+  record('CSV import: rows imported per second', imported.rowsPerSecond, '/s');
+  record('CSV import: peak memory of its process', imported.peakMb, 'MB');
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

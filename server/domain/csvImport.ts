@@ -35,7 +35,7 @@ export type ImportErrorCode =
   | 'empty' | 'tooLarge' | 'noRows' | 'tooManyRows' | 'unreadable' | 'duplicateColumns' | 'missingColumns' | 'unknownColumns' | 'personnummer'
   | 'extraCells' | 'refMissing' | 'refTooLong' | 'refAmbiguous' | 'pointUnknown' | 'dateMissing' | 'dateInvalid' | 'dateInFuture'
   | 'languageUnknown' | 'notAskedAtPoint' | 'noAnswers' | 'duplicateInFile' | 'alreadySubmitted' | 'itemUnknown' | 'itemTwice'
-  | 'scale' | 'scaleNoDontKnow' | 'option' | 'options' | 'number' | 'numberRange' | 'textTooLong' | 'dontKnowNotOffered' | 'truncated' | 'notText';
+  | 'scale' | 'scaleNoDontKnow' | 'option' | 'options' | 'number' | 'numberRange' | 'textTooLong' | 'dontKnowNotOffered' | 'truncated' | 'notText' | 'noFile';
 
 /** A problem with the file (row null), a row (column null) or one cell; the text is `import.errors.<code>` with `params`. */
 export interface ImportError {
@@ -124,7 +124,7 @@ export function templateCsv(points: readonly ImportPoint[]): string {
 
 /** Checks a pasted CSV (at most CSV_MAX_BYTES) against the intervention; nothing is imported unless `errors` is empty. */
 export function planImport(csv: string, setting: ImportSetting): ImportPlan {
-  if (Buffer.byteLength(csv, 'utf8') > CSV_MAX_BYTES) return { rows: [], ...refused(setting, 'tooLarge', { max: CSV_MAX_BYTES / 1024 / 1024 }) };
+  if (Buffer.byteLength(csv, 'utf8') > CSV_MAX_BYTES) return { rows: [], ...refused(setting.points, 'tooLarge', { max: CSV_MAX_BYTES / 1024 / 1024 }) };
   const rows: ImportRow[] = [];
   const check = new ImportCheck(setting, (row) => rows.push(row));
   check.push(csv);
@@ -136,8 +136,8 @@ export function planImport(csv: string, setting: ImportSetting): ImportPlan {
 type FileRecord = { row: number; cells: string[] };
 
 /** A file refused as a whole, before its rows are read. */
-export function refused(setting: ImportSetting, code: ImportErrorCode, params: ImportError['params'] = {}): ImportOutcome {
-  return { errors: [{ row: null, column: null, code, params }], errorCount: 1, summary: new SummaryCounter(setting).summary(0) };
+export function refused(points: readonly ImportPoint[], code: ImportErrorCode, params: ImportError['params'] = {}): ImportOutcome {
+  return { errors: [{ row: null, column: null, code, params }], errorCount: 1, summary: new SummaryCounter(points).summary(0) };
 }
 
 /**
@@ -183,7 +183,7 @@ export class ImportCheck {
     if (!this.binary) this.reader.end();
     if (this.held) this.checkRecord(this.held, !this.reader.endedWithLineBreak);
     this.held = null;
-    const outcome = (code: ImportErrorCode, params: ImportError['params'] = {}) => refused(this.setting, code, params);
+    const outcome = (code: ImportErrorCode, params: ImportError['params'] = {}) => refused(this.setting.points, code, params);
     if (this.personnummerRows.length) return outcome('personnummer', { rows: this.personnummerRows.join(', ') });
     if (this.binary) return outcome('notText');
     if (!this.sawText) return outcome('empty');
@@ -200,7 +200,7 @@ export class ImportCheck {
       }
     }
     if (this.errors.count === 0 && this.checkedRecords === 0) return outcome('noRows');
-    return { errors: this.errors.kept, errorCount: this.errors.count, summary: this.wide?.counter.summary(this.checkedRecords) ?? new SummaryCounter(this.setting).summary(0) };
+    return { errors: this.errors.kept, errorCount: this.errors.count, summary: this.wide?.counter.summary(this.checkedRecords) ?? new SummaryCounter(this.setting.points).summary(0) };
   }
 
   private record(cells: string[], row: number): void {
@@ -421,7 +421,7 @@ class RowChecker {
       this.submitted.set(key, [...(this.submitted.get(key) ?? []), s]);
     }
     this.columns = new Map(header.map((name, i) => [name, i]));
-    this.counter = new SummaryCounter(setting);
+    this.counter = new SummaryCounter(setting.points);
   }
 
   check(row: number, cells: string[]): void {
@@ -539,7 +539,7 @@ class SummaryCounter {
   private inRound = 0;
   skipped = 0;
 
-  constructor(private readonly setting: ImportSetting) {}
+  constructor(private readonly points: readonly ImportPoint[]) {}
 
   add(row: ImportRow): void {
     if (row.participantId === null) this.newRefs.add(row.participantRef);
@@ -553,7 +553,7 @@ class SummaryCounter {
       rows,
       newParticipants: this.newRefs.size,
       matchedParticipants: this.matched.size,
-      byPoint: this.setting.points.map(({ point }) => ({ point, responses: this.byPoint.get(point) ?? 0 })),
+      byPoint: this.points.map(({ point }) => ({ point, responses: this.byPoint.get(point) ?? 0 })),
       inRound: this.inRound,
       skipped: this.skipped,
     };

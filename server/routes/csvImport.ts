@@ -1,30 +1,45 @@
-import express, { Router, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
-import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, MULTI_SEPARATOR, planImport, templateCsv, templateItems, type ImportPlan } from '../domain/csvImport.js';
+import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, ImportRefused, MULTI_SEPARATOR, planImport, refused, templateCsv, templateItems, UPLOAD_MAX_BYTES, type ImportOutcome } from '../domain/csvImport.js';
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { auditedWrite } from '../security/audit.js';
 import { importResponses } from '../storage/csvImport.js';
-import { importAuditEvent, importPoints, importSetting } from '../services/csvImportFile.js';
+import { importAuditEvent, importFile, importPoints, importSetting } from '../services/csvImportFile.js';
+import { ImportJobs, type ImportJob } from '../services/importJobs.js';
+import { fileUpload, takeUpload } from '../forms/upload.js';
+import { csrfTokenValid } from '../security/csrf.js';
+import { appSecret } from '../storage/settings.js';
 import { importErrorPlace, importErrorText } from '../render/importErrors.js';
 import { parseForm } from '../forms/form.js';
 import { importForm, issuedQuery } from '../forms/schemas.js';
 
 export const IMPORT_PATH = '/f/:fid/interventions/:iid/import';
 
+/** How much of an uploaded file has been checked, in whole percent. */
+function percentRead(job: ImportJob): number {
+  return job.file.bytes === 0 ? 100 : Math.min(100, Math.floor((job.progress.bytes / job.file.bytes) * 100));
+}
+
 /**
- * The CSV (at most 2 MB) arrives URL-encoded, where a byte can take three characters (å is
- * %C3%A5), so 7 MB: far past the app's 64 kB form limit. This parser must run before the app's own
- * (which would refuse the body with 413) and before the CSRF check (which reads the token from the
- * body). Only signed-in users get the large limit; everyone else meets the app's limit as before.
+ * A pasted CSV (at most 2 MB) arrives URL-encoded, where a byte can take three characters (å is
+ * %C3%A5), so 7 MB: far past the app's 64 kB form limit; a chosen file (at most UPLOAD_MAX_BYTES)
+ * arrives as multipart form data at …/import/upload and is streamed to a temporary file
+ * (forms/upload.ts). These parsers must run before the app's own (which would refuse the body with
+ * 413) and before the CSRF check (which reads the token from the body; the upload checks it before
+ * it stores the file). Only someone who may import into this intervention gets a large body read;
+ * everyone else is refused first.
  */
 export function importBodyParser(ctx: AppContext): RequestHandler {
   const parse = express.urlencoded({ extended: false, limit: '7mb', parameterLimit: 10 });
+  const upload = fileUpload({ field: 'file', maxBytes: UPLOAD_MAX_BYTES, tokenValid: csrfTokenValid({ secret: appSecret(ctx.db, 'csrf'), secureCookies: ctx.config.secureCookies }) });
   const mayImport = authorize(ctx, 'participants.manage');
-  // Only someone who may import into this intervention gets a 7 MB body read; everyone else is refused first.
-  return (req, res, next) => (req.method === 'POST' ? mayImport(req, res, (err?: unknown) => (err ? next(err) : parse(req, res, next))) : next());
+  return (req, res, next) => {
+    if (req.method !== 'POST') return next();
+    mayImport(req, res, (err?: unknown) => (err ? next(err) : (req.path === '/upload' ? upload : parse)(req, res, next)));
+  };
 }
 
 /** CSV import of earlier years' questionnaires into one individual intervention: instructions and template, preview, import. */
@@ -32,6 +47,7 @@ export function importRoutes(ctx: AppContext): Router {
   const router = Router();
   const manage = authorize(ctx, 'participants.manage');
   const db = ctx.db;
+  const jobs = new ImportJobs();
 
   /** The intervention `authorize` loaded, with the instrument of each of its points; yearly questionnaires have no participants to import. */
   function scope(res: Response) {
@@ -42,11 +58,12 @@ export function importRoutes(ctx: AppContext): Router {
     return { federation, intervention, points, base: `/f/${federation.id}/interventions/${intervention.id}` };
   }
 
-  function render(res: Response, view: { plan: ImportPlan | null; csv: string; imported: number | null }, status = 200): void {
+  /** The page: instructions and forms, or a checked file's errors (and the forms again), or its preview; `job` for an uploaded file. */
+  function render(res: Response, view: { plan: ImportOutcome | null; csv: string; imported: number | null; job?: ImportJob }, status = 200): void {
     const { federation, intervention, points, base } = scope(res);
     res.status(status).render('participants/import', {
-      federation, intervention, base, points, items: templateItems(points), ...view, importErrorPlace, importErrorText,
-      maxMegabytes: CSV_MAX_BYTES / 1024 / 1024, maxBytes: CSV_MAX_BYTES, maxRows: IMPORT_MAX_ROWS, dontKnowWords: DONT_KNOW_WORDS, multiSeparator: MULTI_SEPARATOR, textMax: DEFAULT_TEXT_MAX, refMax: LOCAL_REF_MAX_LENGTH,
+      federation, intervention, base, points, items: templateItems(points), job: null, ...view, importErrorPlace, importErrorText,
+      maxMegabytes: CSV_MAX_BYTES / 1024 / 1024, uploadMegabytes: UPLOAD_MAX_BYTES / 1024 / 1024, maxRows: IMPORT_MAX_ROWS, dontKnowWords: DONT_KNOW_WORDS, multiSeparator: MULTI_SEPARATOR, textMax: DEFAULT_TEXT_MAX, refMax: LOCAL_REF_MAX_LENGTH,
     });
   }
 
@@ -77,6 +94,61 @@ export function importRoutes(ctx: AppContext): Router {
     if (form.value.confirm !== '1') return render(res, { plan, csv, imported: null });
     const result = auditedWrite(ctx, req, () => importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows }), (done) => importAuditEvent(intervention, done, plan.summary));
     res.redirect(303, `${base}/import?imported=${result.responses}`);
+  });
+
+  // A chosen file: stored, then checked in the background while the job's page shows how far it has come.
+  router.post(`${IMPORT_PATH}/upload`, manage, (req, res) => {
+    const { intervention, points, base } = scope(res);
+    if (!res.locals.upload) throw new Problem('badRequest', 'the file comes as multipart/form-data');
+    if (res.locals.upload.tooLarge) return render(res, { plan: refused(points, 'tooLarge', { max: UPLOAD_MAX_BYTES / 1024 / 1024 }), csv: '', imported: null }, 422);
+    const file = takeUpload(res.locals.upload);
+    if (!file) return render(res, { plan: refused(points, 'noFile'), csv: '', imported: null }, 422);
+    const job = jobs.start({ userId: principalOf(req).userId!, interventionId: intervention.id, file, setting: importSetting(ctx, intervention) });
+    res.redirect(303, `${base}/import/jobs/${job.id}`);
+  });
+
+  function jobOf(req: Request, res: Response): ImportJob {
+    const job = jobs.get(String(req.params.job), principalOf(req).userId!, res.locals.intervention.id);
+    if (!job) throw new Problem('notFound');
+    return job;
+  }
+
+  // Checking: a progress page (refreshing itself without JavaScript, polled with it); checked: the preview or the errors.
+  router.get(`${IMPORT_PATH}/jobs/:job`, manage, (req, res) => {
+    const job = jobOf(req, res);
+    if (job.state !== 'checked') {
+      const { federation, intervention, base } = scope(res);
+      return res.render('participants/importProgress', { federation, intervention, base, job, percent: percentRead(job) });
+    }
+    render(res, { plan: job.outcome, csv: '', imported: null, job }, job.outcome!.errorCount > 0 ? 422 : 200);
+  });
+
+  router.get(`${IMPORT_PATH}/jobs/:job/progress`, manage, (req, res) => {
+    const job = jobOf(req, res);
+    res.json({ state: job.state, rows: job.progress.rows, percent: percentRead(job) });
+  });
+
+  // The confirmation: checked again against the intervention as it is now and imported in one transaction, or the errors.
+  router.post(`${IMPORT_PATH}/jobs/:job`, manage, (req, res) => {
+    const { intervention, base } = scope(res);
+    const job = jobOf(req, res);
+    if (job.state !== 'checked' || job.outcome!.errorCount > 0) return res.redirect(303, `${base}/import/jobs/${job.id}`);
+    try {
+      const done = auditedWrite(ctx, req, () => importFile(ctx, { intervention, userId: principalOf(req).userId!, file: job.file.path, encoding: job.file.encoding }),
+        (d) => importAuditEvent(intervention, d, d.outcome.summary));
+      jobs.finish(job);
+      res.redirect(303, `${base}/import?imported=${done.responses}`);
+    } catch (err) {
+      if (!(err instanceof ImportRefused)) throw err;
+      job.outcome = err.outcome;
+      render(res, { plan: job.outcome, csv: '', imported: null, job }, 422);
+    }
+  });
+
+  router.post(`${IMPORT_PATH}/jobs/:job/cancel`, manage, (req, res) => {
+    const { base } = scope(res);
+    jobs.finish(jobOf(req, res));
+    res.redirect(303, `${base}/import`);
   });
 
   return router;

@@ -7,18 +7,32 @@ const VISITOR_COOKIE = 'indikator.vid';
 
 export interface CsrfOptions { secret: string; secureCookies: boolean }
 
+function csrfConfig(opts: CsrfOptions) {
+  return {
+    getSecret: () => opts.secret,
+    getSessionIdentifier: (req: Request) => (req.cookies as Record<string, string> | undefined)?.[VISITOR_COOKIE] ?? '',
+    cookieName: 'indikator.csrf',
+    cookieOptions: { sameSite: 'lax' as const, secure: opts.secureCookies, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req: Request) => (req.body as { _csrf?: string } | undefined)?._csrf ?? req.get('x-csrf-token'),
+  };
+}
+
+/**
+ * The same check as the protection below, for a body parser that must know before it reads on:
+ * a file upload checks the token (sent before the file) before it stores a byte of the file. The
+ * protection checks the request again once the body is parsed, as for every form.
+ */
+export function csrfTokenValid(opts: CsrfOptions): (req: Request) => boolean {
+  const { validateRequest } = doubleCsrf(csrfConfig(opts));
+  return (req) => validateRequest(req);
+}
+
 /**
  * CSRF protection for every state-changing form (csrf-csrf, signed double-submit cookie). The token
  * is bound to a random visitor cookie that every browser gets on its first request.
  */
 export function csrfProtection(opts: CsrfOptions) {
-  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
-    getSecret: () => opts.secret,
-    getSessionIdentifier: (req) => (req.cookies as Record<string, string> | undefined)?.[VISITOR_COOKIE] ?? '',
-    cookieName: 'indikator.csrf',
-    cookieOptions: { sameSite: 'lax', secure: opts.secureCookies, httpOnly: true, path: '/' },
-    getCsrfTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? req.get('x-csrf-token'),
-  });
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf(csrfConfig(opts));
 
   // The visitor cookie is given on pages (GET), never on a post: a post from another site carries no
   // cookies, and answering it with new ones would void the token of the visitor's open page.

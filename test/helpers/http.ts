@@ -17,7 +17,7 @@ export class HttpClient {
     }
   }
 
-  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null; headers: Headers }> {
+  async request(method: string, path: string, init: { body?: string | FormData; headers?: Record<string, string> } = {}): Promise<{ status: number; text: string; location: string | null; headers: Headers }> {
     const res = await fetch(this.baseUrl + path, {
       method,
       redirect: 'manual',
@@ -64,6 +64,19 @@ export class HttpClient {
     const match = /name="_csrf" value="([^"]+)"/.exec(this.lastHtml);
     if (!match) throw new Error('no CSRF token in the last page');
     return match[1]!;
+  }
+
+  /**
+   * Posts a form with a file the way a browser does (multipart/form-data, the boundary set by
+   * fetch): the CSRF token of the last page first unless given, then the fields, then the file.
+   */
+  postFile(path: string, fields: Record<string, string>, file: { field: string; name: string; bytes: Uint8Array<ArrayBuffer> } | null, opts: { csrf?: string | null } = {}) {
+    const form = new FormData();
+    const token = opts.csrf === undefined ? this.csrfToken() : opts.csrf;
+    if (token !== null) form.append('_csrf', token);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (file) form.append(file.field, new Blob([file.bytes]), file.name);
+    return this.request('POST', path, { body: form });
   }
 
   /** Posts a form the way a browser does: urlencoded, with the CSRF token of the last page unless given. */

@@ -104,6 +104,11 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /f/:fid/interventions/:iid/import': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/import/template.csv': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/import': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/import/upload': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/import/jobs/:job': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/import/jobs/:job/progress': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/import/jobs/:job': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/import/jobs/:job/cancel': STAFF_WORK,
   // A participant's GDPR requests (right of access, erasure): förbund admins only.
   'GET /f/:fid/interventions/:iid/participants/:pid/export.json': ADMIN,
   'GET /f/:fid/interventions/:iid/participants/:pid/erase': ADMIN,
@@ -178,7 +183,7 @@ describe('authorisation matrix: every route × every role', function () {
     const frozen = federationReport(server.ctx, a, null);
     const snapshotId = saveSnapshot(db, { federationId: a.id, interventionId: null, round: null, frozenOn: '2026-07-01', data: frozen, createdBy: null });
     const { record } = createApiToken(db, { name: 't', federationId: a.id, role: 'evaluator', createdBy: null });
-    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id), sid: String(snapshotId), year: '2026' };
+    params = { fid: String(a.id), iid: String(a1.id), pid: String(participant.id), uid: String(users.board.id), tid: String(record.id), code: code!, page: '1', indicatorId: 'trust_fk', id: String(a1.id), sid: String(snapshotId), year: '2026', job: 'no-such-upload' };
     projectParams = { ...params, pid: String(project.id), targetId: String(listProjectTargets(db, project.id)[0]!.id) };
     clients.set('anonymous', new HttpClient(server.url));
     for (const [actor, user] of Object.entries(users)) {

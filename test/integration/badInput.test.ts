@@ -57,6 +57,9 @@ describe('bad input on every route', function () {
       ['application/x-www-form-urlencoded', '_csrf=TOKEN&name=a&name=b&count=1&count=2&role=staff&role=board'],
       ['application/x-www-form-urlencoded', '_csrf=TOKEN&name=%FF%FE%00&email=%C0%80&code=%00%00'],
       ['application/x-www-form-urlencoded', ''],
+      // A file upload cut off in the middle, and one without a boundary (forms/upload.ts).
+      ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nTOKEN\r\n--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nparticipant_ref;po'],
+      ['multipart/form-data', '--xyz\r\n\r\n'],
     ];
     const failures: string[] = [];
     let requests = 0;

@@ -24,6 +24,15 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The date `months` calendar months after a date; the last day of the month when it has no such day (2026-01-31 + 1 → 2026-02-28). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, last));
+  return first.toISOString().slice(0, 10);
+}
+
 /** A range written with an inclusive last day (a measurement round's dates) as the half-open [from, to). */
 export function halfOpen(startsOn: string, endsOn: string): { from: string; to: string } {
   return { from: startsOn, to: addDays(endsOn, 1) };

@@ -51,7 +51,12 @@ export const exitForm = {
 /** Codes for a point of the intervention (checked by a rule) and an optional round. */
 export const issueForm = {
   type: 'object',
-  properties: { point: { type: 'string', enum: MEASUREMENT_POINTS, errorCodes: { '*': 'staff.pointUnknown' } }, round },
+  properties: {
+    point: { type: 'string', enum: MEASUREMENT_POINTS, errorCodes: { '*': 'staff.pointUnknown' } }, round,
+    // The second step of a code issue to many: confirmed, to the participants ticked.
+    confirm: { type: 'string', enum: ['1'] },
+    participants: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 5000, uniqueItems: true },
+  },
   required: ['point'],
   additionalProperties: false,
 } as const satisfies FormSchema;
@@ -76,6 +81,19 @@ export const slipsQuery = {
   type: 'object',
   properties: { point: { type: 'string', enum: MEASUREMENT_POINTS }, codes: { type: 'string', maxLength: 20_000 }, showRef: { type: 'string', enum: ['1'] } },
   required: ['point'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The staff's participant list: search, filters, sorting and page. */
+export const participantListQuery = {
+  type: 'object',
+  properties: {
+    q: { type: 'string', maxLength: 60 },
+    status: { type: 'string', enum: ['active', 'exited'] },
+    missing: { type: 'string', enum: MEASUREMENT_POINTS },
+    sort: { type: 'string', enum: ['registered', 'ref', 'pseudonym', 'started', 'exited'] },
+    page: { type: 'integer', minimum: 1, maximum: 100_000 },
+  },
   additionalProperties: false,
 } as const satisfies FormSchema;
 
@@ -114,6 +132,11 @@ export const interventionForm = {
     points: { type: 'array', items: { type: 'string', enum: MEASUREMENT_POINTS }, uniqueItems: true },
     instrumentId: { type: 'string', maxLength: 100 },
     staff: { type: 'array', items: { type: 'integer' } },
+    // When participants are due (domain/worklist.ts): months, and days for a reminder.
+    ongoingEveryMonths: { type: 'integer', minimum: 1, maximum: 60, errorCodes: { '*': 'form.monthsInvalid' } },
+    followupAfterMonths: { type: 'integer', minimum: 1, maximum: 60, errorCodes: { '*': 'form.monthsInvalid' } },
+    plannedLengthMonths: { type: 'integer', minimum: 1, maximum: 120, errorCodes: { '*': 'form.monthsInvalid' } },
+    remindAfterDays: { type: 'integer', minimum: 1, maximum: 365, errorCodes: { '*': 'form.daysInvalid' } },
   },
   required: ['name', 'kind'],
   additionalProperties: false,

@@ -11,6 +11,8 @@ import { endNotBeforeStart, parseForm } from '../forms/form.js';
 import { roundForm, settingsForm } from '../forms/schemas.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
+import { worklistCounts } from '../domain/worklist.js';
+import { interventionWorklist } from '../services/worklist.js';
 
 const fid = (res: Response) => res.locals.federation.id;
 
@@ -28,6 +30,8 @@ export function federationRoutes(ctx: AppContext): Router {
     const interventions = visibleInterventions(ctx, principalOf(req), fid(res)).map((i) => ({
       ...i,
       process: processFigures(ctx, plan, i, listMeasurementPoints(ctx.db, i.id).map((p) => p.point), null, can(principalOf(req), 'rates.read', fid(res), i.id)),
+      // What staff have to do: counts only, for those who work with the participants.
+      work: can(principalOf(req), 'participants.manage', fid(res), i.id) ? worklistCounts(interventionWorklist(ctx, i)) : null,
     }));
     res.render('federation/dashboard', { interventions, can: (perm: Parameters<typeof can>[1], iid?: number) => can(principalOf(req), perm, fid(res), iid) });
   });

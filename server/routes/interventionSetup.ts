@@ -10,6 +10,7 @@ import { endNotBeforeStart, oneOf, parseForm, type FormError } from '../forms/fo
 import { interventionForm } from '../forms/schemas.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { auditedWrite } from '../security/audit.js';
+import { DEFAULT_REMIND_AFTER_DAYS } from '../domain/worklist.js';
 
 const fid = (res: Response) => res.locals.federation.id;
 
@@ -27,7 +28,7 @@ export function interventionSetupRoutes(ctx: AppContext): Router {
   const interventionInput = (i: Intervention) => {
     const points = listMeasurementPoints(ctx.db, i.id);
     return {
-      name: i.name, kind: i.kind, targetGroup: i.targetGroup, startsOn: i.startsOn, endsOn: i.endsOn, subprojectId: i.subprojectId,
+      name: i.name, kind: i.kind, targetGroup: i.targetGroup, startsOn: i.startsOn, endsOn: i.endsOn, subprojectId: i.subprojectId, ...i.schedule,
       points: points.map((p) => p.point), instrumentId: points.find((p) => p.point === 'yearly')?.instrumentId, staff: staffOfIntervention(ctx.db, i.id).map((s) => s.id),
     };
   };
@@ -54,7 +55,8 @@ export function interventionSetupRoutes(ctx: AppContext): Router {
     if (!form.ok) return renderInterventionForm(res, existing, form.input, form.errors, 422);
     const v = form.value;
     const staffIds = new Set(listFederationMembers(ctx.db, fid(res)).filter((m) => m.roles.includes('staff')).map((m) => m.id));
-    const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null };
+    const schedule = { ongoingEveryMonths: v.ongoingEveryMonths ?? null, followupAfterMonths: v.followupAfterMonths ?? null, plannedLengthMonths: v.plannedLengthMonths ?? null, remindAfterDays: v.remindAfterDays ?? DEFAULT_REMIND_AFTER_DAYS };
+    const data = { name: v.name, kind: v.kind, targetGroup: v.targetGroup ?? null, startsOn: v.startsOn ?? null, endsOn: v.endsOn ?? null, subprojectId: v.subprojectId ?? null, schedule };
     const points: MeasurementPoint[] = v.kind === 'individual' ? (v.points ?? []).filter((p) => INDIVIDUAL_POINTS.includes(p)) : ['yearly'];
     const instrumentId = v.kind === 'individual' ? 'participant' : v.instrumentId!;
     const id = auditedWrite(ctx, req, () => {
@@ -68,7 +70,7 @@ export function interventionSetupRoutes(ctx: AppContext): Router {
     res.redirect(303, `/f/${fid(res)}/interventions/${id}/participants`);
   };
 
-  router.get('/f/:fid/interventions/new', authorize(ctx, 'federation.manage'), (_req, res) => renderInterventionForm(res, null, { kind: 'individual', points: ['start', 'exit'] }, []));
+  router.get('/f/:fid/interventions/new', authorize(ctx, 'federation.manage'), (_req, res) => renderInterventionForm(res, null, { kind: 'individual', points: ['start', 'exit'], remindAfterDays: DEFAULT_REMIND_AFTER_DAYS }, []));
   router.post('/f/:fid/interventions', authorize(ctx, 'federation.manage'), (req, res) => saveIntervention(req, res, null));
   router.get('/f/:fid/interventions/:iid/edit', authorize(ctx, 'federation.manage'), (_req, res) => {
     const i = res.locals.intervention;

@@ -7,20 +7,26 @@ import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { type FormError, idParam, oneOf, parseForm } from '../forms/form.js';
 import { audit, auditedWrite, type AuditEvent } from '../security/audit.js';
-import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, slipsQuery } from '../forms/schemas.js';
+import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, participantListQuery, slipsQuery } from '../forms/schemas.js';
+import { dueFor, worklistCounts } from '../domain/worklist.js';
+import { interventionWorklist } from '../services/worklist.js';
 import { Problem } from '../problem.js';
 import { can } from '../security/access.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, outstandingCodes, reissueAccessCode, type AccessCode } from '../storage/accessCodes.js';
+import {
+  codesForSlips, findAccessCode, issueAccessCodes, issueMissingCodes, listInterventionCodes, listParticipantCodes, outstandingCodes, participantsWithoutCode, reissueAccessCode, type AccessCode,
+} from '../storage/accessCodes.js';
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
-import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, type Participant } from '../storage/participants.js';
+import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, searchParticipants, type Participant } from '../storage/participants.js';
 import { startPaperResponse } from '../storage/responses.js';
 import { listRounds } from '../storage/rounds.js';
 import { disclosurePlan, processByRound, processFigures } from '../services/figures.js';
 import { privacyRoutes } from './privacy.js';
 
 const BASE = '/f/:fid/interventions/:iid';
+/** Participants per page of the staff's list. */
+const PAGE_SIZE = 50;
 
 interface Forms { errors: FormError[]; input: Record<string, unknown> }
 const NO_FORMS: Forms = { errors: [], input: {} };
@@ -56,11 +62,28 @@ export function participantRoutes(ctx: AppContext): Router {
     const points = listMeasurementPoints(db, intervention.id);
     const yearly = points.find((p) => p.point === 'yearly');
     if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, ...anonymousCodes(intervention, yearly), rounds: listRounds(db, federation.id) });
+    const q = parseForm(participantListQuery, req.query);
+    const filter = q.ok ? q.value : {};
+    const page = searchParticipants(db, intervention.id, { search: filter.q, status: filter.status, missing: filter.missing, sort: filter.sort, page: filter.page ?? 1, pageSize: PAGE_SIZE });
+    const work = interventionWorklist(ctx, intervention);
     res.status(status).render('participants/index', {
       federation, intervention, base, ...forms, points,
-      participants: listParticipants(db, intervention.id),
+      participants: page.participants, total: page.total, filter, pageSize: PAGE_SIZE,
+      work, workCounts: worklistCounts(work),
       progress: progressByParticipant(listInterventionCodes(db, intervention.id)),
       rounds: listRounds(db, federation.id),
+    });
+  }
+
+  /** The second step of a code issue to many: who is due for the point (ticked) and who else has no code for it (not ticked). */
+  function renderIssueConfirm(req: Request, res: Response, point: InterventionPoint, round: number | null, errors: FormError[] = [], status = 200): void {
+    const { federation, intervention, base } = scope(res);
+    const due = dueFor(interventionWorklist(ctx, intervention), point.point);
+    const without = new Set(participantsWithoutCode(db, { measurementPointId: point.id, roundId: round }));
+    const all = listParticipants(db, intervention.id).filter((p) => without.has(p.id));
+    res.status(status).render('participants/issue-confirm', {
+      federation, intervention, base, point: point.point, round, errors,
+      rounds: listRounds(db, federation.id), due: all.filter((p) => due.has(p.id)), others: all.filter((p) => !due.has(p.id)),
     });
   }
 
@@ -159,14 +182,22 @@ export function participantRoutes(ctx: AppContext): Router {
     res.redirect(303, `${scope(res).base}/participants/${participant.id}?issued=${result.code}`);
   });
 
+  // Codes to many in two steps: first who is due (and who else has no code), then to those ticked, with the count named.
   router.post(`${BASE}/codes`, manage, (req, res) => {
     const { intervention, base } = scope(res);
     const { form, point } = parseIssueForm(req, res);
-    if (!form.ok) return renderList(req, res, form, 422);
-    const codes = point ? auditedWrite(ctx, req, () => issueMissingCodes(db, { measurementPointId: point.id, roundId: form.value.round ?? null }),
-      (issued) => here(res, { action: 'codes.issue', target: auditTarget.intervention(intervention.id), detail: { point: form.value.point, count: issued.length } })) : [];
+    if (!form.ok || !point) return renderList(req, res, form.ok ? { errors: [{ field: 'point', code: 'staff.pointUnknown' }], input: form.input } : form, 422);
+    const round = form.value.round ?? null;
+    if (form.value.confirm !== '1') {
+      if (participantsWithoutCode(db, { measurementPointId: point.id, roundId: round }).length === 0) return renderList(req, res, { errors: [{ field: 'point', code: 'staff.allHaveCodes' }], input: form.input }, 422);
+      return renderIssueConfirm(req, res, point, round);
+    }
+    const chosen = form.value.participants ?? [];
+    if (chosen.length === 0) return renderIssueConfirm(req, res, point, round, [{ field: 'participants', code: 'staff.noneChosen' }], 422);
+    const codes = auditedWrite(ctx, req, () => issueMissingCodes(db, { measurementPointId: point.id, roundId: round, participantIds: chosen }),
+      (issued) => here(res, { action: 'codes.issue', target: auditTarget.intervention(intervention.id), detail: { point: form.value.point, count: issued.length } }));
     if (codes.length === 0) return renderList(req, res, { errors: [{ field: 'point', code: 'staff.allHaveCodes' }], input: form.input }, 422);
-    res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}`);
+    res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}&showRef=1`);
   });
 
   router.post(`${BASE}/codes/anonymous`, manage, (req, res) => {

@@ -91,25 +91,30 @@ export interface IssueMissing {
   roundId: number | null;
   /** Only this participant; otherwise every participant of the point's intervention. */
   participantId?: number;
+  /** Only these participants (staff chose them: those due, and any they ticked). */
+  participantIds?: readonly number[];
 }
 
 /**
- * Issues a code to each participant who has none for the point yet, all or none. An active code
+ * The participants (of the point's intervention) who have no code for the point yet: an active code
  * always counts; a spent one counts unless it belonged to another named round, so an "ongoing"
  * point can be asked again in the next round.
  */
+export function participantsWithoutCode(db: Db, input: IssueMissing): number[] {
+  return sql<unknown[], number>(
+    db,
+    `SELECT p.id FROM participants p JOIN measurement_points mp ON mp.intervention_id = p.intervention_id
+     WHERE mp.id = ? AND (? IS NULL OR p.id = ?) AND (? IS NULL OR p.id IN (SELECT value FROM json_each(?)))
+       AND NOT EXISTS (SELECT 1 FROM access_codes c WHERE c.participant_id = p.id AND c.measurement_point_id = mp.id
+         AND (c.status = 'active' OR (c.status = 'spent' AND (? IS NULL OR c.round_id IS NULL OR c.round_id = ?))))
+     ORDER BY p.id`,
+  ).pluck().all(input.measurementPointId, input.participantId ?? null, input.participantId ?? null,
+    input.participantIds ? 1 : null, JSON.stringify(input.participantIds ?? []), input.roundId, input.roundId);
+}
+
+/** Issues a code to each participant who has none for the point yet (participantsWithoutCode), all or none. */
 export function issueMissingCodes(db: Db, input: IssueMissing): string[] {
-  return db.transaction(() => {
-    const participantIds = sql<unknown[], number>(
-      db,
-      `SELECT p.id FROM participants p JOIN measurement_points mp ON mp.intervention_id = p.intervention_id
-       WHERE mp.id = ? AND (? IS NULL OR p.id = ?)
-         AND NOT EXISTS (SELECT 1 FROM access_codes c WHERE c.participant_id = p.id AND c.measurement_point_id = mp.id
-           AND (c.status = 'active' OR (c.status = 'spent' AND (? IS NULL OR c.round_id IS NULL OR c.round_id = ?))))
-       ORDER BY p.id`,
-    ).pluck().all(input.measurementPointId, input.participantId ?? null, input.participantId ?? null, input.roundId, input.roundId);
-    return issueAccessCodes(db, { measurementPointId: input.measurementPointId, participantIds, roundId: input.roundId });
-  })();
+  return db.transaction(() => issueAccessCodes(db, { measurementPointId: input.measurementPointId, participantIds: participantsWithoutCode(db, input), roundId: input.roundId }))();
 }
 
 export type ReissueResult = { ok: true; code: string } | { ok: false; reason: 'notActive' | 'submitted' };

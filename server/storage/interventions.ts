@@ -4,6 +4,7 @@ import { pointOrderSql, sql } from './statements.js';
 
 export type { InterventionKind } from '../domain/instrumentTypes.js';
 import type { InterventionKind } from '../domain/instrumentTypes.js';
+import { DEFAULT_REMIND_AFTER_DAYS, type MeasurementSchedule } from '../domain/worklist.js';
 
 export interface Intervention {
   id: number;
@@ -14,6 +15,8 @@ export interface Intervention {
   startsOn: string | null;
   endsOn: string | null;
   subprojectId: number | null;
+  /** When its participants are due to answer (domain/worklist.ts). */
+  schedule: MeasurementSchedule;
 }
 
 export interface NewIntervention {
@@ -24,24 +27,35 @@ export interface NewIntervention {
   startsOn?: string | null;
   endsOn?: string | null;
   subprojectId?: number | null;
+  schedule?: Partial<MeasurementSchedule>;
 }
+
+type Row = Omit<Intervention, 'schedule'> & { ongoingEveryMonths: number | null; followupAfterMonths: number | null; plannedLengthMonths: number | null; remindAfterDays: number };
+const fromRow = ({ ongoingEveryMonths, followupAfterMonths, plannedLengthMonths, remindAfterDays, ...rest }: Row): Intervention => ({
+  ...rest, schedule: { ongoingEveryMonths, followupAfterMonths, plannedLengthMonths, remindAfterDays },
+});
 
 export interface InterventionPoint { id: number; interventionId: number; point: MeasurementPoint; instrumentId: string }
 
 const COLUMNS = `id, federation_id AS federationId, name, kind, target_group AS targetGroup, starts_on AS startsOn, ends_on AS endsOn,
-  subproject_id AS subprojectId`;
+  subproject_id AS subprojectId, ongoing_every_months AS ongoingEveryMonths, followup_after_months AS followupAfterMonths,
+  planned_length_months AS plannedLengthMonths, remind_after_days AS remindAfterDays`;
 const POINT_COLUMNS = 'id, intervention_id AS interventionId, point, instrument_id AS instrumentId';
 
+const scheduleValues = (s: Partial<MeasurementSchedule> = {}) => [s.ongoingEveryMonths ?? null, s.followupAfterMonths ?? null, s.plannedLengthMonths ?? null, s.remindAfterDays ?? DEFAULT_REMIND_AFTER_DAYS];
+
 export function createIntervention(db: Db, input: NewIntervention): Intervention {
-  return sql<unknown[], Intervention>(
+  return fromRow(sql<unknown[], Row>(
     db,
-    `INSERT INTO interventions (federation_id, name, kind, target_group, starts_on, ends_on, subproject_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-  ).get(input.federationId, input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null, input.subprojectId ?? null)!;
+    `INSERT INTO interventions (federation_id, name, kind, target_group, starts_on, ends_on, subproject_id, ongoing_every_months, followup_after_months, planned_length_months, remind_after_days)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+  ).get(input.federationId, input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null, input.subprojectId ?? null, ...scheduleValues(input.schedule))!);
 }
 
 export function updateIntervention(db: Db, id: number, input: Omit<NewIntervention, 'federationId'>): void {
-  sql(db, 'UPDATE interventions SET name = ?, kind = ?, target_group = ?, starts_on = ?, ends_on = ?, subproject_id = ? WHERE id = ?').run(
-    input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null, input.subprojectId ?? null, id,
+  sql(db, `UPDATE interventions SET name = ?, kind = ?, target_group = ?, starts_on = ?, ends_on = ?, subproject_id = ?,
+    ongoing_every_months = ?, followup_after_months = ?, planned_length_months = ?, remind_after_days = ? WHERE id = ?`).run(
+    input.name, input.kind, input.targetGroup ?? null, input.startsOn ?? null, input.endsOn ?? null, input.subprojectId ?? null, ...scheduleValues(input.schedule), id,
   );
 }
 
@@ -56,12 +70,13 @@ export function setMeasurementPoints(db: Db, interventionId: number, points: Mea
 }
 
 export function getIntervention(db: Db, id: number): Intervention | undefined {
-  return sql<[number], Intervention>(db, `SELECT ${COLUMNS} FROM interventions WHERE id = ?`).get(id);
+  const row = sql<[number], Row>(db, `SELECT ${COLUMNS} FROM interventions WHERE id = ?`).get(id);
+  return row && fromRow(row);
 }
 
 export function listInterventions(db: Db, federationId?: number): Intervention[] {
-  if (federationId === undefined) return sql<[], Intervention>(db, `SELECT ${COLUMNS} FROM interventions ORDER BY federation_id, name`).all();
-  return sql<[number], Intervention>(db, `SELECT ${COLUMNS} FROM interventions WHERE federation_id = ? ORDER BY name`).all(federationId);
+  if (federationId === undefined) return sql<[], Row>(db, `SELECT ${COLUMNS} FROM interventions ORDER BY federation_id, name`).all().map(fromRow);
+  return sql<[number], Row>(db, `SELECT ${COLUMNS} FROM interventions WHERE federation_id = ? ORDER BY name`).all(federationId).map(fromRow);
 }
 
 /** Turns a measurement point on for an intervention (or changes its instrument). */

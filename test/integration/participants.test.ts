@@ -122,10 +122,17 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
   describe('codes and slips', () => {
     let bulkCodes: string[];
 
-    it('issues codes in bulk to every participant without one and shows exactly those slips', async () => {
+    it('issues codes in bulk to every participant due, after a confirmation naming them, and shows exactly those slips', async () => {
       const participants = count(db, 'SELECT count(*) AS n FROM participants WHERE intervention_id = ?', intervention.id);
       await staff.get(`${base}/participants`);
-      const res = await staff.post(`${base}/codes`, { point: 'start', round: '' });
+      const before = count(db, 'SELECT count(*) AS n FROM access_codes');
+      const confirm = await staff.post(`${base}/codes`, { point: 'start', round: '' });
+      expect(confirm.status).to.equal(200);
+      expect(confirm.text).to.contain(`${participants} ska svara nu och saknar kod`);
+      expect(count(db, 'SELECT count(*) AS n FROM access_codes')).to.equal(before);
+      const ticked = [...confirm.text.matchAll(/name="participants" value="(\d+)" checked/g)].map((m) => m[1]!);
+      expect(ticked).to.have.length(participants);
+      const res = await staff.post(`${base}/codes`, [['point', 'start'], ['confirm', '1'], ...ticked.map((id) => ['participants', id] as [string, string])]);
       expect(res.status).to.equal(303);
       expect(res.location).to.match(new RegExp(`^${base}/slips\\?point=start&codes=`));
       bulkCodes = codesInLocation(res.location!);

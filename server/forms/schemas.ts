@@ -84,6 +84,14 @@ export const slipsQuery = {
   additionalProperties: false,
 } as const satisfies FormSchema;
 
+/** A paper questionnaire typed in by staff: the date it was filled in (the answers are read against the instrument in domain/answerForm.ts). */
+export const paperSubmitForm = {
+  type: 'object',
+  properties: { submittedOn: date },
+  required: ['submittedOn'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
 /** The staff's participant list: search, filters, sorting and page. */
 export const participantListQuery = {
   type: 'object',
@@ -93,6 +101,8 @@ export const participantListQuery = {
     missing: { type: 'string', enum: MEASUREMENT_POINTS },
     sort: { type: 'string', enum: ['registered', 'ref', 'pseudonym', 'started', 'exited'] },
     page: { type: 'integer', minimum: 1, maximum: 100_000 },
+    // Back from typing in a paper questionnaire: its code, to say it is done.
+    entered: { type: 'string', maxLength: 40, format: 'accessCode' },
   },
   additionalProperties: false,
 } as const satisfies FormSchema;

@@ -7,7 +7,7 @@ import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { type FormError, idParam, oneOf, parseForm } from '../forms/form.js';
 import { audit, auditedWrite, type AuditEvent } from '../security/audit.js';
-import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, participantListQuery, slipsQuery } from '../forms/schemas.js';
+import { anonymousIssueForm, bulkParticipantsForm, exitForm, issuedQuery, issueForm, newParticipantForm, paperCodeForm, paperSubmitForm, participantListQuery, slipsQuery } from '../forms/schemas.js';
 import { dueFor, worklistCounts } from '../domain/worklist.js';
 import { interventionWorklist } from '../services/worklist.js';
 import { Problem } from '../problem.js';
@@ -19,7 +19,12 @@ import {
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
 import { getMeasurementPoint, listMeasurementPoints, type Intervention, type InterventionPoint } from '../storage/interventions.js';
 import { createParticipant, createParticipants, getParticipant, listParticipants, recordExit, searchParticipants, type Participant } from '../storage/participants.js';
-import { startPaperResponse } from '../storage/responses.js';
+import { getAnswers, getResponseByCode, saveAnswers, startPaperResponse, submitResponse } from '../storage/responses.js';
+import { asStrings, FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
+import { swedishDate } from '../domain/calendarDate.js';
+import { dimensionsOf } from '../domain/dimensions.js';
+import { sectionsForPoint } from '../domain/instrument.js';
+import { scoreResponse } from '../domain/scoring.js';
 import { listRounds } from '../storage/rounds.js';
 import { disclosurePlan, processByRound, processFigures } from '../services/figures.js';
 import { privacyRoutes } from './privacy.js';
@@ -60,15 +65,16 @@ export function participantRoutes(ctx: AppContext): Router {
     const { federation, intervention, base } = scope(res);
     audit(ctx, req, here(res, { action: 'participants.view', target: auditTarget.intervention(intervention.id) }));
     const points = listMeasurementPoints(db, intervention.id);
-    const yearly = points.find((p) => p.point === 'yearly');
-    if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, ...anonymousCodes(intervention, yearly), rounds: listRounds(db, federation.id) });
     const q = parseForm(participantListQuery, req.query);
-    const filter = q.ok ? q.value : {};
+    const { entered: enteredCode, ...filter } = q.ok ? q.value : { entered: undefined };
+    const entered = enteredCode === undefined ? null : formatAccessCode(normalizeAccessCode(enteredCode)!);
+    const yearly = points.find((p) => p.point === 'yearly');
+    if (yearly) return void res.status(status).render('participants/anonymous', { federation, intervention, base, ...forms, points, entered, ...anonymousCodes(intervention, yearly), rounds: listRounds(db, federation.id) });
     const page = searchParticipants(db, intervention.id, { search: filter.q, status: filter.status, missing: filter.missing, sort: filter.sort, page: filter.page ?? 1, pageSize: PAGE_SIZE });
     const work = interventionWorklist(ctx, intervention);
     res.status(status).render('participants/index', {
       federation, intervention, base, ...forms, points,
-      participants: page.participants, total: page.total, filter, pageSize: PAGE_SIZE,
+      participants: page.participants, total: page.total, filter, pageSize: PAGE_SIZE, entered,
       work, workCounts: worklistCounts(work),
       progress: progressByParticipant(listInterventionCodes(db, intervention.id)),
       rounds: listRounds(db, federation.id),
@@ -242,7 +248,59 @@ export function participantRoutes(ctx: AppContext): Router {
       code: code.code, participantId: code.participantId, interventionId: code.interventionId, point: code.point, roundId: code.roundId,
       instrumentId: instrument.id, instrumentVersion: instrument.version, language: instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!,
     }, principalOf(req).userId!), (r) => here(res, { action: 'paper.start', target: auditTarget.response(r.response.id), detail: { point: code.point, created: r.created } }));
-    res.redirect(303, created ? `/s/${code.code}/1` : `/s/${code.code}`);
+    void created;
+    res.redirect(303, `${scope(res).base}/paper/${code.code}`);
+  });
+
+  /** A paper questionnaire being typed in: its code (of this intervention, started as paper), instrument, participant and every section of the point. */
+  function paperEntry(res: Response, rawCode: string) {
+    const { intervention } = scope(res);
+    const normalized = normalizeAccessCode(rawCode);
+    const code = normalized === null ? undefined : findAccessCode(db, normalized);
+    const error = paperCodeError(code, intervention.id);
+    if (error || !code) throw new Problem('notFound');
+    const response = getResponseByCode(db, code.code);
+    const instrument = response && ctx.instruments.get(response.instrumentId, response.instrumentVersion);
+    if (!response || !response.enteredByStaff || !instrument) throw new Problem('notFound');
+    const participant = code.participantId === null ? null : getParticipant(db, code.participantId) ?? null;
+    return { code, response, instrument, participant, sections: sectionsForPoint(instrument, code.point) };
+  }
+
+  function renderPaperForm(res: Response, entry: ReturnType<typeof paperEntry>, values: Map<string, string[]>, submittedOn: string, errors: FieldError[], dateError: string | null, status = 200): void {
+    const { federation, intervention, base } = scope(res);
+    res.status(status).render('participants/paper-form', {
+      federation, intervention, base, ...entry, values, submittedOn, errors, dateError, formatAccessCode, today: swedishDate(),
+    });
+  }
+
+  // Every question of the point on one page, for typing in a pile of paper forms quickly; the date the form was filled in counts for periods.
+  router.get(`${BASE}/paper/:code`, manage, (req, res) => {
+    const entry = paperEntry(res, String(req.params.code));
+    const answers = getAnswers(db, entry.response.id);
+    const values = new Map(entry.sections.flatMap((s) => s.items).map((item) => [item.id, formValue(item, answers.get(item.id))]));
+    renderPaperForm(res, entry, values, swedishDate(), [], null);
+  });
+
+  router.post(`${BASE}/paper/:code`, manage, (req, res) => {
+    const entry = paperEntry(res, String(req.params.code));
+    const items = entry.sections.flatMap((s) => s.items);
+    const body = req.body as Record<string, unknown>;
+    const parsed = parseSectionForm(items, body);
+    if (parsed.unknownFields.length > 0) throw new Problem('unknownItems', parsed.unknownFields.join(', '));
+    const date = parseForm(paperSubmitForm, body);
+    const submittedOn = date.ok ? date.value.submittedOn : typeof body.submittedOn === 'string' ? body.submittedOn : '';
+    const dateError = !date.ok ? 'staff.paper.dateInvalid' : submittedOn > swedishDate() ? 'staff.paper.dateInFuture' : null;
+    if (parsed.errors.length > 0 || dateError) {
+      const typed = new Map(items.map((item) => [item.id, asStrings(body[`${FIELD_PREFIX}${item.id}`])]));
+      return renderPaperForm(res, entry, typed, submittedOn, parsed.errors, dateError, 422);
+    }
+    const { response, instrument, code } = entry;
+    auditedWrite(ctx, req, () => {
+      saveAnswers(db, response.id, parsed.answers, parsed.cleared, entry.sections.length + 1);
+      const answers = getAnswers(db, response.id);
+      if (!submitResponse(db, response, scoreResponse(instrument, response.point, answers), dimensionsOf(instrument, answers), submittedOn)) throw new Problem('codeSpent');
+    }, here(res, { action: 'paper.submit', target: auditTarget.response(response.id), detail: { point: code.point, submittedOn } }));
+    res.redirect(303, `${scope(res).base}/participants?entered=${code.code}#paper-title`);
   });
 
   router.get(`${BASE}/rates`, authorize(ctx, 'rates.read'), (req, res) => {

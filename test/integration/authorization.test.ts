@@ -100,6 +100,8 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/interventions/:iid/participants/:pid/codes/:code/reissue': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/slips': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/paper': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/paper/:code': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/paper/:code': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/rates': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/import': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/import/template.csv': STAFF_WORK,

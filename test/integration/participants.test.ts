@@ -220,17 +220,40 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
       expect((await staff.get(ok.location!)).text).to.contain('Studier');
     });
 
-    it('enters a paper questionnaire as staff, marked as such, on the participant pages', async () => {
+    it('enters a paper questionnaire on one staff page: every question, the date it was filled in, errors kept, then on to the next', async () => {
       const code = bulkCodes[3]!;
       await staff.get(`${base}/participants`);
       const res = await staff.post(`${base}/paper`, { code: formatAccessCode(code).toLowerCase() });
       expect(res.status).to.equal(303);
-      expect(res.location).to.equal(`/s/${code}/1`);
+      expect(res.location).to.equal(`${base}/paper/${code}`);
       expect(db.prepare('SELECT entered_by_staff AS byStaff, entered_by_user_id AS userId, language FROM responses WHERE code = ?').get(code)).to.deep.equal({ byStaff: 1, userId: staffId, language: 'sv' });
       const page = await staff.get(res.location!);
       expect(page.status).to.equal(200);
-      expect(page.text).to.contain('Pappersenkät – inmatad av personal');
+      expect(page.text).to.contain('Pappersenkät – inmatad av personal').and.contain('Kontrollera inmatningen');
+      // Every question of the start point on the one page.
+      const items = sectionsForPoint(participantInstrument, 'start').flatMap((section) => section.items);
+      for (const item of items) expect(page.text, item.id).to.contain(`name="item_${item.id}"`);
       expect(count(db, "SELECT count(*) AS n FROM audit_log WHERE action = 'paper.start' AND user_id = ?", staffId)).to.equal(1);
+
+      const scale = items.filter((i) => i.type === 'agree7');
+      const answers = Object.fromEntries(scale.map((i) => [`item_${i.id}`, '5']));
+      // A date in the future and a number off the scale: both named, the typed answers kept, nothing sent.
+      const bad = await staff.post(`${base}/paper/${code}`, { ...answers, [`item_${scale[0]!.id}`]: '9', submittedOn: '2999-01-01' });
+      expect(bad.status).to.equal(422);
+      expect(bad.text).to.contain('Datumet kan inte vara senare än i dag').and.contain(`href="#item_${scale[0]!.id}-1"`);
+      expect(bad.text).to.match(new RegExp(`name="item_${scale[1]!.id}" value="5" checked`));
+      expect(db.prepare('SELECT status FROM responses WHERE code = ?').pluck().get(code)).to.equal('in_progress');
+
+      const saved = await staff.post(`${base}/paper/${code}`, { ...answers, submittedOn: '2026-02-03' });
+      expect(saved.status).to.equal(303);
+      expect(saved.location).to.equal(`${base}/participants?entered=${code}#paper-title`);
+      expect(db.prepare('SELECT status, submitted_on AS on_, source FROM responses WHERE code = ?').get(code)).to.deep.equal({ status: 'submitted', on_: '2026-02-03', source: 'paper' });
+      expect(count(db, 'SELECT count(*) AS n FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.code = ?', code)).to.equal(scale.length);
+      const next = await staff.get(saved.location!.replace(/#.*/, ''));
+      expect(next.text).to.contain(`Pappersenkäten med koden ${formatAccessCode(code)} är inmatad`).and.contain('name="code"');
+      // The same code cannot be typed in twice.
+      expect((await staff.get(`${base}/paper/${code}`)).status).to.equal(404);
+      expect(count(db, "SELECT count(*) AS n FROM audit_log WHERE action = 'paper.submit' AND user_id = ?", staffId)).to.equal(1);
     });
 
     it('refuses paper entry for a code that is unknown here, spent or revoked', async () => {
@@ -420,8 +443,10 @@ describe('anonymous yearly questionnaires: a structural intervention answered wi
     await admin.get(`${base}/participants`);
     const res = await admin.post(`${base}/paper`, { code: codes[5]! });
     expect(res.status).to.equal(303);
-    expect(res.location).to.equal(`/s/${codes[5]}/1`);
+    expect(res.location).to.equal(`${base}/paper/${codes[5]}`);
     expect(db.prepare('SELECT participant_id AS participantId, entered_by_staff AS byStaff, point FROM responses WHERE code = ?').get(codes[5]!)).to.deep.equal({ participantId: null, byStaff: 1, point: 'yearly' });
+    const page = await admin.get(res.location!);
+    expect(page.text).to.contain('Anonym enkät (ingen deltagare)');
   });
 
   it('keeps the questionnaire once codes are out, and answers 404 for anonymous codes of an individual intervention', async () => {

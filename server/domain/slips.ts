@@ -1,11 +1,21 @@
 import QRCode from 'qrcode';
 
-/** Eight slips to an A4 sheet: two columns, four rows. */
-export const SLIPS_PER_SHEET = 8;
+/** Six slips to an A4 sheet (two columns, three rows): room for the text at a size people can read. */
+export const SLIPS_PER_SHEET = 6;
 
 /** Where a participant types a code, and the address a slip's QR code opens. */
 export function surveyEntryUrl(publicUrl: string, code?: string): string {
   return code ? `${publicUrl}/s/${code}` : `${publicUrl}/s`;
+}
+
+/** The address as printed for people to type: without "https://" (browsers add it), with "http://" kept (they would not). */
+export function printedUrl(url: string): string {
+  return url.replace(/^https:\/\//, '');
+}
+
+/** About how long a questionnaire takes, in whole 5 minutes (at least 5): some 12 seconds a question. */
+export function estimatedMinutes(questions: number): number {
+  return Math.max(5, Math.ceil((questions * 12) / 60 / 5) * 5);
 }
 
 /**

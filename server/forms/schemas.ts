@@ -79,7 +79,14 @@ export const paperCodeForm = {
 
 export const slipsQuery = {
   type: 'object',
-  properties: { point: { type: 'string', enum: MEASUREMENT_POINTS }, codes: { type: 'string', maxLength: 20_000 }, showRef: { type: 'string', enum: ['1'] } },
+  properties: {
+    point: { type: 'string', enum: MEASUREMENT_POINTS }, codes: { type: 'string', maxLength: 20_000 },
+    // The staff's own reference is printed on a person's slip unless turned off: a slip given to the wrong person corrupts paired data.
+    hideRef: { type: 'string', enum: ['1'] }, showRef: { type: 'string', enum: ['1'] },
+    lang: { type: 'string', pattern: '^[a-z]{2,3}(-[a-z0-9]+)?$' },
+    lastDay: date,
+    contact: { type: 'string', maxLength: 120 },
+  },
   required: ['point'],
   additionalProperties: false,
 } as const satisfies FormSchema;

@@ -3,7 +3,9 @@ import type { AppContext } from '../context.js';
 import { formatAccessCode, normalizeAccessCode, normalizeCodeList } from '../domain/accessCode.js';
 import { progressByParticipant, progressOf } from '../domain/codeProgress.js';
 import { EXIT_STATUSES } from '../domain/exitStatus.js';
-import { qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
+import { estimatedMinutes, printedUrl, qrSvg, surveyEntryUrl, toSheets } from '../domain/slips.js';
+import { htmlLang, localizedText, textDirection } from '../domain/languages.js';
+import { translator } from '../i18n/index.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { type FormError, idParam, oneOf, parseForm } from '../forms/form.js';
 import { audit, auditedWrite, type AuditEvent } from '../security/audit.js';
@@ -203,7 +205,7 @@ export function participantRoutes(ctx: AppContext): Router {
     const codes = auditedWrite(ctx, req, () => issueMissingCodes(db, { measurementPointId: point.id, roundId: round, participantIds: chosen }),
       (issued) => here(res, { action: 'codes.issue', target: auditTarget.intervention(intervention.id), detail: { point: form.value.point, count: issued.length } }));
     if (codes.length === 0) return renderList(req, res, { errors: [{ field: 'point', code: 'staff.allHaveCodes' }], input: form.input }, 422);
-    res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}&showRef=1`);
+    res.redirect(303, `${base}/slips?point=${form.value.point}&codes=${codes.join(',')}`);
   });
 
   router.post(`${BASE}/codes/anonymous`, manage, (req, res) => {
@@ -222,16 +224,33 @@ export function participantRoutes(ctx: AppContext): Router {
     const query = parseForm(slipsQuery, req.query);
     const point = query.ok ? getMeasurementPoint(db, intervention.id, query.value.point) : undefined;
     if (!query.ok || !point) throw new Problem('notFound');
+    const instrument = ctx.instruments.get(point.instrumentId);
+    if (!instrument) throw new Problem('serverError', `instrument ${point.instrumentId} is not installed`);
     const selected = query.value.codes === undefined ? null : normalizeCodeList(query.value.codes);
-    const showRef = query.value.showRef === '1';
+    const showRef = point.point !== 'yearly' && query.value.hideRef !== '1';
+    // The slip's language: one the instrument is in (the participant will answer in it), Swedish by default.
+    const lang = query.value.lang !== undefined && instrument.languages.includes(query.value.lang) ? query.value.lang : instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!;
     const codes = codesForSlips(db, point.id, selected);
     const slips = await Promise.all(codes.map(async (c) => ({
       code: formatAccessCode(c.code), localRef: showRef ? c.localRef : null, qr: await qrSvg(surveyEntryUrl(ctx.config.publicUrl, c.code)),
     })));
-    audit(ctx, req, here(res, { action: 'codes.print', target: auditTarget.intervention(intervention.id), detail: { point: point.point, count: slips.length, showRef } }));
+    audit(ctx, req, here(res, { action: 'codes.print', target: auditTarget.intervention(intervention.id), detail: { point: point.point, count: slips.length, showRef, lang } }));
+    const st = translator(lang);
+    const questions = sectionsForPoint(instrument, point.point).reduce((n, section) => n + section.items.length, 0);
     res.render('participants/slips', {
       federation, intervention, base, point: point.point, sheets: toSheets(slips), count: slips.length, showRef,
-      codesParam: selected?.join(',') ?? '', entryUrl: surveyEntryUrl(ctx.config.publicUrl),
+      codesParam: selected?.join(',') ?? '', languages: instrument.languages, lang, lastDay: query.value.lastDay ?? null, contact: query.value.contact ?? null,
+      slip: {
+        lang: htmlLang(lang), dir: textDirection(lang),
+        title: localizedText(instrument.title, lang, 'sv'),
+        purpose: st(point.point === 'yearly' ? 'slip.purposeYearly' : 'slip.purpose'),
+        minutes: st('slip.minutes', { minutes: estimatedMinutes(questions) }),
+        instruction: st('slip.instruction', { url: printedUrl(surveyEntryUrl(ctx.config.publicUrl)) }),
+        scan: st('slip.scan'),
+        lastDay: query.value.lastDay ? st('slip.lastDay', { date: query.value.lastDay }) : null,
+        contact: query.value.contact ? st('slip.contact', { contact: query.value.contact }) : null,
+        ref: st('slip.ref'),
+      },
     });
   });
 

@@ -62,7 +62,7 @@ describe('staff and evaluators in a real browser', function () {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).to.equal(undefined);
 
     await page.fill('#localRef', '850101-1234');
-    await page.click('form[action$="/participants"] button[type="submit"]');
+    await page.click('form[method="post"][action$="/participants"] button[type="submit"]');
     expect(await page.textContent('.error-summary')).to.match(/personnummer/i);
     expect(server.db.prepare('SELECT count(*) AS n FROM participants').get()).to.deep.equal({ n: 0 });
 
@@ -71,6 +71,10 @@ describe('staff and evaluators in a real browser', function () {
     await page.waitForSelector('#participants tbody tr:nth-child(3)');
     await page.selectOption('#point', 'start');
     await page.click('form[action$="/codes"] button[type="submit"]');
+    // The confirmation names who is due (all three lack a start questionnaire), ticked.
+    expect(await page.textContent('legend')).to.contain('3 ska svara nu');
+    expect(await page.$$eval('input[name="participants"]:checked', (els) => els.length)).to.equal(3);
+    await page.click('main form[action$="/codes"] button[type="submit"]');
     await page.waitForURL(/\/slips\?/);
     const slipCodes = await page.$$eval('.slip-code', (els) => els.map((e) => e.textContent.trim()));
     expect(slipCodes).to.have.length(3);

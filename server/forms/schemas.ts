@@ -83,7 +83,8 @@ export const slipsQuery = {
     point: { type: 'string', enum: MEASUREMENT_POINTS }, codes: { type: 'string', maxLength: 20_000 },
     // The staff's own reference is printed on a person's slip unless turned off: a slip given to the wrong person corrupts paired data.
     hideRef: { type: 'string', enum: ['1'] }, showRef: { type: 'string', enum: ['1'] },
-    lang: { type: 'string', pattern: '^[a-z]{2,3}(-[a-z0-9]+)?$' },
+    // The slips' language (not ?lang=, which is the page's own).
+    slipLang: { type: 'string', pattern: '^[a-z]{2,3}(-[a-z0-9]+)?$' },
     lastDay: date,
     contact: { type: 'string', maxLength: 120 },
   },

@@ -229,7 +229,7 @@ export function participantRoutes(ctx: AppContext): Router {
     const selected = query.value.codes === undefined ? null : normalizeCodeList(query.value.codes);
     const showRef = point.point !== 'yearly' && query.value.hideRef !== '1';
     // The slip's language: one the instrument is in (the participant will answer in it), Swedish by default.
-    const lang = query.value.lang !== undefined && instrument.languages.includes(query.value.lang) ? query.value.lang : instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!;
+    const lang = query.value.slipLang !== undefined && instrument.languages.includes(query.value.slipLang) ? query.value.slipLang : instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!;
     const codes = codesForSlips(db, point.id, selected);
     const slips = await Promise.all(codes.map(async (c) => ({
       code: formatAccessCode(c.code), localRef: showRef ? c.localRef : null, qr: await qrSvg(surveyEntryUrl(ctx.config.publicUrl, c.code)),

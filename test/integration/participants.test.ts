@@ -161,10 +161,10 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
       expect(plain.text).to.contain('Nr 12').and.contain(federation.name).and.contain('Det tar ungefär').and.contain(`${server.ctx.config.publicUrl}/s`);
       const hidden = await staff.get(`${base}/slips?point=start&hideRef=1`);
       expect(hidden.text).not.to.contain('Nr 12');
-      const arabic = await staff.get(`${base}/slips?point=start&lang=ar&lastDay=2026-12-24&contact=${encodeURIComponent('Anna, 010-123 45 67')}`);
+      const arabic = await staff.get(`${base}/slips?point=start&slipLang=ar&lastDay=2026-12-24&contact=${encodeURIComponent('Anna, 010-123 45 67')}`);
       expect(arabic.text).to.contain('lang="ar" dir="rtl"').and.contain('اذهب إلى').and.contain('2026-12-24').and.contain('Anna, 010-123 45 67');
       // A language the questionnaire is not in falls back to Swedish.
-      expect((await staff.get(`${base}/slips?point=start&lang=fi`)).text).to.contain('lang="sv" dir="ltr"');
+      expect((await staff.get(`${base}/slips?point=start&slipLang=fi`)).text).to.contain('lang="sv" dir="ltr"');
     });
 
     it('shows the code status per measurement point in the list', async () => {

@@ -15,6 +15,7 @@ import { auditLogRoutes } from './routes/auditLog.js';
 import { federationRoutes } from './routes/federation.js';
 import { interventionSetupRoutes } from './routes/interventionSetup.js';
 import { invitationRoutes } from './routes/invitations.js';
+import { passwordResetRoutes } from './routes/passwordReset.js';
 import { memberRoutes } from './routes/members.js';
 import { participantRoutes } from './routes/participants.js';
 import { IMPORT_PATH, importBodyParser, importRoutes } from './routes/csvImport.js';
@@ -86,8 +87,8 @@ export function createApp(ctx: AppContext): express.Express {
 
   // The pages; each router answers only its own paths, the rest fall through to 404. A national
   // installation has no förbund, participants or answers: only sign-in and the national report.
-  const pages = national ? [nationalRoutes, authRoutes] : [
-    authRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
+  const pages = national ? [nationalRoutes, authRoutes, passwordResetRoutes] : [
+    authRoutes, passwordResetRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
     participantRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes, nationalSubmissionRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));

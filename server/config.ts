@@ -24,6 +24,10 @@ export interface Config {
    * answers, or NNS's national one, which only receives the förbund's yearly submission files.
    */
   mode: 'local' | 'national';
+  /** Mail (invitations, password resets) through this SMTP server (smtp:// or smtps://, user and password in the URL); null: no mail, links are shown instead. */
+  smtpUrl: string | null;
+  /** The sender of the app's mail. */
+  mailFrom: string;
 }
 
 interface RawEnv {
@@ -35,6 +39,8 @@ interface RawEnv {
   INDIKATOR_TRUST_PROXY?: string;
   INDIKATOR_HOST?: string;
   INDIKATOR_MODE: 'local' | 'national';
+  INDIKATOR_SMTP_URL?: string;
+  INDIKATOR_MAIL_FROM?: string;
 }
 
 const schema: JSONSchemaType<RawEnv> = {
@@ -48,6 +54,8 @@ const schema: JSONSchemaType<RawEnv> = {
     INDIKATOR_TRUST_PROXY: { type: 'string', nullable: true },
     INDIKATOR_HOST: { type: 'string', pattern: '^[0-9A-Za-z.:-]+$', nullable: true },
     INDIKATOR_MODE: { type: 'string', enum: ['local', 'national'], default: 'local' },
+    INDIKATOR_SMTP_URL: { type: 'string', pattern: '^smtps?://[^\\s]+$', nullable: true },
+    INDIKATOR_MAIL_FROM: { type: 'string', pattern: '^[^\\r\\n]{3,200}$', nullable: true },
   },
   required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES', 'INDIKATOR_MODE'],
   additionalProperties: true,
@@ -77,7 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!validate(raw)) {
     const err = validate.errors?.[0];
     const name = err?.instancePath.replace(/^\//, '') || String(err?.params && 'missingProperty' in err.params ? err.params.missingProperty : 'environment');
-    throw new ConfigError(`${name}: ${err?.message ?? 'invalid'} (got "${env[name] ?? ''}")`);
+    // A password in the SMTP URL is never printed.
+    const got = (env[name] ?? '').replace(/\/\/[^@/\s]*@/, '//…@');
+    throw new ConfigError(`${name}: ${err?.message ?? 'invalid'} (got "${got}")`);
   }
   const port = raw.PORT;
   return {
@@ -89,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: raw.INDIKATOR_SECURE_COOKIES,
     trustProxy: trustedProxies(raw.INDIKATOR_TRUST_PROXY),
     mode: raw.INDIKATOR_MODE,
+    smtpUrl: raw.INDIKATOR_SMTP_URL ?? null,
+    mailFrom: raw.INDIKATOR_MAIL_FROM ?? 'Indikator <no-reply@localhost>',
   };
 }
 

@@ -195,7 +195,7 @@ export const newAccountForm = {
 
 export const roleForm = {
   type: 'object',
-  properties: { role: { type: 'string', enum: FEDERATION_ROLES } },
+  properties: { role: { type: 'string', enum: FEDERATION_ROLES }, confirm: { type: 'string', enum: ['1'] } },
   required: ['role'],
   additionalProperties: false,
 } as const satisfies FormSchema;
@@ -263,13 +263,29 @@ export const memberForm = {
 
 export const loginForm = {
   type: 'object',
-  properties: { email: optionalText(200), password: { type: 'string', maxLength: 1000, verbatim: true }, next: optionalText(2000) },
+  properties: { email: optionalText(200), password: { type: 'string', maxLength: 1000, verbatim: true }, next: optionalText(2000), reset: { type: 'string', enum: ['1'] } },
   additionalProperties: false,
 } as const satisfies FormSchema;
 
 export const passwordForm = {
   type: 'object',
   properties: { current: { type: 'string', maxLength: 1000, verbatim: true }, password: { type: 'string', maxLength: 1000, verbatim: true }, confirm: { type: 'string', maxLength: 1000, verbatim: true } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Asking for a password reset link by e-mail. */
+export const forgotPasswordForm = {
+  type: 'object',
+  properties: { email },
+  required: ['email'],
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Choosing a new password through a reset link. */
+export const resetPasswordForm = {
+  type: 'object',
+  properties: { password: { type: 'string', maxLength: 1000, verbatim: true }, confirm: { type: 'string', maxLength: 1000, verbatim: true } },
+  required: ['password'],
   additionalProperties: false,
 } as const satisfies FormSchema;
 

@@ -40,7 +40,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/login', (req, res) => {
     const query = parseForm(loginForm, req.query);
-    res.render('auth/login', { error: null, email: query.ok ? query.value.email ?? '' : '', next: safeNext(query.ok ? query.value.next : undefined) });
+    res.render('auth/login', { error: null, email: query.ok ? query.value.email ?? '' : '', next: safeNext(query.ok ? query.value.next : undefined), reset: query.ok && query.value.reset === '1' });
   });
 
   router.post('/login', loginLimiter, async (req, res) => {

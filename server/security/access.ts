@@ -26,6 +26,9 @@ export const ROLE_PERMISSIONS: Record<FederationRole, readonly Permission[]> = {
   board: ['federation.view', 'results.read', 'reports.read'],
 };
 
+/** The roles from the least to the most privileged: forms offer them in this order and preselect the first. */
+export const ROLES_LEAST_FIRST: readonly FederationRole[] = ['board', 'evaluator', 'staff', 'federation_admin'];
+
 /** Permissions that staff hold only for the interventions they are assigned to. */
 const ASSIGNMENT_BOUND: ReadonlySet<Permission> = new Set(['participants.manage', 'rates.read']);
 

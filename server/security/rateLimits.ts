@@ -17,6 +17,17 @@ export function failedAttemptLimit(limit: number) {
   });
 }
 
+/** A per-IP limit on every request of a kind in a 15-minute window (asking for a reset link: each one sends a mail). */
+export function requestLimit(limit: number) {
+  return rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new Problem('rateLimited')),
+  });
+}
+
 /**
  * A request that guessed at a code and missed: a code that is malformed or unknown (400, 404), one
  * already used or replaced (410), a wrong new code typed on a replaced page (422 there). A page's

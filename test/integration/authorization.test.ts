@@ -69,6 +69,11 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/users': ADMIN,
   // An invitation link is its own key: anyone holding it (tested in invitations.test.ts).
   'GET /invite/:token': ANYONE,
+  // A reset link is its own key too (mailed to the account's address; tested in mail.test.ts).
+  'GET /password/forgot': ANYONE,
+  'POST /password/forgot': ANYONE,
+  'GET /password/reset/:token': ANYONE,
+  'POST /password/reset/:token': ANYONE,
   'POST /invite/:token': ANYONE,
   'POST /f/:fid/users/:uid/revoke': ADMIN,
   'GET /f/:fid/tokens': ADMIN,

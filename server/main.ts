@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { formatAccessCode } from './domain/accessCode.js';
-import { InstrumentError, loadInstruments, MissingInstrumentError, requireStartedVersions, type StartedVersion } from './domain/instrument.js';
+import { InstrumentError, loadInstruments, MissingInstrumentError, requireAnsweredVersions, requireStartedVersions, type StartedVersion } from './domain/instrument.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 import { NATIONAL_DEMO_ACCOUNTS, seedNationalDemo } from './demo/nationalSeed.js';
 import { PATHS } from './paths.js';
@@ -24,7 +24,8 @@ function start(): void {
   const db = openDatabase(config.dbFile, { busyTimeoutMs: STARTUP_LOCK_WAIT_MS });
   let app: ReturnType<typeof createApp>;
   try {
-    requireStartedVersions(instruments, startedVersions(db));
+    requireStartedVersions(instruments, versionsOf(db, 'in_progress'));
+    requireAnsweredVersions(instruments, versionsOf(db, 'submitted'));
     if (config.demo && config.mode === 'national') {
       const demo = seedNationalDemo(db, instruments);
       if (demo) {
@@ -61,12 +62,12 @@ function start(): void {
   stopOnSignals(server, db);
 }
 
-/** The instrument versions that questionnaires still in progress were started with, and how many of each. */
-function startedVersions(db: Db): StartedVersion[] {
+/** The instrument versions that questionnaires still in progress were started with (or sent ones given in), and how many of each. */
+function versionsOf(db: Db, status: 'in_progress' | 'submitted'): StartedVersion[] {
   return db.prepare(
     `SELECT instrument_id AS instrumentId, instrument_version AS version, count(*) AS responses
-     FROM responses WHERE status = 'in_progress' GROUP BY instrument_id, instrument_version`,
-  ).all() as StartedVersion[];
+     FROM responses WHERE status = ? GROUP BY instrument_id, instrument_version`,
+  ).all(status) as StartedVersion[];
 }
 
 /**

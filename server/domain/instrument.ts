@@ -135,15 +135,28 @@ export interface StartedVersion {
  * message names how many started responses need which version, and what to do.
  */
 export function requireStartedVersions(registry: InstrumentRegistry, started: readonly StartedVersion[]): void {
-  const missing = started.filter((s) => s.responses > 0 && registry.get(s.instrumentId, s.version) === undefined);
+  requireVersions(registry, started, (n) => `${n} started response${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''}`);
+}
+
+/**
+ * Throws a MissingInstrumentError when submitted questionnaires were given in an instrument
+ * version that is not installed: the analyses could not tell which of its indicators compare with
+ * the other versions (domain/instrumentVersions.ts), nor the codebook describe its answers.
+ */
+export function requireAnsweredVersions(registry: InstrumentRegistry, answered: readonly StartedVersion[]): void {
+  requireVersions(registry, answered, (n) => `${n} sent response${n === 1 ? ' was' : 's were'} given in`);
+}
+
+function requireVersions(registry: InstrumentRegistry, needed: readonly StartedVersion[], howMany: (responses: number) => string): void {
+  const missing = needed.filter((s) => s.responses > 0 && registry.get(s.instrumentId, s.version) === undefined);
   if (missing.length === 0) return;
   const needs = missing.map((s) => {
     const installed = registry.list().filter((i) => i.id === s.instrumentId).map((i) => i.version);
     const has = installed.length > 0 ? `installed: ${installed.join(', ')}` : 'no version installed';
-    return `${s.responses} started response${s.responses === 1 ? '' : 's'} need${s.responses === 1 ? 's' : ''} instrument "${s.instrumentId}" version ${s.version} (${has})`;
+    return `${howMany(s.responses)} instrument "${s.instrumentId}" version ${s.version} (${has})`;
   });
   throw new MissingInstrumentError(
-    `${needs.join('; ')}; keep each version a questionnaire was started with in indicators/ (the old file beside the new one, under another name, e.g. ${missing[0]!.instrumentId}-${missing[0]!.version}.json)`,
+    `${needs.join('; ')}; keep each version a questionnaire was started or answered with in indicators/ (the old file beside the new one, under another name, e.g. ${missing[0]!.instrumentId}-${missing[0]!.version}.json)`,
   );
 }
 

@@ -25,7 +25,7 @@ import { ImportRefused, UPLOAD_MAX_BYTES, type ImportOutcome } from './domain/cs
 import { checkFile, fileEncoding, importAuditEvent, importFile, importSetting } from './services/csvImportFile.js';
 import type { ImportResult } from './storage/csvImport.js';
 import { translator } from './i18n/index.js';
-import { interventionInstrument } from './services/interventionSummary.js';
+import { exportVersions } from './services/interventionSummary.js';
 import { exportedResponses } from './storage/responseExport.js';
 import { submissionCsvRows } from './domain/nationalSubmission.js';
 import { readSubmissionFile } from './forms/submissionFile.js';
@@ -100,14 +100,14 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       const db = openDatabase(config.dbFile);
       const intervention = getIntervention(db, Number(values.intervention));
       if (!intervention) throw new CliError('--intervention must name an existing intervention id');
-      const { instrument } = interventionInstrument({ db, instruments: loadInstruments(PATHS.indicators), config }, intervention);
-      if (!instrument) throw new CliError(`intervention ${intervention.id} has no measurement point yet, so nothing to export`);
+      const versions = exportVersions({ db, instruments: loadInstruments(PATHS.indicators) }, intervention);
+      if (!versions) throw new CliError(`intervention ${intervention.id} has no measurement point yet, so nothing to export`);
       const opts = { freeText: values['free-text'] ?? false };
       let text: string;
-      if (values.codebook) text = `${JSON.stringify(codebook(instrument, opts), null, 2)}\n`;
+      if (values.codebook) text = `${JSON.stringify(codebook(versions, opts), null, 2)}\n`;
       else {
         const responses = exportedResponses(db, { interventionId: intervention.id });
-        const rows = layout === 'wide' ? wideRows(instrument, responses, opts) : longRows(instrument, responses, opts);
+        const rows = layout === 'wide' ? wideRows(versions, responses, opts) : longRows(versions, responses, opts);
         text = csvText(rows, values.excel ? 'excel-sv' : 'standard');
         writeAudit(db, { actor: 'cli', federationId: intervention.federationId, action: 'export.responses', target: auditTarget.export(values.out ? path.basename(values.out) : 'stdout'), detail: { layout, freeText: opts.freeText, responses: responses.length, rows: rows.length } });
       }

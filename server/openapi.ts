@@ -2,8 +2,8 @@
 const nullableNumber = { type: 'number', nullable: true };
 const interval = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2, nullable: true, description: '95 % confidence interval [low, high]' };
 const reason = {
-  type: 'string', enum: ['tooFew', 'complementary', 'notAsked', null], nullable: true,
-  description: 'Why the figure is hidden: fewer than 5 people (tooFew), hidden so that another small group cannot be worked out (complementary), or the question is not asked at this point (notAsked); null when shown',
+  type: 'string', enum: ['tooFew', 'complementary', 'notAsked', 'versionChanged', null], nullable: true,
+  description: 'Why the figure is hidden: fewer than 5 people (tooFew), hidden so that another small group cannot be worked out (complementary), the question is not asked at this point (notAsked), or the indicator\'s questions changed between the instrument versions the answers were given in (versionChanged); null when shown',
 };
 const cell = { type: 'string', description: 'The name of the figure cell (what | whose | which people | when); the same cell has the same figures on every page and in every export' };
 const described = {

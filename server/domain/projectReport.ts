@@ -4,6 +4,7 @@
 
 import type { ExitStatus } from './exitStatus.js';
 import type { LocalizedText } from './instrumentTypes.js';
+import type { VersionNotice } from './instrumentVersions.js';
 import type { CountFigure, PairedLine, REPORT_VERSION } from './report.js';
 
 /**
@@ -42,4 +43,6 @@ export interface ProjectReportData {
   targets: TargetProgress[];
   change: { from: string; to: string };
   indicators: { indicatorId: string; text: LocalizedText; cells: PairedLine[] }[];
+  /** The instrument versions behind the figures when more than one (absent in reports frozen before versions were told). */
+  instrumentVersions?: VersionNotice | null;
 }

@@ -6,6 +6,7 @@
 
 import { changeNumbers, type ChangeVerdict } from './changeReading.js';
 import type { LocalizedText } from './instrumentTypes.js';
+import type { VersionNotice } from './instrumentVersions.js';
 import { formatDecimal, formatInteger } from './numberFormat.js';
 import type { Interval } from './statistics.js';
 import type { SuppressionReason } from './suppression.js';
@@ -130,6 +131,8 @@ export interface ReportData {
   withoutParticipants: { id: number; name: string }[];
   comparison: { point: MeasurementPoint; columns: ComparisonColumn[]; rows: ComparisonRow[] };
   projects: FederationProjectProgress[];
+  /** The instrument versions behind the figures when more than one (absent in reports frozen before versions were told). */
+  instrumentVersions?: VersionNotice | null;
 }
 
 export type ReportTimeChoice = { ok: true; round: RoundInfo | null } | { ok: false };

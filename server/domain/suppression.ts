@@ -404,8 +404,11 @@ export function sumOfShown(plan: DisclosurePlan, keys: readonly string[]): Hidde
 }
 
 
-/** Why a cell shows no figure: hidden by the plan, or the question is not asked at that point. */
-export type SuppressionReason = HiddenReason | 'notAsked';
+/**
+ * Why a cell shows no figure: hidden by the plan, the question is not asked at that point, or its
+ * questions changed between the instrument versions the answers were given in (domain/instrumentVersions.ts).
+ */
+export type SuppressionReason = HiddenReason | 'notAsked' | 'versionChanged';
 
 export type ShownCell<T> = T & { suppressed: false; suppressionReason: null };
 

@@ -23,6 +23,7 @@ function languageLocals(lang: string): Record<string, unknown> {
   const ui = negotiateLanguage(lang, undefined);
   const t = translator(ui);
   const dateFormat = new Intl.DateTimeFormat(numberLocale(ui), { dateStyle: 'long', timeZone: 'Europe/Stockholm' });
+  const listFormat = new Intl.ListFormat(numberLocale(ui), { type: 'conjunction' });
   const locals = {
     lang,
     htmlLang: htmlLang(lang),
@@ -38,7 +39,9 @@ function languageLocals(lang: string): Record<string, unknown> {
     /** A calendar date (YYYY-MM-DD) or a timestamp, written out: "25 november 2026". */
     longDate: (value: string) => dateFormat.format(new Date(value.length === 10 ? `${value}T12:00:00Z` : value)),
     pointLabel: (point: string) => t(`points.${point}`),
-    /** Why a figure is not shown, in the one vocabulary: too few answers, hidden to protect another group, not asked. */
+    /** Words joined as the language joins a list: "1.0, 1.1 och 2.0". */
+    listOf: (words: readonly string[]) => listFormat.format(words),
+    /** Why a figure is not shown, in the one vocabulary: too few answers, hidden to protect another group, not asked, changed between versions. */
     hiddenText: (reason: SuppressionReason | null) => (reason === null ? '' : t(`disclosure.${reason}`)),
     /** An audit event's name for people ("Koder utdelade"); the code itself when it has none. */
     auditLabel: (action: string) => {

@@ -76,15 +76,15 @@ export function resultRoutes(ctx: AppContext): Router {
   router.get('/f/:fid/interventions/:iid/results/indicators/:indicatorId', authorize(ctx, 'results.read'), (req, res) => {
     const q = readAnalysisQuery(req.query);
     const intervention = res.locals.intervention;
-    const { instrument, points } = interventionInstrument(ctx, intervention);
+    const { instrument, scoped, points } = interventionInstrument(ctx, intervention);
     const indicator = instrument?.indicators.find((i) => i.id === req.params.indicatorId);
-    if (!instrument || !indicator) throw new Problem('notFound');
-    const cells = itemFigures(ctx, disclosurePlan(ctx), intervention, personScopeOf(q), instrument, indicator, points);
+    if (!instrument || !scoped || !indicator) throw new Problem('notFound');
+    const cells = itemFigures(ctx, disclosurePlan(ctx), intervention, personScopeOf(q), scoped, indicator, points);
     if (q.format === 'csv') return sendCsv(ctx, req, res, `intervention-${intervention.id}-${indicator.id}-items`, itemRows(cells));
     const items = indicator.items.map((id) => findItem(instrument, id)!);
     const labels = chartLabels(res);
     res.render('results/indicator', {
-      intervention, indicator, items, points, cells, q, filters: filterParams(q), steps: SCALE_STEPS,
+      intervention, indicator, items, points, cells, q, filters: filterParams(q), steps: SCALE_STEPS, scoped,
       charts: items.map((item) => distributionChart(item.id, points, cells, labels)),
       ...filterOptions(ctx, intervention.federationId, instrument), canExport: can(principalOf(req), 'export', intervention.federationId),
     });

@@ -18,7 +18,7 @@ import { listInterventions, listMeasurementPoints, type Intervention } from '../
 import { scoreBins } from '../storage/population.js';
 import { getProject, listProjectSubprojects, listProjectTargets, listSubprojects, type Project } from '../storage/projects.js';
 import type { ProjectReportData } from '../domain/projectReport.js';
-import { binsBy, changeFigures, disclosurePlan, pointFigure } from './figures.js';
+import { binsBy, changeFigures, disclosurePlan, pointFigure, reasonOf, scopeInstrument, type ScopeInstrument } from './figures.js';
 
 // The board report of a federation or an intervention, and the steering group's project report:
 // every figure is a cell of the installation's disclosure plan (services/figures.ts), so a report
@@ -54,28 +54,37 @@ function pairedLine(instrument: Instrument, indicatorId: string, change: ChangeS
 }
 
 /** The start → exit lines of an org cell (an intervention, or a delprojekt's interventions), everything so far or in a round. */
-function changeLines(ctx: AppContext, plan: DisclosurePlan, org: { org: string; interventionIds: readonly number[] }, round: number | null, instrument: Instrument): PairedLine[] {
+function changeLines(ctx: AppContext, plan: DisclosurePlan, org: { org: string; interventionIds: readonly number[] }, round: number | null, scoped: ScopeInstrument): PairedLine[] {
   const [from, to] = START_TO_EXIT;
-  const changes = changeFigures(ctx, plan, org, { round }, instrument, from, to);
+  const { instrument } = scoped;
+  const changes = changeFigures(ctx, plan, org, { round }, scoped, from, to);
   const exitBins = binsBy(scoreBins(ctx.db, { interventionIds: org.interventionIds, round }), (r) => `${r.indicatorId}@${r.point}`, (r) => r.score);
   return instrument.indicators.map((indicator) => {
     const endOnly = !indicatorAskedAt(instrument, indicator, from) && indicatorAskedAt(instrument, indicator, to);
-    const exit = endOnly ? pointFigure(plan, org.org, { round }, instrument, indicator, to, exitBins.get(`${indicator.id}@${to}`) ?? []) : null;
+    const exit = endOnly ? pointFigure(plan, org.org, { round }, scoped, indicator, to, exitBins.get(`${indicator.id}@${to}`) ?? []) : null;
     return pairedLine(instrument, indicator.id, changes.get(indicator.id)!, exit && { cell: exit.cell, n: exit.n, mean: exit.mean, reason: exit.suppressionReason });
   });
 }
 
-function instrumentOf(ctx: AppContext, interventionId: number): { instrument: Instrument | undefined; points: MeasurementPoint[] } {
-  const points = listMeasurementPoints(ctx.db, interventionId);
-  return { instrument: points[0] ? ctx.instruments.get(points[0].instrumentId) : undefined, points: points.map((p) => p.point) };
+function pointsOf(ctx: AppContext, interventionId: number): MeasurementPoint[] {
+  return listMeasurementPoints(ctx.db, interventionId).map((p) => p.point);
 }
 
-function section(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, round: number | null): InterventionSection {
+/**
+ * The participant instrument as a report reads it: a report compares everything it shows (its
+ * interventions, the others, all förbund), so they are one scope of instrument versions.
+ */
+function reportInstrument(ctx: AppContext, interventionIds: readonly number[]): ScopeInstrument | undefined {
+  const participant = ctx.instruments.forGroup('participant').at(-1);
+  return participant && scopeInstrument(ctx, participant.id, interventionIds);
+}
+
+function section(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, round: number | null, scoped: ScopeInstrument | undefined): InterventionSection {
   const org = orgRef.intervention(intervention.id);
   const time = timeRef(round);
-  const { instrument, points } = instrumentOf(ctx, intervention.id);
+  const points = pointsOf(ctx, intervention.id);
   const count = (m: string) => countFigure(plan, m, org, time);
-  const hasChange = instrument !== undefined && START_TO_EXIT.every((p) => points.includes(p));
+  const hasChange = scoped !== undefined && START_TO_EXIT.every((p) => points.includes(p));
   return {
     id: intervention.id,
     name: intervention.name,
@@ -90,7 +99,7 @@ function section(ctx: AppContext, plan: DisclosurePlan, intervention: Interventi
       return { point, issued, answered, rate: issued.n && answered.n !== null ? answered.n / issued.n : null };
     }),
     change: hasChange ? { from: START_TO_EXIT[0], to: START_TO_EXIT[1] } : null,
-    indicators: hasChange ? changeLines(ctx, plan, { org, interventionIds: [intervention.id] }, round, instrument) : [],
+    indicators: hasChange ? changeLines(ctx, plan, { org, interventionIds: [intervention.id] }, round, scoped) : [],
     exitStatuses: EXIT_STATUSES.map((status) => ({ status, count: count(measureRef.exit(status)) })),
   };
 }
@@ -126,22 +135,24 @@ export function federationReport(ctx: AppContext, federation: Federation, round:
   const all = listInterventions(ctx.db, federation.id).filter((i) => i.kind === 'individual');
   const focus = interventionId === undefined ? undefined : all.find((i) => i.id === interventionId);
   if (interventionId !== undefined && !focus) throw new RangeError(`intervention ${interventionId} is not an individual intervention of federation ${federation.id}`);
-  const active = all.filter((i) => i === focus || (!focus && hadParticipants(plan, i, roundId, instrumentOf(ctx, i.id).points)));
-  const sections = active.map((i) => section(ctx, plan, i, roundId));
+  const active = all.filter((i) => i === focus || (!focus && hadParticipants(plan, i, roundId, pointsOf(ctx, i.id))));
   const fed = orgRef.federation(federation.id);
   const count = (m: string) => countFigure(plan, m, fed, time);
 
   // Exit means: each intervention, the other interventions together, and all förbund (everything so far).
-  const instrument = ctx.instruments.forGroup('participant').at(-1);
-  const indicators = instrument?.indicators ?? [];
-  const exit = binsBy(scoreBins(ctx.db, { interventionIds: all.map((i) => i.id), round: roundId }, { intervention: true }).filter((r) => r.point === COMPARISON_POINT), (r) => `${r.indicatorId}|${r.interventionId}`, (r) => r.score);
-  const installation = binsBy(scoreBins(ctx.db, { interventionIds: listInterventions(ctx.db).filter((i) => i.kind === 'individual').map((i) => i.id), round: null }).filter((r) => r.point === COMPARISON_POINT), (r) => r.indicatorId, (r) => r.score);
   const key = (indicatorId: string, org: string, t = time) => cellKey(measureRef.score(indicatorId, COMPARISON_POINT), org, 'all', t);
-  const cellOf = (indicatorId: string, i: Intervention) => meanFigure(key(indicatorId, orgRef.intervention(i.id)), exit.get(`${indicatorId}|${i.id}`) ?? [], plan.reason(key(indicatorId, orgRef.intervention(i.id))));
+  const everyIndividual = listInterventions(ctx.db).filter((i) => i.kind === 'individual');
   const federationsWithAnswers = (indicatorId: string) => [...new Set(listInterventions(ctx.db).map((i) => i.federationId))].filter((f) => plan.n(key(indicatorId, orgRef.federation(f), 'all')) > 0).length;
-  const federations = Math.max(0, ...indicators.map((ind) => federationsWithAnswers(ind.id)));
+  const federations = Math.max(0, ...(ctx.instruments.forGroup('participant').at(-1)?.indicators ?? []).map((ind) => federationsWithAnswers(ind.id)));
+  const scoped = reportInstrument(ctx, (federations > 1 ? everyIndividual : all).map((i) => i.id));
+  const sections = active.map((i) => section(ctx, plan, i, roundId, scoped));
+  const indicators = scoped?.instrument.indicators ?? [];
+  const shown = (indicatorId: string, cell: string) => reasonOf(plan, cell, true, scoped?.comparable(indicatorId) ?? true);
+  const exit = binsBy(scoreBins(ctx.db, { interventionIds: all.map((i) => i.id), round: roundId }, { intervention: true }).filter((r) => r.point === COMPARISON_POINT), (r) => `${r.indicatorId}|${r.interventionId}`, (r) => r.score);
+  const installation = binsBy(scoreBins(ctx.db, { interventionIds: everyIndividual.map((i) => i.id), round: null }).filter((r) => r.point === COMPARISON_POINT), (r) => r.indicatorId, (r) => r.score);
+  const cellOf = (indicatorId: string, i: Intervention) => meanFigure(key(indicatorId, orgRef.intervention(i.id)), exit.get(`${indicatorId}|${i.id}`) ?? [], shown(indicatorId, key(indicatorId, orgRef.intervention(i.id))));
   const installationColumn: ComparisonColumn[] = federations > 1 ? [{ kind: 'installation', federations }] : [];
-  const installationCell = (indicatorId: string) => meanFigure(key(indicatorId, orgRef.installation, 'all'), installation.get(indicatorId) ?? [], plan.reason(key(indicatorId, orgRef.installation, 'all')));
+  const installationCell = (indicatorId: string) => meanFigure(key(indicatorId, orgRef.installation, 'all'), installation.get(indicatorId) ?? [], shown(indicatorId, key(indicatorId, orgRef.installation, 'all')));
   let columns: ComparisonColumn[];
   let rows: ComparisonRow[];
   if (focus) {
@@ -149,7 +160,7 @@ export function federationReport(ctx: AppContext, federation: Federation, round:
     columns = [{ kind: 'intervention', id: focus.id, name: focus.name }, ...(others.length ? [{ kind: 'otherInterventions' } as const] : []), ...installationColumn];
     rows = indicators.map((ind) => {
       const othersKey = key(ind.id, orgRef.others(federation.id, focus.id));
-      const othersCell = meanFigure(othersKey, others.flatMap((o) => exit.get(`${ind.id}|${o.id}`) ?? []), plan.reason(othersKey));
+      const othersCell = meanFigure(othersKey, others.flatMap((o) => exit.get(`${ind.id}|${o.id}`) ?? []), shown(ind.id, othersKey));
       return { indicatorId: ind.id, text: ind.text, cells: [cellOf(ind.id, focus), ...(others.length ? [othersCell] : []), ...(federations > 1 ? [installationCell(ind.id)] : [])] };
     });
   } else {
@@ -175,16 +186,17 @@ export function federationReport(ctx: AppContext, federation: Federation, round:
     withoutParticipants: focus ? [] : all.filter((i) => !active.includes(i)).map((i) => ({ id: i.id, name: i.name })),
     comparison: { point: COMPARISON_POINT, columns, rows },
     projects: focus ? [] : federationProjects(ctx, plan, federation.id),
+    instrumentVersions: scoped?.notice ?? null,
   };
 }
 
 /** The steering group's report: target progress and the start → exit change per delprojekt, everything so far. */
 export function projectReport(ctx: AppContext, project: Project): ProjectReportData {
   const plan = disclosurePlan(ctx);
-  const instrument = ctx.instruments.forGroup('participant').at(-1);
   const subprojects = listProjectSubprojects(ctx.db, project.id);
+  const scoped = reportInstrument(ctx, subprojects.flatMap((s) => s.interventionIds));
   const targets = listProjectTargets(ctx.db, project.id);
-  const lines = subprojects.map((s) => (instrument ? changeLines(ctx, plan, { org: orgRef.subproject(s.id), interventionIds: s.interventionIds }, null, instrument) : []));
+  const lines = subprojects.map((s) => (scoped ? changeLines(ctx, plan, { org: orgRef.subproject(s.id), interventionIds: s.interventionIds }, null, scoped) : []));
   return {
     version: REPORT_VERSION,
     project: { id: project.id, name: project.name, startsOn: project.startsOn, endsOn: project.endsOn },
@@ -199,7 +211,8 @@ export function projectReport(ctx: AppContext, project: Project): ProjectReportD
       bySubproject: subprojects.map((s) => countFigure(plan, measureRef.target(t.id), orgRef.subproject(s.id), 'all')),
     })),
     change: { from: START_TO_EXIT[0], to: START_TO_EXIT[1] },
-    indicators: (instrument?.indicators ?? []).map((ind, k) => ({ indicatorId: ind.id, text: ind.text, cells: lines.map((l) => l[k]!) })),
+    indicators: (scoped?.instrument.indicators ?? []).map((ind, k) => ({ indicatorId: ind.id, text: ind.text, cells: lines.map((l) => l[k]!) })),
+    instrumentVersions: scoped?.notice ?? null,
   };
 }
 

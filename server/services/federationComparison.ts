@@ -8,11 +8,13 @@ import type { SuppressionReason } from '../domain/suppression.js';
 import { listInterventions, type Intervention } from '../storage/interventions.js';
 import { scoreBins } from '../storage/population.js';
 import { listRounds, type MeasurementRound } from '../storage/rounds.js';
-import { binsBy, demoOf, disclosurePlan, readScope, reasonOf, timeOf } from './figures.js';
+import { binsBy, demoOf, disclosurePlan, readScope, reasonOf, scopeInstrument, timeOf, type ScopeInstrument } from './figures.js';
 import { personScopeOf } from './interventionSummary.js';
 
 export interface FederationComparison {
   instrument: Instrument | undefined;
+  /** The versions the interventions' answers were given in; an indicator that changed between them is shown nowhere on the page. */
+  scoped: ScopeInstrument | undefined;
   interventions: Intervention[];
   indicators: Indicator[];
   indicatorId: string;
@@ -37,8 +39,11 @@ export interface FederationComparison {
 /** The federation's individual interventions compared on one indicator: side by side, against the rest, and over rounds. */
 export function federationComparison(ctx: AppContext, federationId: number, q: AnalysisQuery): FederationComparison {
   const interventions = listInterventions(ctx.db, federationId).filter((i) => i.kind === 'individual');
-  const instrument = ctx.instruments.forGroup('participant').at(-1);
+  const participant = ctx.instruments.forGroup('participant').at(-1);
+  const scoped = participant && scopeInstrument(ctx, participant.id, interventions.map((i) => i.id));
+  const instrument = scoped?.instrument;
   const { indicators, indicatorId, point, asked } = chooseIndicator(instrument, q.indicator, q.point);
+  const comparable = scoped?.comparable(indicatorId) ?? true;
   const plan = disclosurePlan(ctx);
   const s = personScopeOf(q);
   const demo = demoOf(s);
@@ -48,14 +53,14 @@ export function federationComparison(ctx: AppContext, federationId: number, q: A
 
   const bins = binsBy(ofCell(scoreBins(ctx.db, readScope(org, s), { intervention: true })), (r) => String(r.interventionId), (r) => r.score);
   const key = (i: Intervention, time: string) => cellKey(measure, orgRef.intervention(i.id), demo, time);
-  const sideBySide = interventions.map((i) => groupStats(String(i.id), key(i, timeOf(s)), bins.get(String(i.id)) ?? [], reasonOf(plan, key(i, timeOf(s)), asked)));
+  const sideBySide = interventions.map((i) => groupStats(String(i.id), key(i, timeOf(s)), bins.get(String(i.id)) ?? [], reasonOf(plan, key(i, timeOf(s)), asked, comparable)));
 
   const selected = interventions.find((i) => i.id === q.intervention) ?? interventions[0];
   let versusOthers: ComparisonStats | null = null;
   const othersCell = selected ? cellKey(measure, orgRef.others(federationId, selected.id), demo, timeOf(s)) : null;
   if (selected && othersCell && interventions.length > 1) {
     const others = interventions.filter((i) => i !== selected).flatMap((i) => expandBins(bins.get(String(i.id)) ?? []));
-    const reason: SuppressionReason | null = reasonOf(plan, othersCell, asked) ?? plan.reason(key(selected, timeOf(s)));
+    const reason: SuppressionReason | null = reasonOf(plan, othersCell, asked, comparable) ?? plan.reason(key(selected, timeOf(s)));
     versusOthers = compareGroups(others, expandBins(bins.get(String(selected.id)) ?? []), reason);
   }
 
@@ -63,7 +68,7 @@ export function federationComparison(ctx: AppContext, federationId: number, q: A
   const byRound = binsBy(ofCell(scoreBins(ctx.db, readScope(org, s, 'each'), { intervention: true, round: true })), (r) => `${r.interventionId}|${r.roundId}`, (r) => r.score);
   const roundCell = (i: Intervention, r: MeasurementRound) => {
     const name = key(i, timeRef(r.id));
-    return groupStats(String(r.id), name, byRound.get(`${i.id}|${r.id}`) ?? [], reasonOf(plan, name, asked));
+    return groupStats(String(r.id), name, byRound.get(`${i.id}|${r.id}`) ?? [], reasonOf(plan, name, asked, comparable));
   };
   const trend = interventions.map((i) => ({ intervention: i, cells: rounds.map((r) => roundCell(i, r)) }));
   const lastTwo = rounds.slice(-2);
@@ -73,5 +78,5 @@ export function federationComparison(ctx: AppContext, federationId: number, q: A
     const values = (r: MeasurementRound) => expandBins(byRound.get(`${selected.id}|${r.id}`) ?? []);
     roundComparison = compareGroups(values(lastTwo[0]!), values(lastTwo[1]!), a.suppressionReason ?? b.suppressionReason);
   }
-  return { instrument, interventions, indicators, indicatorId, point, asked, selected, rounds, lastTwo, sideBySide, versusOthers, othersCell, trend, roundComparison };
+  return { instrument, scoped, interventions, indicators, indicatorId, point, asked, selected, rounds, lastTwo, sideBySide, versusOthers, othersCell, trend, roundComparison };
 }

@@ -7,8 +7,9 @@ import {
 import { EXIT_GROUPS } from '../domain/exitStatus.js';
 import { buildComponentCatalogue, buildTopCatalogue, catalogueNames, type CatalogueData, type CatalogueStructure } from '../domain/figureCatalogue.js';
 import { cellKey, demoRef, measureRef, orgRef, PROCESS_KINDS, timeRef, type ProcessKind } from '../domain/figureCell.js';
-import { findItem, indicatorAskedAt } from '../domain/instrument.js';
+import { compareVersions, findItem, indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument } from '../domain/instrumentTypes.js';
+import { versionNotice, type VersionNotice } from '../domain/instrumentVersions.js';
 import { statusesOf } from '../domain/projectReport.js';
 import type { ValueCount } from '../domain/statistics.js';
 import { planDisclosure, type DisclosurePlan, type DisclosureProblem, type Partition, type SuppressionReason } from '../domain/suppression.js';
@@ -20,6 +21,7 @@ import {
   countedPairs, countedScores, exitCounts, figuresVersions, itemAnswers, pairBins, participantCounts, processCounts, scoreBins,
   type GroupBy, type ProcessRow, type Scope,
 } from '../storage/population.js';
+import { countedVersions } from '../storage/instrumentVersions.js';
 import { listProjectTargets, listSubprojects } from '../storage/projects.js';
 import { listRounds, type MeasurementRound } from '../storage/rounds.js';
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
@@ -124,31 +126,70 @@ export function binsBy<R extends { count: number }>(rows: readonly R[], key: (ro
   return out;
 }
 
-/** The plan's reason for a cell, or "not asked" where the question is not asked at that point. */
-export function reasonOf(plan: DisclosurePlan, key: string, asked = true): SuppressionReason | null {
-  return asked ? plan.reason(key) : 'notAsked';
+/**
+ * The instrument a scope's figures are read with: the newest version its counted answers were
+ * given in, whose texts and indicators the figures show, and (with answers of more than one
+ * version) the notice of which indicators changed between them (domain/instrumentVersions.ts).
+ */
+export interface ScopeInstrument {
+  /** The newest version the scope's answers were given in; the newest installed when there are none yet. */
+  instrument: Instrument;
+  notice: VersionNotice | null;
+  /** Whether an indicator's figures may be shown: the same items, scale and scoring in every version. */
+  comparable(indicatorId: string): boolean;
+}
+
+/**
+ * The instrument `instrumentId` as the figures of these interventions read it. The interventions
+ * shown together on one screen or report are one scope: their figures are compared with each
+ * other. A version answered in but no longer installed is compared as one without indicators, so
+ * nothing is pooled with it (start-up refuses that case: requireAnsweredVersions).
+ */
+export function scopeInstrument(ctx: AppContext, instrumentId: string, interventionIds: readonly number[]): ScopeInstrument | undefined {
+  const ids = [...new Set(interventionIds)].sort((a, b) => a - b);
+  return cachedFigures(ctx, `scopeInstrument|${instrumentId}|${ids.join(',')}`, () => {
+    const newestInstalled = ctx.instruments.get(instrumentId);
+    if (!newestInstalled) return undefined;
+    const answered = [...new Set(countedVersions(ctx.db, ids).filter((v) => v.instrumentId === instrumentId).map((v) => v.instrumentVersion))].sort(compareVersions);
+    const installed = answered.map((version) => ctx.instruments.get(instrumentId, version)).filter((v): v is Instrument => v !== undefined);
+    const versions = answered.map((version) => ctx.instruments.get(instrumentId, version) ?? { ...newestInstalled, version, indicators: [] });
+    const notice = versionNotice(versions);
+    const changed = new Set(notice?.changed.map((c) => c.indicatorId));
+    return { instrument: installed.at(-1) ?? newestInstalled, notice, comparable: (indicatorId: string) => !changed.has(indicatorId) };
+  });
+}
+
+/**
+ * Why a figure of an indicator shows nothing: the plan's reason for its cell, "not asked" where the
+ * question is not asked at that point, "changed" where its questions changed between the versions
+ * the scope's answers were given in.
+ */
+export function reasonOf(plan: DisclosurePlan, key: string, asked = true, comparable = true): SuppressionReason | null {
+  if (!asked) return 'notAsked';
+  if (!comparable) return 'versionChanged';
+  return plan.reason(key);
 }
 
 /** One indicator at one point for an org cell, from bins already read. */
-export function pointFigure(plan: DisclosurePlan, org: string, s: PersonScope, instrument: Instrument, indicator: Indicator, point: MeasurementPoint, bins: readonly ValueCount[]): PointStats {
+export function pointFigure(plan: DisclosurePlan, org: string, s: PersonScope, scoped: ScopeInstrument, indicator: Indicator, point: MeasurementPoint, bins: readonly ValueCount[]): PointStats {
   const key = cellKey(measureRef.score(indicator.id, point), org, demoOf(s), timeOf(s));
-  return pointStats(point, key, bins, reasonOf(plan, key, indicatorAskedAt(instrument, indicator, point)));
+  return pointStats(point, key, bins, reasonOf(plan, key, indicatorAskedAt(scoped.instrument, indicator, point), scoped.comparable(indicator.id)));
 }
 
 /** Per indicator: each point and every paired change of `pairs`, for one org cell. */
 export function indicatorResults(
-  ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, points: readonly MeasurementPoint[], pairs: readonly ChangePair[],
+  ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, scoped: ScopeInstrument, points: readonly MeasurementPoint[], pairs: readonly ChangePair[],
   defaultPair: ChangePair | null,
 ): IndicatorResult[] {
   const bins = binsBy(scoreBins(ctx.db, readScope(org, s)), (r) => `${r.indicatorId}@${r.point}`, (r) => r.score);
   const wanted = [...pairs];
   if (defaultPair && !wanted.some(([a, b]) => a === defaultPair[0] && b === defaultPair[1])) wanted.push([defaultPair[0], defaultPair[1]]);
-  const changes = new Map(wanted.map(([from, to]) => [`${from}>${to}`, changeFigures(ctx, plan, org, s, instrument, from, to)]));
-  return instrument.indicators.map((indicator) => {
+  const changes = new Map(wanted.map(([from, to]) => [`${from}>${to}`, changeFigures(ctx, plan, org, s, scoped, from, to)]));
+  return scoped.instrument.indicators.map((indicator) => {
     const of = (from: string, to: string) => changes.get(`${from}>${to}`)!.get(indicator.id)!;
     return {
       indicatorId: indicator.id,
-      points: points.map((p) => pointFigure(plan, org.org, s, instrument, indicator, p, bins.get(`${indicator.id}@${p}`) ?? [])),
+      points: points.map((p) => pointFigure(plan, org.org, s, scoped, indicator, p, bins.get(`${indicator.id}@${p}`) ?? [])),
       change: defaultPair ? of(defaultPair[0], defaultPair[1]) : null,
       changes: pairs.map(([from, to]) => of(from, to)),
     };
@@ -156,16 +197,17 @@ export function indicatorResults(
 }
 
 /** Every indicator's paired change from → to for one org cell (indicator id → change). */
-export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, instrument: Instrument, from: MeasurementPoint, to: MeasurementPoint): Map<string, ChangeStats> {
+export function changeFigures(ctx: AppContext, plan: DisclosurePlan, org: OrgScope, s: PersonScope, scoped: ScopeInstrument, from: MeasurementPoint, to: MeasurementPoint): Map<string, ChangeStats> {
   const rows = pairBins(ctx.db, readScope(org, s), from, to);
   const demo = demoOf(s);
   const time = timeOf(s);
+  const { instrument } = scoped;
   return new Map(instrument.indicators.map((indicator) => {
     const key = (m: string) => cellKey(m, org.org, demo, time);
     const asked = indicatorAskedAt(instrument, indicator, from) && indicatorAskedAt(instrument, indicator, to);
     const change = key(measureRef.change(indicator.id, from, to));
     const means = plan.reason(key(measureRef.before(indicator.id, from, to))) ?? plan.reason(key(measureRef.after(indicator.id, from, to)));
-    return [indicator.id, changeStats(from, to, change, rows.filter((r) => r.indicatorId === indicator.id), reasonOf(plan, change, asked), means)];
+    return [indicator.id, changeStats(from, to, change, rows.filter((r) => r.indicatorId === indicator.id), reasonOf(plan, change, asked, scoped.comparable(indicator.id)), means)];
   }));
 }
 
@@ -219,13 +261,13 @@ function buildItemPlan(ctx: AppContext, plan: DisclosurePlan, intervention: Inte
 }
 
 /** An indicator's items at each point, answer by answer, for one intervention and person scope. */
-export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, s: PersonScope, instrument: Instrument, indicator: Indicator, points: readonly MeasurementPoint[]): ItemPointStats[] {
+export function itemFigures(ctx: AppContext, plan: DisclosurePlan, intervention: Intervention, s: PersonScope, scoped: ScopeInstrument, indicator: Indicator, points: readonly MeasurementPoint[]): ItemPointStats[] {
   const items = itemPlan(ctx, plan, intervention, indicator);
   const answers: ItemAnswer[] = itemAnswers(ctx.db, readScope(interventionOrg(intervention), s), indicator.items);
   return indicator.items.flatMap((itemId) => points.map((point) => {
     const key = cellKey(measureRef.item(itemId, point), orgRef.intervention(intervention.id), demoOf(s), timeOf(s));
-    const asked = (findItem(instrument, itemId)?.points as string[] | undefined)?.includes(point) ?? false;
-    return itemStats(itemId, point, key, answers.filter((a) => a.itemId === itemId && a.point === point), reasonOf(items, key, asked));
+    const asked = (findItem(scoped.instrument, itemId)?.points as string[] | undefined)?.includes(point) ?? false;
+    return itemStats(itemId, point, key, answers.filter((a) => a.itemId === itemId && a.point === point), reasonOf(items, key, asked, scoped.comparable(indicator.id)));
   }));
 }
 

@@ -3,18 +3,21 @@ import type { AnalysisQuery } from '../forms/analysisQuery.js';
 import { changePairsFor, defaultChangePair, groupStats, type GroupStats, type IndicatorResult } from '../domain/comparison.js';
 import { dimensionOptions } from '../domain/dimensions.js';
 import { cellKey, demoRef, measureRef } from '../domain/figureCell.js';
-import { indicatorAskedAt } from '../domain/instrument.js';
+import { compareVersions, indicatorAskedAt } from '../domain/instrument.js';
 import type { Indicator, Instrument, MeasurementPoint } from '../domain/instrumentTypes.js';
 import { listMeasurementPoints, type Intervention } from '../storage/interventions.js';
 import { scoreBins } from '../storage/population.js';
+import { answeredVersions } from '../storage/instrumentVersions.js';
 import { cachedFigures } from './figureCache.js';
-import { binsBy, disclosurePlan, indicatorResults, interventionOrg, readScope, reasonOf, timeOf, type PersonScope } from './figures.js';
+import { binsBy, disclosurePlan, indicatorResults, interventionOrg, readScope, reasonOf, scopeInstrument, timeOf, type PersonScope, type ScopeInstrument } from './figures.js';
 
 /** Equality: one indicator at one point per gender, beside everyone. */
 export interface EqualityRow { indicatorId: string; cells: GroupStats[]; total: GroupStats }
 
 export interface InterventionSummary {
   instrument: Instrument | undefined;
+  /** The instrument versions the intervention's answers were given in, and the indicators that changed between them. */
+  scoped: ScopeInstrument | undefined;
   /** Every point the intervention uses, and the ones asked for. */
   allPoints: MeasurementPoint[];
   points: MeasurementPoint[];
@@ -25,10 +28,27 @@ export interface InterventionSummary {
   equality: EqualityRow[];
 }
 
-/** The instrument an intervention is measured with, and its measurement points in order. */
-export function interventionInstrument(ctx: AppContext, intervention: Intervention): { instrument: Instrument | undefined; points: MeasurementPoint[] } {
+/**
+ * The instrument an intervention is measured with, as its answers read it (the newest version
+ * they were given in, and which indicators changed between their versions), and its measurement points in order.
+ */
+export function interventionInstrument(ctx: AppContext, intervention: Intervention): { instrument: Instrument | undefined; scoped: ScopeInstrument | undefined; points: MeasurementPoint[] } {
   const measurementPoints = listMeasurementPoints(ctx.db, intervention.id);
-  return { instrument: measurementPoints[0] ? ctx.instruments.get(measurementPoints[0].instrumentId) : undefined, points: measurementPoints.map((p) => p.point) };
+  const scoped = measurementPoints[0] ? scopeInstrument(ctx, measurementPoints[0].instrumentId, [intervention.id]) : undefined;
+  return { instrument: scoped?.instrument, scoped, points: measurementPoints.map((p) => p.point) };
+}
+
+/**
+ * The versions of an intervention's instrument its submitted questionnaires were given in, oldest
+ * first, for the response export and its codebook; the newest installed when none was answered.
+ */
+export function exportVersions(ctx: Pick<AppContext, 'db' | 'instruments'>, intervention: Intervention): Instrument[] | undefined {
+  const instrumentId = listMeasurementPoints(ctx.db, intervention.id)[0]?.instrumentId;
+  const newest = instrumentId === undefined ? undefined : ctx.instruments.get(instrumentId);
+  if (!newest) return undefined;
+  const answered = answeredVersions(ctx.db, intervention.id).filter((v) => v.instrumentId === newest.id).map((v) => v.instrumentVersion).sort(compareVersions);
+  const installed = answered.map((version) => ctx.instruments.get(newest.id, version)).filter((v): v is Instrument => v !== undefined);
+  return installed.length > 0 ? installed : [newest];
 }
 
 export const personScopeOf = (q: AnalysisQuery): PersonScope => ({
@@ -48,13 +68,13 @@ export function interventionSummary(ctx: AppContext, intervention: Intervention,
 }
 
 function buildSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQuery): InterventionSummary {
-  const { instrument, points: allPoints } = interventionInstrument(ctx, intervention);
+  const { instrument, scoped, points: allPoints } = interventionInstrument(ctx, intervention);
   const points = q.points?.length ? allPoints.filter((p) => q.points!.includes(p)) : allPoints;
-  if (!instrument) return { instrument, allPoints, points, indicators: [], results: [], equalityPoint: null, equality: [] };
+  if (!instrument || !scoped) return { instrument, scoped, allPoints, points, indicators: [], results: [], equalityPoint: null, equality: [] };
   const plan = disclosurePlan(ctx);
   const s = personScopeOf(q);
   const org = interventionOrg(intervention);
-  const results = indicatorResults(ctx, plan, org, s, instrument, points, changePairsFor(points), defaultChangePair(points));
+  const results = indicatorResults(ctx, plan, org, s, scoped, points, changePairsFor(points), defaultChangePair(points));
 
   const genders = dimensionOptions(instrument, 'gender');
   const equalityPoint = points.at(-1) ?? null;
@@ -65,7 +85,7 @@ function buildSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQu
       const asked = indicatorAskedAt(instrument, indicator, equalityPoint);
       const cell = (demo: string, list: ReturnType<typeof bins.get>, key: string) => {
         const name = cellKey(measureRef.score(indicator.id, equalityPoint), org.org, demo, timeOf(s));
-        return groupStats(key, name, list ?? [], reasonOf(plan, name, asked));
+        return groupStats(key, name, list ?? [], reasonOf(plan, name, asked, scoped.comparable(indicator.id)));
       };
       const all = [...bins].filter(([k]) => k.startsWith(`${indicator.id}|`)).flatMap(([, b]) => b);
       return {
@@ -75,5 +95,5 @@ function buildSummary(ctx: AppContext, intervention: Intervention, q: AnalysisQu
       };
     });
   }
-  return { instrument, allPoints, points, indicators: instrument.indicators, results, equalityPoint, equality };
+  return { instrument, scoped, allPoints, points, indicators: instrument.indicators, results, equalityPoint, equality };
 }

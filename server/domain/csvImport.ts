@@ -408,6 +408,8 @@ class RowChecker {
   private readonly submitted = new Map<string, { submittedOn: string; fingerprint: string }[]>();
   private readonly firstRowOf = new Map<string, number>();
   private readonly columns: Map<string, number>;
+  /** The items asked at each point, by id (made once, not once a row). */
+  private readonly asked = new Map<ImportPoint, Map<string, Item>>();
   readonly counter: SummaryCounter;
 
   /** `rowOf`: the row of the file that gave a cell, when a row of `header` was gathered from several (the long layout). */
@@ -422,6 +424,12 @@ class RowChecker {
     }
     this.columns = new Map(header.map((name, i) => [name, i]));
     this.counter = new SummaryCounter(setting.points);
+  }
+
+  private askedAt(at: ImportPoint): Map<string, Item> {
+    let items = this.asked.get(at);
+    if (!items) this.asked.set(at, (items = new Map(itemsForPoint(at.instrument, at.point).map((item) => [item.id, item]))));
+    return items;
   }
 
   check(row: number, cells: string[]): void {
@@ -458,7 +466,7 @@ class RowChecker {
     const language = languageText === '' ? defaultLanguage(instrument) : languageText;
     if (!instrument.languages.includes(language)) error('language', 'languageUnknown', { value: shown(languageText), languages: instrument.languages.join(', ') });
 
-    const asked = new Map(itemsForPoint(instrument, point).map((item) => [item.id, item]));
+    const asked = this.askedAt(at);
     const answers: Answer[] = [];
     this.header.forEach((column, i) => {
       const value = (cells[i] ?? '').trim();

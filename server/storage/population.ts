@@ -41,29 +41,37 @@ export interface Period { from: string; to: string | null }
 /** Which of a person's answers at a point is the latest: by the date it counts on, then when it was sent. */
 const LATEST_FIRST = 'submitted_on DESC, submitted_at DESC, id DESC';
 
+/** Whose answers the latest rule is run over: one person's at one point (a submit), or every participant's of an intervention (an import). */
+export type LatestScope = { participantId: number; point: MeasurementPoint } | { interventionId: number };
+
 /**
- * Sets which of a participant's submitted answers at a point count: the latest so far, and the
- * latest within each round. Called in the transaction that submits (or moves) an answer; only rows
- * whose flags change are written (a write touches every index that holds the flags).
+ * Sets which of the participants' submitted answers in `scope` count: per person and point, the
+ * latest so far, and the latest within each round. Called in the transaction that submits (or
+ * moves, or imports) answers; only rows whose flags change are written (a write touches every
+ * index that holds the flags).
  */
-export function recountLatest(db: Db, participantId: number, point: MeasurementPoint): void {
+export function recountLatest(db: Db, scope: LatestScope): void {
+  const where = (t: string) => ('interventionId' in scope
+    ? `${t}intervention_id = :intervention AND ${t}participant_id IS NOT NULL`
+    : `${t}participant_id = :participant AND ${t}point = :point`);
+  const params = 'interventionId' in scope ? { intervention: scope.interventionId } : { participant: scope.participantId, point: scope.point };
   sql(
     db,
     `WITH ranked AS (
        SELECT id,
-         row_number() OVER (ORDER BY ${LATEST_FIRST}) AS in_all,
-         row_number() OVER (PARTITION BY round_id ORDER BY ${LATEST_FIRST}) AS in_round
-       FROM responses WHERE participant_id = ? AND point = ? AND status = 'submitted'
+         row_number() OVER (PARTITION BY participant_id, point ORDER BY ${LATEST_FIRST}) AS in_all,
+         row_number() OVER (PARTITION BY participant_id, point, round_id ORDER BY ${LATEST_FIRST}) AS in_round
+       FROM responses WHERE ${where('')} AND status = 'submitted'
      )
      UPDATE responses SET latest = (ranked.in_all = 1), latest_in_round = (ranked.in_round = 1) FROM ranked
      WHERE ranked.id = responses.id AND (responses.latest IS NOT (ranked.in_all = 1) OR responses.latest_in_round IS NOT (ranked.in_round = 1))`,
-  ).run(participantId, point);
+  ).run(params);
   sql(
     db,
     `UPDATE response_scores SET latest = r.latest, latest_in_round = r.latest_in_round
-     FROM responses r WHERE r.id = response_scores.response_id AND r.participant_id = ? AND r.point = ?
+     FROM responses r WHERE r.id = response_scores.response_id AND ${where('r.')}
        AND (response_scores.latest IS NOT r.latest OR response_scores.latest_in_round IS NOT r.latest_in_round)`,
-  ).run(participantId, point);
+  ).run(params);
 }
 
 /** An anonymous answer counts on its own: both flags set when it is submitted. */

@@ -1,5 +1,5 @@
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
-import type { Dimensions } from '../domain/dimensions.js';
+import { personDimensions, type Dimensions } from '../domain/dimensions.js';
 import type { Answer, IndicatorScore } from '../domain/scoring.js';
 import { swedishDate } from '../domain/calendarDate.js';
 import type { Db } from './db.js';
@@ -109,9 +109,29 @@ export function saveAnswers(db: Db, responseId: number, answers: Answer[], clear
   })();
 }
 
+/** Whose rows take their person's breakdown values again: one participant's, or every participant's of an intervention. */
+export type DimensionScope = { participantId: number } | { interventionId: number };
+
+/**
+ * Every response and score row of a participant carries the participant's gender and age band
+ * (so a breakdown is a filter on the rows); after the participants' values change, their rows are
+ * given them again. Only rows that differ are written (each rewrite touches every index that holds them).
+ */
+export function spreadDimensions(db: Db, scope: DimensionScope): void {
+  const where = (t: string) => ('participantId' in scope ? `${t}.participant_id = :id` : `${t}.intervention_id = :id AND ${t}.participant_id IS NOT NULL`);
+  const id = 'participantId' in scope ? scope.participantId : scope.interventionId;
+  for (const table of ['responses', 'response_scores']) {
+    sql(
+      db,
+      `UPDATE ${table} SET gender = p.gender, age_band = p.age_band FROM participants p
+       WHERE ${where(table)} AND p.id = ${table}.participant_id AND (${table}.gender IS NOT p.gender OR ${table}.age_band IS NOT p.age_band)`,
+    ).run({ id });
+  }
+}
+
 /**
  * Submits a response: stores its indicator scores, marks it submitted on `submittedOn` (the date in
- * Sweden now, or the date of a paper form or an imported row) and spends its code, all or nothing.
+ * Sweden now, or the date of a paper form) and spends its code, all or nothing.
  * The breakdown dimensions a participant gives (at start) are kept on the participant and copied
  * onto every response and score row of theirs, also ones submitted earlier; then the read model
  * decides again which of their answers at this point count.
@@ -128,18 +148,17 @@ export function submitResponse(db: Db, response: SurveyResponse, scores: Indicat
     // The person's dimensions as they stand with what this answer gives (one gives gender at start, a later answer none).
     const before = response.participantId === null ? undefined
       : sql<[number], Dimensions>(db, 'SELECT gender, age_band AS ageBand FROM participants WHERE id = ?').get(response.participantId);
-    const effective: Dimensions = before ? { gender: dims.gender ?? before.gender, ageBand: dims.ageBand ?? before.ageBand } : dims;
+    const effective: Dimensions = before ? personDimensions(before, dims) : dims;
     const changed = sql(db, `UPDATE responses SET status = 'submitted', submitted_at = ${NOW}, submitted_on = ?, updated_at = ${NOW}, gender = ?, age_band = ? WHERE id = ? AND status = 'in_progress'`)
       .run(submittedOn, effective.gender, effective.ageBand, response.id);
     if (changed.changes !== 1) return false;
     // Only when they change are the person's other rows rewritten (each rewrite touches every index that holds them).
     if (before && (before.gender !== effective.gender || before.ageBand !== effective.ageBand)) {
       sql(db, 'UPDATE participants SET gender = ?, age_band = ? WHERE id = ?').run(effective.gender, effective.ageBand, response.participantId);
-      sql(db, 'UPDATE responses SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
-      sql(db, 'UPDATE response_scores SET gender = ?, age_band = ? WHERE participant_id = ?').run(effective.gender, effective.ageBand, response.participantId);
+      spreadDimensions(db, { participantId: response.participantId! });
     }
     if (response.participantId === null) countAnonymous(db, response.id);
-    else recountLatest(db, response.participantId, response.point);
+    else recountLatest(db, { participantId: response.participantId, point: response.point });
     for (const s of scores) insertScore.run(response.interventionId, response.point, s.indicatorId, response.roundId, response.participantId, s.score, effective.gender, effective.ageBand, response.id);
     if (response.code) sql(db, `UPDATE access_codes SET status = 'spent', spent_at = ${NOW} WHERE code = ?`).run(response.code);
     return true;

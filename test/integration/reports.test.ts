@@ -104,7 +104,7 @@ function insertResponse(db: Db, interventionId: number, participantId: number, p
   for (const [indicator, score] of Object.entries(scores)) {
     db.prepare('INSERT INTO response_scores (intervention_id, point, indicator_id, response_id, participant_id, round_id, score) VALUES (?, ?, ?, ?, ?, ?, ?)').run(interventionId, point, indicator, rid, participantId, roundId, score);
   }
-  recountLatest(db, participantId, point);
+  recountLatest(db, { participantId, point });
 }
 
 describe('board reports and regional projects', function () {

@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { AppContext } from './context.js';
 import { PATHS } from './paths.js';
+import { DEFAULT_TEXT_MAX } from './domain/answerForm.js';
 import { Problem, RETRY_AFTER_SECONDS, storageFault, toProblem } from './problem.js';
 import { viewLocals } from './render/viewLocals.js';
 import { resultRoutes } from './routes/results.js';
@@ -16,6 +17,7 @@ import { federationRoutes } from './routes/federation.js';
 import { interventionSetupRoutes } from './routes/interventionSetup.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { passwordResetRoutes } from './routes/passwordReset.js';
+import { accessibilityRoutes, federationTextRoutes } from './routes/federationTexts.js';
 import { memberRoutes } from './routes/members.js';
 import { participantRoutes } from './routes/participants.js';
 import { IMPORT_PATH, importBodyParser, importRoutes } from './routes/csvImport.js';
@@ -36,6 +38,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('views', PATHS.views);
   app.set('trust proxy', ctx.config.trustProxy);
   app.disable('x-powered-by');
+  // The longest free-text answer unless an item says otherwise (domain/answerForm.ts), for the questionnaire's text boxes.
+  app.locals.defaultTextMax = DEFAULT_TEXT_MAX;
 
   app.use(
     helmet({
@@ -74,7 +78,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(cookieParser());
   app.use(sessions(ctx, appSecret(ctx.db, 'session')));
   app.use(loadPrincipal(ctx));
-  app.use(viewLocals);
+  app.use(viewLocals(ctx.config.secureCookies));
   // The CSV import posts up to 2 MB: its parser runs before the 64 kB one below and before the CSRF
   // check, and only for those allowed to import there.
   const national = ctx.config.mode === 'national';
@@ -87,8 +91,8 @@ export function createApp(ctx: AppContext): express.Express {
 
   // The pages; each router answers only its own paths, the rest fall through to 404. A national
   // installation has no förbund, participants or answers: only sign-in and the national report.
-  const pages = national ? [nationalRoutes, authRoutes, passwordResetRoutes] : [
-    authRoutes, passwordResetRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
+  const pages = national ? [nationalRoutes, authRoutes, passwordResetRoutes, accessibilityRoutes] : [
+    authRoutes, passwordResetRoutes, accessibilityRoutes, federationTextRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
     participantRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes, nationalSubmissionRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));

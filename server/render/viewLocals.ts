@@ -4,7 +4,7 @@ import { changeNumbers, changeVerdict, differenceVerdict } from '../domain/chang
 import { htmlLang, languageName, localizedText, textDirection } from '../domain/languages.js';
 import { formatDecimal, formatInteger, formatP, formatPercent, numberLocale } from '../domain/numberFormat.js';
 import type { SuppressionReason } from '../domain/suppression.js';
-import { negotiateLanguage, translator, UI_LANGUAGES } from '../i18n/index.js';
+import { isUiLanguage, negotiateLanguage, translator, UI_LANGUAGES } from '../i18n/index.js';
 
 /**
  * Sets the language every view is rendered in (t, lang, htmlLang, dir) and the one set of view
@@ -74,9 +74,24 @@ export function hrefWith(path: string, ...params: Record<string, LinkParam>[]): 
   return qs ? `${path}?${qs}` : path;
 }
 
-/** Per request: the UI language from ?lang= or Accept-Language, helpers for the views. */
-export function viewLocals(req: Request, res: Response, next: NextFunction): void {
-  setLanguage(res, negotiateLanguage(req.query.lang, req.get('accept-language')));
+/** The cookie that keeps a language chosen on any page (a year; nothing but the language code is in it). */
+export const LANGUAGE_COOKIE = 'lang';
+
+/**
+ * Keeps a chosen language for the next pages (home, code entry, the questionnaire's own choice,
+ * staff pages); Secure as every cookie of the installation (INDIKATOR_SECURE_COOKIES).
+ */
+export function rememberLanguage(req: Request, res: Response, lang: string, secureCookies: boolean): void {
+  if (!isUiLanguage(lang) || (req.cookies as Record<string, unknown> | undefined)?.[LANGUAGE_COOKIE] === lang) return;
+  res.cookie(LANGUAGE_COOKIE, lang, { maxAge: 365 * 86_400_000, httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/' });
+}
+
+/** Per request: the UI language from ?lang=, else the one chosen before (cookie), else Accept-Language; helpers for the views. */
+export const viewLocals = (secureCookies: boolean) => (req: Request, res: Response, next: NextFunction): void => {
+  const chosen = typeof req.query.lang === 'string' && isUiLanguage(req.query.lang) ? req.query.lang : undefined;
+  if (chosen) rememberLanguage(req, res, chosen, secureCookies);
+  const kept = (req.cookies as Record<string, unknown> | undefined)?.[LANGUAGE_COOKIE];
+  setLanguage(res, negotiateLanguage(chosen ?? kept, req.get('accept-language')));
   res.locals.uiLanguages = UI_LANGUAGES;
   res.locals.languageName = languageName;
   res.locals.htmlLangOf = htmlLang;
@@ -93,4 +108,4 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
     return `${req.path}?${params}`;
   };
   next();
-}
+};

@@ -11,8 +11,11 @@ import { codeGuessLimits } from '../security/rateLimits.js';
 import { inGroupCommit } from '../storage/groupCommit.js';
 import { activeReplacementOf, findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
-import { setLanguage } from '../render/viewLocals.js';
+import { rememberLanguage, setLanguage } from '../render/viewLocals.js';
 import { parseForm } from '../forms/form.js';
+import { getFederation } from '../storage/federations.js';
+import { getIntervention } from '../storage/interventions.js';
+import { participantNotice } from './federationTexts.js';
 import { codeEntryForm, languageForm, pageControlsForm, reviewQuery } from '../forms/schemas.js';
 
 interface Survey {
@@ -176,10 +179,17 @@ export function surveyRoutes(ctx: AppContext): Router {
     }
   });
 
+  /** Who is asking: the förbund and intervention the code belongs to, and the förbund's contact (the questionnaire's first page). */
+  const askedBy = (survey: Survey, lang: string) => {
+    const intervention = getIntervention(ctx.db, survey.code.interventionId)!;
+    const federation = getFederation(ctx.db, intervention.federationId)!;
+    return { intervention, noticeFederation: federation, participantTexts: participantNotice(ctx, federation, lang) };
+  };
+
   router.get('/s/:code/language', (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
     if (survey.response) setLanguage(res, survey.response.language);
-    res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null });
+    res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null, ...askedBy(survey, res.locals.lang as string) });
   });
 
   router.post('/s/:code/language', async (req, res) => {
@@ -187,7 +197,7 @@ export function surveyRoutes(ctx: AppContext): Router {
     const form = parseForm(languageForm, req.body);
     const language = form.ok ? form.value.language ?? '' : '';
     if (!survey.instrument.languages.includes(language)) {
-      res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown' });
+      res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown', ...askedBy(survey, res.locals.lang as string) });
       return;
     }
     try {
@@ -206,9 +216,11 @@ export function surveyRoutes(ctx: AppContext): Router {
     } catch (err) {
       if (!refusedWrite(ctx, res, err, 'The choice of language')) throw err;
       setLanguage(res, language);
-      res.status(503).render('survey/language', { survey, selected: language, error: null, notice: 'storageBusy' });
+      res.status(503).render('survey/language', { survey, selected: language, error: null, notice: 'storageBusy', ...askedBy(survey, language) });
       return;
     }
+    // The questionnaire's language is kept for the pages around it too (thank-you page, a new code).
+    rememberLanguage(req, res, language, ctx.config.secureCookies);
     res.redirect(303, resumeUrl(survey));
   });
 

@@ -85,7 +85,7 @@ describe('autosave in a real browser while the database is locked', function () 
     await page.click('label[for="item_fk_trust-6"]');
     server.db.pragma('query_only = 1');
     try {
-      const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Spara och fortsätt', exact: true }).click()]);
+      const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Spara och gå vidare', exact: true }).click()]);
       expect(posted.status()).to.equal(503);
     } finally {
       server.db.pragma('query_only = 0');
@@ -93,14 +93,14 @@ describe('autosave in a real browser while the database is locked', function () 
     expect(await page.textContent('[role="alert"] h2')).to.equal('Dina svar är inte sparade än');
     expect(await page.isChecked('#item_fk_trust-6')).to.equal(true);
     await expectNoAxeViolations(page, 'a page that could not be saved');
-    await page.getByRole('button', { name: 'Spara och fortsätt', exact: true }).click();
+    await page.getByRole('button', { name: 'Spara och gå vidare', exact: true }).click();
     await page.waitForURL(`${server.url}/s/${code}/2`);
     expect(stored(code, 'fk_trust')).to.equal(6);
 
     await page.click('label[for="item_listened_to-7"]');
     const reissued = reissueAccessCode(server.db, code);
     if (!reissued.ok) throw new Error('not reissued');
-    await page.getByRole('button', { name: 'Spara och fortsätt', exact: true }).click();
+    await page.getByRole('button', { name: 'Spara och gå vidare', exact: true }).click();
     await page.waitForSelector('h1:text("Koden har bytts ut")');
     await expectNoAxeViolations(page, 'the page of a replaced code');
     await page.getByLabel('Din nya kod').fill(reissued.code);

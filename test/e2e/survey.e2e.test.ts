@@ -14,7 +14,7 @@ import { makeUser, TEST_PASSWORD } from '../helpers/users.js';
 
 const participant = instruments.get('participant')!;
 const SECTIONS: Section[] = sectionsForPoint(participant, 'start');
-const PAUSE_AFTER = 4; // pages answered before "Spara och fortsätt senare" is used on page 4
+const PAUSE_AFTER = 4; // pages answered before "Spara och ta en paus" is used on page 4
 
 const SELF_EFFICACY = EXPECTED_START_SCORES.self_efficacy!;
 
@@ -133,11 +133,11 @@ describe('survey in a real browser', function () {
       expect(await page.textContent('.progress-text')).to.equal(`Del ${n} av ${SECTIONS.length}`);
       await answerByClicking(page, SECTIONS[n - 1]!);
       if (n < PAUSE_AFTER) {
-        await button(page, 'Spara och fortsätt').click();
+        await button(page, 'Spara och gå vidare').click();
         await page.waitForURL(url(`/s/${code}/${n + 1}`));
       }
     }
-    await button(page, 'Spara och fortsätt senare').click();
+    await button(page, 'Spara och ta en paus').click();
     await page.waitForURL(url(`/s/${code}/paused`));
     expect(await page.textContent('h1')).to.equal('Dina svar är sparade');
     expect(await page.textContent('.code-display')).to.equal(formatAccessCode(code));
@@ -151,7 +151,7 @@ describe('survey in a real browser', function () {
     await expectAnswersChecked(page, SECTIONS[PAUSE_AFTER - 1]!);
     for (let n = PAUSE_AFTER; n <= SECTIONS.length; n++) {
       if (n > PAUSE_AFTER) await answerByClicking(page, SECTIONS[n - 1]!);
-      await button(page, n === SECTIONS.length ? 'Spara och granska svaren' : 'Spara och fortsätt').click();
+      await button(page, n === SECTIONS.length ? 'Spara och granska svaren' : 'Spara och gå vidare').click();
       await page.waitForURL(url(n === SECTIONS.length ? `/s/${code}/review` : `/s/${code}/${n + 1}`));
     }
     expect(await page.textContent('h1')).to.equal('Kontrollera dina svar');
@@ -178,7 +178,7 @@ describe('survey in a real browser', function () {
     await expectNoHorizontalScroll(page, 'page 1');
     await page.screenshot({ path: '/tmp/section-320.png', fullPage: true });
     await answerByClicking(page, SECTIONS[0]!);
-    await button(page, 'Spara och fortsätt').click();
+    await button(page, 'Spara och gå vidare').click();
     await page.waitForURL(url(`/s/${code}/2`));
 
     // Page 2 by keyboard only: Tab into each question's group, Space picks 1, arrows move on.
@@ -197,14 +197,14 @@ describe('survey in a real browser', function () {
       for (let v = 1; v < keyboardAnswers[item.id as keyof typeof keyboardAnswers]; v++) await page.keyboard.press('ArrowDown');
     }
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).to.equal('Spara och fortsätt');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).to.equal('Spara och gå vidare');
     await page.keyboard.press('Space');
     await page.waitForURL(url(`/s/${code}/3`));
 
     for (let n = 3; n <= SECTIONS.length; n++) {
       await expectNoHorizontalScroll(page, `page ${n}`);
       await answerByClicking(page, SECTIONS[n - 1]!);
-      await button(page, n === SECTIONS.length ? 'Spara och granska svaren' : 'Spara och fortsätt').click();
+      await button(page, n === SECTIONS.length ? 'Spara och granska svaren' : 'Spara och gå vidare').click();
     }
     await page.waitForURL(url(`/s/${code}/review`));
     await expectNoHorizontalScroll(page, 'the review page');
@@ -237,16 +237,16 @@ describe('survey in a real browser', function () {
       radio.value = '8';
       radio.checked = true;
     });
-    const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), button(page, 'Spara och fortsätt').click()]);
+    const [posted] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), button(page, 'Spara och gå vidare').click()]);
     expect(posted.status()).to.equal(422);
     await page.waitForSelector('.error-summary');
     expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), 'focus on the error summary').to.equal(true);
     await expectNoAxeViolations(page, 'a section page with an error summary');
 
     await page.click('label[for="item_fk_trust-6"]');
-    await button(page, 'Spara och fortsätt').click();
+    await button(page, 'Spara och gå vidare').click();
     await page.waitForURL(url(`/s/${code}/2`));
-    await button(page, 'Spara och fortsätt senare').click();
+    await button(page, 'Spara och ta en paus').click();
     await page.waitForURL(url(`/s/${code}/paused`));
     await expectNoAxeViolations(page, 'the paused page');
 

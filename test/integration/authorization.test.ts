@@ -58,6 +58,11 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /admin/federations': ['system_admin'],
   'GET /f/:fid': MEMBERS,
   'GET /f/:fid/settings': ADMIN,
+  'GET /f/:fid/texts': ADMIN,
+  'POST /f/:fid/texts': ADMIN,
+  // What participants read before answering, and the accessibility statement: public.
+  'GET /privacy/:fid': ANYONE,
+  'GET /accessibility': ANYONE,
   'POST /f/:fid/settings': ADMIN,
   'GET /f/:fid/rounds': ADMIN,
   'POST /f/:fid/rounds': ADMIN,

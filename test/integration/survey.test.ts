@@ -280,7 +280,7 @@ describe('survey flow over HTTP with a real database', function () {
       await client.get('/s'); // a fresh CSRF token, as from a second tab
       const res = await client.post(`/s/${code}/submit`, {});
       expect(res.status).to.equal(410);
-      expect(res.text).to.include('Enkäten är redan skickad');
+      expect(res.text).to.include('Du har redan svarat – tack!');
       expect(snapshot(server.db, code)).to.deep.equal(before);
       expect(scoreCount()).to.equal(scoresBefore);
     });
@@ -289,11 +289,11 @@ describe('survey flow over HTTP with a real database', function () {
       const other = new HttpClient(server.url);
       const entered = await enterCode(other, code);
       expect(entered.status).to.equal(410);
-      expect(entered.text).to.include('Du har redan skickat in svaren för den här koden');
+      expect(entered.text).to.include('Svaren för den här koden är redan inskickade').and.include('data-spent').and.not.include('error-summary');
       for (const path of [`/s/${code}`, `/s/${code}/1`, `/s/${code}/review`, `/s/${code}/language`]) {
         const res = await other.get(path);
         expect(res.status, path).to.equal(410);
-        expect(res.text, path).to.match(/Enkäten är redan skickad|Du har redan skickat in svaren/);
+        expect(res.text, path).to.match(/Du har redan svarat – tack!|Svaren för den här koden är redan inskickade/);
       }
       await other.get('/s');
       const page = await other.post(`/s/${code}/1`, { ...pageFields(SECTIONS[0]!, { fk_trust: '1' }), action: 'next' });
@@ -527,9 +527,9 @@ describe('survey flow over HTTP with a real database', function () {
       expect(page.text).to.include('<html lang="en" dir="ltr">');
       expect(page.text).to.include('Agencies and health care');
       expect(page.text).to.include('I trust Försäkringskassan.');
-      expect(page.text).to.include('Save and continue');
+      expect(page.text).to.include('Save and go on');
       expect(page.text).to.include('Part 1 of 7');
-      expect(page.text).to.not.include('Spara och fortsätt');
+      expect(page.text).to.not.include('Spara och gå vidare');
       const review = await client.get(`/s/${code}/review`);
       expect(review.text).to.include('Check your answers');
     });
@@ -540,9 +540,9 @@ describe('survey flow over HTTP with a real database', function () {
       const page = await client.get(`/s/${code}/1`);
       expect(page.text).to.include('<html lang="ar" dir="rtl">');
       expect(page.text).to.include('الجهات الحكومية والرعاية الصحية');
-      expect(page.text).to.include('احفظ وتابع');
+      expect(page.text).to.include('احفظ وانتقل');
       expect(page.text).to.include('الجزء 1 من 7');
-      expect(page.text).to.not.include('Spara och fortsätt');
+      expect(page.text).to.not.include('Spara och gå vidare');
       const res = await postPage(client, code, 1, pageFields(SECTIONS[0]!, { fk_trust: '9' }));
       expect(res.status).to.equal(422);
       expect(res.text).to.include('dir="rtl"');
@@ -573,10 +573,10 @@ describe('survey flow over HTTP with a real database', function () {
       expect(page.text).to.include(escapeHtml(SECTIONS[0]!.title['sv-easy']!));
       expect(page.text).to.include('Jag litar på kommunen där jag bor.');
       expect(page.text).to.include('Jag vet inte eller vill inte svara');
-      expect(page.text).to.include('Spara och gå vidare');
+      expect(page.text).to.include('Spara. Gå till nästa sida');
       expect(page.text).to.include('Sida 1 av 7');
       expect(page.text).to.not.include('Myndigheter och vård<');
-      expect(page.text).to.not.include('Spara och fortsätt');
+      expect(page.text).to.not.include('Spara och gå vidare');
       const review = await client.get(`/s/${code}/review`);
       expect(review.text).to.include('<html lang="sv"');
       expect(review.text).to.include('Titta på dina svar');

@@ -107,7 +107,7 @@ describe('i18n runtime', () => {
     expect(translator('sv')('survey.progress', { n: 2, total: 7 })).to.equal('Del 2 av 7');
     expect(translator('en')('survey.progress', { n: 2, total: 7 })).to.equal('Part 2 of 7');
     expect(translator('ar')('survey.progress', { n: 2, total: 7 })).to.include('2').and.include('7');
-    expect(translator('xx')('survey.next')).to.equal('Spara och fortsätt');
+    expect(translator('xx')('survey.next')).to.equal('Spara och gå vidare');
   });
 
   it('negotiates the language: explicit choice, then Accept-Language, then Swedish', () => {

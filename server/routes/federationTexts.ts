@@ -37,7 +37,7 @@ export function federationTextRoutes(ctx: AppContext): Router {
   const textsForm: FormSchema = { type: 'object', properties, additionalProperties: false };
 
   const renderForm = (res: Response, input: Record<string, unknown> | null, errors: { field: string; code: string }[], status = 200, saved = false) => {
-    const federation = res.locals.federation as Federation;
+    const federation = res.locals.federation;
     const own = { privacy: federationTexts(ctx.db, federation.id, 'privacy'), contact: federationTexts(ctx.db, federation.id, 'contact') };
     res.status(status).render('federation/texts', {
       languages: languages.map((code) => ({ code, name: languageName(code), defaultPrivacy: translator(code)('participantNotice.defaultPrivacy', { federation: federation.name }), defaultContact: translator(code)('participantNotice.defaultContact') })),
@@ -51,7 +51,7 @@ export function federationTextRoutes(ctx: AppContext): Router {
   router.post('/f/:fid/texts', authorize(ctx, 'federation.manage'), (req, res) => {
     const form = parseForm<FormSchema, Record<string, string | undefined>>(textsForm, req.body);
     if (!form.ok) return renderForm(res, form.input, form.errors.map((e) => ({ field: e.field, code: 'form.tooLong' })), 422);
-    const federation = res.locals.federation as Federation;
+    const federation = res.locals.federation;
     const of = (kind: string) => new Map(languages.map((l) => [l, form.value[`${kind}_${l}`] ?? '']));
     auditedWrite(ctx, req, () => {
       setFederationTexts(ctx.db, federation.id, 'privacy', of('privacy'));
@@ -64,7 +64,7 @@ export function federationTextRoutes(ctx: AppContext): Router {
   router.get('/privacy/:fid', (req: Request, res: Response) => {
     const federation = federationOf(ctx, req.params.fid);
     if (!federation) throw new Problem('notFound');
-    res.render('public/privacy', { noticeFederation: federation, ...participantNotice(ctx, federation, res.locals.lang as string), back: typeof req.query.back === 'string' && /^\/s\/[A-Za-z0-9]{6,12}\/language$/.test(req.query.back) ? req.query.back : null });
+    res.render('public/privacy', { noticeFederation: federation, ...participantNotice(ctx, federation, res.locals.lang), back: typeof req.query.back === 'string' && /^\/s\/[A-Za-z0-9]{6,12}\/language$/.test(req.query.back) ? req.query.back : null });
   });
 
   return router;
@@ -78,7 +78,7 @@ export function accessibilityRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/accessibility', (req, res) => {
     const federation = ctx.config.mode === 'local' ? federationOf(ctx, req.query.f) : null;
-    res.render('public/accessibility', { noticeFederation: federation, contact: federation ? participantNotice(ctx, federation, res.locals.lang as string).contact : null });
+    res.render('public/accessibility', { noticeFederation: federation, contact: federation ? participantNotice(ctx, federation, res.locals.lang).contact : null });
   });
   return router;
 }

@@ -34,7 +34,7 @@ export function nationalSubmissionRoutes(ctx: AppContext): Router {
     return query.value.year ?? defaultYear(years, new Date());
   };
   const numbered = (res: Response): (Federation & { organisationNumber: string }) | null => {
-    const federation = res.locals.federation as Federation;
+    const federation = res.locals.federation;
     return federation.organisationNumber === null ? null : { ...federation, organisationNumber: federation.organisationNumber };
   };
 

@@ -189,7 +189,7 @@ export function surveyRoutes(ctx: AppContext): Router {
   router.get('/s/:code/language', (req, res) => {
     const survey = openSurvey(ctx, req.params.code);
     if (survey.response) setLanguage(res, survey.response.language);
-    res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null, ...askedBy(survey, res.locals.lang as string) });
+    res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null, ...askedBy(survey, res.locals.lang) });
   });
 
   router.post('/s/:code/language', async (req, res) => {
@@ -197,7 +197,7 @@ export function surveyRoutes(ctx: AppContext): Router {
     const form = parseForm(languageForm, req.body);
     const language = form.ok ? form.value.language ?? '' : '';
     if (!survey.instrument.languages.includes(language)) {
-      res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown', ...askedBy(survey, res.locals.lang as string) });
+      res.status(422).render('survey/language', { survey, selected: null, error: 'languageUnknown', ...askedBy(survey, res.locals.lang) });
       return;
     }
     try {

@@ -121,7 +121,7 @@ describe('national report', () => {
 
   it('pools SDs exactly: the pooled SD equals the SD of all the scores together', () => {
     const report = nationalReport(docs.slice(0, 2));
-    const scores = [...Array(10).fill(6), ...Array(10).fill(4), ...Array(5).fill(7), ...Array(5).fill(5)] as number[];
+    const scores = [...new Array<number>(10).fill(6), ...new Array<number>(10).fill(4), ...new Array<number>(5).fill(7), ...new Array<number>(5).fill(5)];
     const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
     const sd = Math.sqrt(scores.reduce((s, v) => s + (v - mean) ** 2, 0) / (scores.length - 1));
     expect(report.total.trust!.sd).to.be.closeTo(sd, 1e-12);

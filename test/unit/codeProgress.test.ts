@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { progressByParticipant, progressOf, type CodeState } from '../../server/domain/codeProgress.js';
-import { qrSvg, toSheets } from '../../server/domain/slips.js';
+import { qrSvg } from '../../server/domain/slips.js';
 
 const code = (participantId: number | null, point: CodeState['point'], status: CodeState['status'], responseStatus: CodeState['responseStatus'] = null): CodeState => ({ participantId, point, status, responseStatus });
 
@@ -31,9 +31,5 @@ describe('code slips', () => {
     const svg = await qrSvg('https://indikator.example/s/ABCD2345');
     expect(svg).to.match(/^<svg class="slip-qr" aria-hidden="true" focusable="false" xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).not.to.match(/style=/);
-  });
-
-  it('puts eight slips on a sheet', () => {
-    expect(toSheets(Array.from({ length: 17 }, (_, i) => i)).map((s) => s.length)).to.deep.equal([8, 8, 1]);
   });
 });

@@ -12,7 +12,7 @@ import type { HiddenReason } from './suppression.js';
 const POINTS: readonly MeasurementPoint[] = ['start', 'ongoing', 'exit', 'followup', 'yearly'];
 
 /** One förbund's figure as sent: the numbers, or why it is hidden; null where it has none. */
-export type SentFigure = { n: number; mean: number; sharePositive: number; reason: null } | { n: null; mean: null; sharePositive: null; reason: HiddenReason };
+export type SentFigure = { n: number; mean: number; sharePositive: number; reason: null } | { n: null; mean: null; sharePositive: null; reason: HiddenReason | 'versionChanged' };
 
 /** A total over förbund: the pool of the figures sent with numbers. */
 export interface PooledFigure {
@@ -25,6 +25,8 @@ export interface PooledFigure {
   /** Förbund whose figures are in the total, and those whose figure was hidden and is left out. */
   included: number;
   leftOut: number;
+  /** Not pooled: the indicator's questions differ between the instrument versions the förbund answered in. */
+  hidden: 'versionChanged' | null;
 }
 
 export interface NationalFederation { organisationNumber: string; name: string }
@@ -62,9 +64,14 @@ export function poolCells(cells: readonly SubmissionCell[]): PooledFigure {
   const pooled = poolDescriptives(shown.map((c) => ({ n: c.n!, mean: c.mean!, sd: c.sd, sharePositive: c.sharePositive!, distribution: c.distribution! })));
   return {
     n: pooled.n, mean: pooled.mean, sd: pooled.sd, ci95: pooled.ci95, sharePositive: pooled.sharePositive, distribution: pooled.distribution,
-    included: shown.length, leftOut: cells.length - shown.length,
+    included: shown.length, leftOut: cells.length - shown.length, hidden: null,
   };
 }
+
+/** A total that is not made: the indicator changed between the versions pooled. */
+const notPooled = (cells: readonly SubmissionCell[]): PooledFigure => ({
+  n: 0, mean: null, sd: null, ci95: null, sharePositive: null, distribution: [], included: 0, leftOut: cells.length, hidden: 'versionChanged',
+});
 
 /** The default selection: the newest year, its first row (participants first) and that row's first point. */
 function defaultSelection(docs: readonly SubmissionDocument[], wanted: Partial<NationalSelection>): NationalSelection | null {
@@ -88,7 +95,12 @@ function rowsOf(cells: readonly SubmissionCell[]): SubmissionRow[] {
 
 const pointsOf = (cells: readonly SubmissionCell[], row: SubmissionRow) => POINTS.filter((p) => cells.some((c) => sameRow(c, row) && c.point === p));
 
-export function nationalReport(docs: readonly SubmissionDocument[], wanted: Partial<NationalSelection> = {}): NationalReport {
+/**
+ * `changed(ids)`: of the instrument versions named by these files, the indicators whose questions
+ * differ (domain/instrumentVersions.ts, with the instruments the national installation has): their
+ * totals are not made across those files.
+ */
+export function nationalReport(docs: readonly SubmissionDocument[], wanted: Partial<NationalSelection> = {}, changed: (files: readonly SubmissionDocument[]) => ReadonlySet<string> = () => new Set()): NationalReport {
   const years = [...new Set(docs.map((d) => d.year))].sort((a, b) => a - b);
   const participation = years.map((year) => {
     const files = docs.filter((d) => d.year === year);
@@ -121,6 +133,8 @@ export function nationalReport(docs: readonly SubmissionDocument[], wanted: Part
     .sort((a, b) => [...genders.keys()].indexOf(a) - [...genders.keys()].indexOf(b) || a.localeCompare(b));
 
   const everyone = (cells: readonly SubmissionCell[], indicator: string) => cells.filter((c) => here(c) && c.indicator === indicator && c.gender === null);
+  const changedThisYear = changed(files);
+  const pool = (cells: readonly SubmissionCell[], indicator: string, changedHere: ReadonlySet<string>) => (changedHere.has(indicator) ? notPooled(cells) : poolCells(cells));
   const byIndicator = <T>(f: (indicator: string) => T) => Object.fromEntries(indicatorIds.map((id) => [id, f(id)]));
   return {
     years, selection, participation,
@@ -133,12 +147,16 @@ export function nationalReport(docs: readonly SubmissionDocument[], wanted: Part
       questionnaires: d.counts.find((c) => sameRow(c, row))?.questionnaires ?? null,
       figures: byIndicator((id) => sent(everyone(d.cells, id)[0])),
     })),
-    total: byIndicator((id) => poolCells(everyone(yearCells, id))),
-    byGender: byIndicator((id) => Object.fromEntries(genderValues.map((g) => [g, poolCells(yearCells.filter((c) => here(c) && c.indicator === id && c.gender === g))]))),
-    trend: years.map((y) => {
-      const cells = docs.filter((d) => d.year === y).flatMap((d) => d.cells);
-      return { year: y, figures: byIndicator((id) => poolCells(everyone(cells, id))) };
-    }),
+    total: byIndicator((id) => pool(everyone(yearCells, id), id, changedThisYear)),
+    byGender: byIndicator((id) => Object.fromEntries(genderValues.map((g) => [g, pool(yearCells.filter((c) => here(c) && c.indicator === id && c.gender === g), id, changedThisYear)]))),
+    // Over the years: one indicator is compared only where no version it was answered in, that year or any other, changed it.
+    trend: (() => {
+      const changedEver = changed(docs);
+      return years.map((y) => {
+        const cells = docs.filter((d) => d.year === y).flatMap((d) => d.cells);
+        return { year: y, figures: byIndicator((id) => pool(everyone(cells, id), id, changedEver)) };
+      });
+    })(),
   };
 }
 
@@ -160,7 +178,7 @@ export function nationalCsvRows(report: NationalReport): Record<string, string |
     }
     const pooled = (gender: string, p: PooledFigure) => ({
       ...head, indicator: indicator.id, federation: 'total', organisation_number: '', gender,
-      n: p.n, mean: p.mean, share_positive: p.sharePositive, federations_included: p.included, federations_left_out: p.leftOut, hidden: '',
+      n: p.n, mean: p.mean, share_positive: p.sharePositive, federations_included: p.included, federations_left_out: p.leftOut, hidden: p.hidden ?? '',
     });
     rows.push(pooled('all', report.total[indicator.id]!));
     for (const g of report.genders) rows.push(pooled(g.value, report.byGender[indicator.id]![g.value]!));

@@ -46,7 +46,8 @@ export interface SubmissionCell extends SubmissionRow {
   indicator: string;
   gender: string | null;
   suppressed: boolean;
-  reason: HiddenReason | null;
+  /** Hidden by the disclosure plan, or because the indicator's questions changed between the versions answered in the year. */
+  reason: HiddenReason | 'versionChanged' | null;
   n: number | null;
   mean: number | null;
   sd: number | null;
@@ -179,9 +180,12 @@ export interface SubmissionInput extends SubmissionData {
   instruments: readonly SubmissionInstrument[];
   /** Per row and year, the interventions that had questionnaires. */
   interventions: ReadonlyArray<SubmissionRow & { year: number; n: number }>;
+  /** Per row ("group|kind"), the indicators whose questions changed between the instrument versions answered in the year: not pooled, not sent. */
+  notComparable?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-const rowId = (r: SubmissionRow) => `${r.respondentGroup}|${r.interventionKind}`;
+/** A row's key ("participant|individual"). */
+export const rowId = (r: SubmissionRow) => `${r.respondentGroup}|${r.interventionKind}`;
 
 /** The submission of one year, planned with every year of the förbund. */
 export function buildSubmission(input: SubmissionInput, plan: DisclosurePlan = planDisclosure(submissionProblem(input))): SubmissionDocument {
@@ -199,7 +203,7 @@ export function buildSubmission(input: SubmissionInput, plan: DisclosurePlan = p
     }
   }
   const cells: SubmissionCell[] = [...bins.entries()].map(([key, e]) => {
-    const reason = plan.reason(key);
+    const reason = input.notComparable?.get(rowId(e.row))?.has(e.indicatorId) ? 'versionChanged' : plan.reason(key);
     const base = { ...e.row, point: e.point, indicator: e.indicatorId, gender: e.gender ?? null };
     if (reason !== null) return { ...base, suppressed: true, reason, n: null, mean: null, sd: null, sharePositive: null, distribution: null };
     const d = describeCounts(e.values);

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { auditTarget } from '../domain/auditEvent.js';
+import { compareInstrumentVersions } from '../domain/instrumentVersions.js';
 import { nationalCsvRows, nationalReport, type NationalReport, type NationalSelection } from '../domain/nationalReport.js';
 import type { SubmissionDocument } from '../domain/nationalSubmission.js';
 import { idParam, parseForm } from '../forms/form.js';
@@ -42,25 +43,40 @@ export function nationalRoutes(ctx: AppContext): Router {
     const { year, group, kind, point } = q.value;
     return { year, point, row: group && kind ? { respondentGroup: group, interventionKind: kind } : undefined };
   };
+  /** Of the instrument versions these files were answered in, the indicators that changed (only versions installed here can be compared). */
+  const changed = (files: readonly SubmissionDocument[]): Set<string> => {
+    const byInstrument = new Map<string, Set<string>>();
+    for (const f of files) for (const i of f.instruments) byInstrument.set(i.id, (byInstrument.get(i.id) ?? new Set()).add(i.version));
+    const out = new Set<string>();
+    for (const [id, versions] of byInstrument) {
+      if (versions.size < 2) continue;
+      const installed = [...versions].map((v) => ctx.instruments.get(id, v));
+      // A version this installation does not have cannot be checked: none of its indicators is pooled with the others.
+      if (installed.some((i) => i === undefined)) for (const f of files) for (const i of f.instruments) if (i.id === id) for (const x of i.indicators) out.add(x.id);
+      else for (const x of compareInstrumentVersions(installed.filter((i) => i !== undefined)).indicators) if (!x.comparable) out.add(x.indicatorId);
+    }
+    return out;
+  };
+  const reportOf = (req: Request) => nationalReport(documents(), selectionOf(req), changed);
   const selectionDetail = (r: NationalReport) => (r.selection ? { year: r.selection.year, group: r.selection.row.respondentGroup, kind: r.selection.row.interventionKind, point: r.selection.point } : {});
 
   router.get('/', (req, res) => res.redirect(303, req.principal?.isNational ? '/national' : '/login'));
 
   router.get('/national', requireNational, (req, res) => {
-    const report = nationalReport(documents(), selectionOf(req));
+    const report = reportOf(req);
     audit(ctx, req, { action: 'national.view', detail: selectionDetail(report) });
     res.render('national/report', { report });
   });
 
   router.get('/national/report.csv', requireNational, (req, res) => {
-    const report = nationalReport(documents(), selectionOf(req));
+    const report = reportOf(req);
     const name = `nationell-rapport-${report.selection?.year ?? 'tom'}.csv`;
     audit(ctx, req, { action: 'national.export', target: auditTarget.export(name), detail: { ...selectionDetail(report), format: 'csv' } });
     res.attachment(name).type('text/csv; charset=utf-8').send(csvText(nationalCsvRows(report)));
   });
 
   router.get('/national/report.pdf', requireNational, async (req, res) => {
-    const report = nationalReport(documents(), selectionOf(req));
+    const report = reportOf(req);
     const t = res.locals.t;
     const title = `${t('national.report.title')} ${report.selection?.year ?? ''}`.trim();
     const html = await renderToString(res, 'national/report', { report });

@@ -3,9 +3,10 @@ import { dimensionOptions } from '../domain/dimensions.js';
 import { cellKey, demoRef, measureRef, orgRef, timeRef } from '../domain/figureCell.js';
 import type { RespondentGroup } from '../domain/instrumentTypes.js';
 import {
-  buildSubmission, yearPeriod,
+  buildSubmission, rowId, yearPeriod,
   type PublishedSum, type QuestionnaireCount, type SubmissionBin, type SubmissionDocument, type SubmissionInstrument, type SubmissionRow,
 } from '../domain/nationalSubmission.js';
+import { compareInstrumentVersions } from '../domain/instrumentVersions.js';
 import { APP_VERSION } from '../paths.js';
 import type { Federation } from '../storage/federations.js';
 import { listInterventions } from '../storage/interventions.js';
@@ -17,7 +18,6 @@ import { disclosurePlan } from './figures.js';
 // (storage/population.ts, "who counts" in a period), the förbund's own published figures as its
 // disclosure plan shows them (services/figures.ts), planned and written by domain/nationalSubmission.ts.
 
-const rowId = (r: SubmissionRow) => `${r.respondentGroup}|${r.interventionKind}`;
 
 /** The calendar years in which the förbund has answers, oldest first. */
 export function submissionYears(ctx: AppContext, federationId: number): number[] {
@@ -39,6 +39,8 @@ export function nationalSubmission(ctx: AppContext, federation: Federation & { o
   /** The interventions of each row, in any year. */
   const members = new Map<string, Set<number>>();
   const versions = new Map<string, { id: string; version: string }>();
+  /** Per row, the instrument versions answered in the year submitted. */
+  const rowVersions = new Map<string, Map<string, Set<string>>>();
   const rowOf = (interventionId: number, instrumentId: string): SubmissionRow | null => {
     const group = groupOf(instrumentId);
     const kind = kindOf.get(interventionId);
@@ -65,7 +67,12 @@ export function nationalSubmission(ctx: AppContext, federation: Federation & { o
     for (const q of periodQuestionnaires(db, ids, period)) {
       const row = rowOf(q.interventionId, q.instrumentId);
       if (!row) continue;
-      if (y === year) versions.set(`${q.instrumentId}@${q.instrumentVersion}`, { id: q.instrumentId, version: q.instrumentVersion });
+      if (y === year) {
+        versions.set(`${q.instrumentId}@${q.instrumentVersion}`, { id: q.instrumentId, version: q.instrumentVersion });
+        const byInstrument = rowVersions.get(rowId(row)) ?? new Map<string, Set<string>>();
+        byInstrument.set(q.instrumentId, (byInstrument.get(q.instrumentId) ?? new Set()).add(q.instrumentVersion));
+        rowVersions.set(rowId(row), byInstrument);
+      }
       const entry = perRow.get(rowId(row)) ?? { row, n: 0, interventions: new Set<number>() };
       entry.n += q.n;
       entry.interventions.add(q.interventionId);
@@ -84,7 +91,19 @@ export function nationalSubmission(ctx: AppContext, federation: Federation & { o
     bins, questionnaires, interventions: interventionCounts,
     published: publishedSums(ctx, federation.id, bins, members, years),
     instruments: [...versions.values()].map((v) => submissionInstrument(ctx, v.id, v.version)),
+    notComparable: new Map([...rowVersions].map(([row, byInstrument]) => [row, changedIndicators(ctx, byInstrument)])),
   });
+}
+
+/** The indicators whose questions changed between the versions of each instrument answered (domain/instrumentVersions.ts decides). */
+function changedIndicators(ctx: AppContext, byInstrument: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  const changed = new Set<string>();
+  for (const [id, answered] of byInstrument) {
+    const installed = [...answered].map((v) => ctx.instruments.get(id, v)).filter((i): i is NonNullable<typeof i> => i !== undefined);
+    if (installed.length < 2) continue;
+    for (const indicator of compareInstrumentVersions(installed).indicators) if (!indicator.comparable) changed.add(indicator.indicatorId);
+  }
+  return changed;
 }
 
 /**

@@ -76,6 +76,12 @@ describe('national submission: the file', () => {
     expect(doc.total).to.deep.equal({ questionnaires: 13, suppressed: false, reason: null });
   });
 
+  it('sends no figure of an indicator whose questions changed between the versions answered in the year', () => {
+    const changed = buildSubmission(input(bins, { questionnaires: [{ ...row, year: 2025, n: 13 }], notComparable: new Map([['participant|individual', new Set(['trust'])]]) }));
+    expect(changed.cells.map((c) => [c.gender, c.reason, c.n])).to.deep.equal([[null, 'versionChanged', null], ['man', 'versionChanged', null], ['woman', 'versionChanged', null]]);
+    expect(readSubmissionFile(JSON.stringify(changed)).ok).to.equal(true);
+  });
+
   it('passes its own schema and rules, and a file with a small cell or a hidden cell with numbers does not', () => {
     const ok = readSubmissionFile(JSON.stringify(doc));
     expect(ok.ok, JSON.stringify(!ok.ok && ok.errors)).to.equal(true);
@@ -117,6 +123,15 @@ describe('national report', () => {
     expect(report.byGender.trust!.woman!.n).to.equal(15);
     expect(report.trend.map((t) => [t.year, t.figures.trust!.n])).to.deep.equal([[2024, 8], [2025, 30]]);
     expect(report.participation.map((p) => [p.year, p.federations, p.questionnaires, p.totalsHidden])).to.deep.equal([[2024, 1, 8, 0], [2025, 3, 30, 1]]);
+  });
+
+  it('makes no total of an indicator that changed between the versions the förbund answered in', () => {
+    const report = nationalReport(docs, {}, () => new Set(['trust']));
+    expect(report.total.trust!.hidden).to.equal('versionChanged');
+    expect(report.total.trust!.n).to.equal(0);
+    expect(report.trend.every((t) => t.figures.trust!.hidden === 'versionChanged')).to.equal(true);
+    // Each förbund's own figure is still shown: it is one version.
+    expect(report.federations[0]!.figures.trust!.n).to.equal(20);
   });
 
   it('pools SDs exactly: the pooled SD equals the SD of all the scores together', () => {

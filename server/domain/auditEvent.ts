@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'report.view', 'report.pdf', 'report.freeze', 'project.view', 'project.pdf',
   // The national report: a förbund produces its yearly file; a national installation receives files and is read.
   'national.submission', 'national.receive', 'national.replace', 'national.refuse', 'national.view', 'national.export',
+  // Reading the audit log itself out of the app.
+  'audit.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -40,3 +42,24 @@ export const auditTarget = {
   request: (method: string, path: string) => `request:${method} ${path}`,
   submission: (organisationNumber: string, year: number) => `submission:${organisationNumber}/${year}`,
 };
+
+/** An audit target split into its kind and id ("intervention:7" → { kind: "intervention", id: "7" }); null for none. */
+export function parseAuditTarget(target: string | null): { kind: string; id: string } | null {
+  if (!target) return null;
+  const colon = target.indexOf(':');
+  return colon < 0 ? { kind: 'other', id: target } : { kind: target.slice(0, colon), id: target.slice(colon + 1) };
+}
+
+/** An audit row's details as one line of text: "point: start, count: 3". */
+export function detailText(detail: string | null): string {
+  if (!detail) return '';
+  let value: unknown;
+  try {
+    value = JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+  if (typeof value !== 'object' || value === null) return String(value);
+  const text = (v: unknown): string => (Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  return Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => `${k}: ${text(v)}`).join('; ');
+}

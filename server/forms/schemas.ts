@@ -209,7 +209,7 @@ export const tokenForm = {
 
 export const auditQuery = {
   type: 'object',
-  properties: { action: optionalText(100), user: optionalText(100), from: date, to: date },
+  properties: { action: optionalText(100), user: optionalText(100), from: date, to: date, page: { type: 'integer', minimum: 1, maximum: 1_000_000 } },
   additionalProperties: false,
 } as const satisfies FormSchema;
 

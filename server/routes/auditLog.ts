@@ -30,7 +30,7 @@ export function auditLogRoutes(ctx: AppContext): Router {
 
   /** The rows as people read them: when (Swedish time, one line), who, what, about what (named), details as text. */
   const readable = (res: Response, rows: readonly AuditRow[]) => {
-    const t = res.locals.t as (key: string, o?: Record<string, unknown>) => string;
+    const t = res.locals.t;
     const targets = rows.map((r) => parseAuditTarget(r.target)).filter((x): x is { kind: string; id: string } => x !== null);
     const names = auditTargetNames(ctx.db, targets);
     const when = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
@@ -63,7 +63,7 @@ export function auditLogRoutes(ctx: AppContext): Router {
     const { query, value, filter } = filterOf(req, federationId);
     if (!query.ok) return void res.status(422).type('text/plain').send(query.errors.map((e) => e.field).join(', '));
     const rows = readable(res, listAudit(ctx.db, { ...filter, limit: CSV_MAX_ROWS }));
-    const t = res.locals.t as (key: string) => string;
+    const t = res.locals.t;
     audit(ctx, req, { action: 'audit.export', federationId, target: auditTarget.export(name), detail: { ...value, rows: rows.length } });
     res.attachment(name).type('text/csv; charset=utf-8').send(csvText(rows.map((r) => ({
       [t('federation.auditAt')]: r.when, [t('federation.auditUser')]: r.who, [t('federation.auditAction')]: (res.locals.auditLabel as (a: string) => string)(r.action),

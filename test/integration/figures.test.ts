@@ -309,7 +309,7 @@ async function page(client: HttpClient, path: string): Promise<string> {
   return res.text;
 }
 
-const HIDDEN_TEXT = { tooFew: 'för få svar', complementary: 'dold för att skydda en annan grupp', notAsked: 'frågas inte vid det här mättillfället' } as const;
+const HIDDEN_TEXT = { tooFew: 'för få svar', complementary: 'dold för att skydda en annan grupp', notAsked: 'frågas inte vid den här mätpunkten' } as const;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -487,7 +487,7 @@ describe('figures: who counts, what may be shown, how a change reads', function 
       }
     });
 
-    it('11. "Nöjdhet med insatsen" (satisfaction) reads "frågas inte vid det här mättillfället" at start and ongoing, not "för få svar"', async () => {
+    it('11. "Nöjdhet med insatsen" (satisfaction) reads "frågas inte vid den här mätpunkten" at start and ongoing, not "för få svar"', async () => {
       for (const [qs, demo, round] of [['', 'all', null], [`?round=${R1}`, 'all', R1], [`?round=${R2}`, 'all', R2], ['?gender=woman', 'g:woman', null]] as const) {
         const html = await page(evaluator, results(I, qs));
         const row = element(element(html, 'id="indicator-table"'), 'data-indicator="satisfaction"');

@@ -86,7 +86,10 @@ describe('the national report: förbund send protected aggregates, NNS reads the
     expect((await bareAdmin.get(`/f/${bare.id}/national/2025.json`)).status).to.equal(404);
     // The number is set in the förbund's settings, checked (a wrong check digit is refused) and unique.
     await bareAdmin.get(`/f/${bare.id}/settings`);
-    expect((await bareAdmin.post(`/f/${bare.id}/settings`, { name: bare.name, organisationNumber: '222000-1231' })).status).to.equal(422);
+    const wrong = await bareAdmin.post(`/f/${bare.id}/settings`, { name: bare.name, organisationNumber: '222000-1231' });
+    expect(wrong.status).to.equal(422);
+    // Every page with an error says so first in its title.
+    expect(wrong.text).to.match(/<title>Fel: Förbundets uppgifter/);
     expect((await bareAdmin.post(`/f/${bare.id}/settings`, { name: bare.name, organisationNumber: '222010-0107' })).status).to.equal(422);
     expect((await bareAdmin.post(`/f/${bare.id}/settings`, { name: bare.name, organisationNumber: '2220001230' })).status).to.equal(303);
     expect(getFederation(local.db, bare.id)!.organisationNumber).to.equal('222000-1230');

@@ -41,7 +41,7 @@ describe('changeSentence', () => {
   });
 
   it('says why a hidden line is hidden, with no figure in it', () => {
-    for (const [reason, words] of [['tooFew', 'för få svar'], ['complementary', 'dold för att skydda en annan grupp'], ['notAsked', 'frågas inte vid det här mättillfället']] as const) {
+    for (const [reason, words] of [['tooFew', 'för få svar'], ['complementary', 'dold för att skydda en annan grupp'], ['notAsked', 'frågas inte vid den här mätpunkten']] as const) {
       const text = changeSentence(sv, 'sv', 'Hälsa', line({ reason, n: null, before: null, after: null, meanDiff: null, improved: null, worse: null }));
       expect(text).to.equal(`Hälsa: ${words}`);
       expect(text).to.not.match(/\d/);

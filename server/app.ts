@@ -17,6 +17,7 @@ import { federationRoutes } from './routes/federation.js';
 import { interventionSetupRoutes } from './routes/interventionSetup.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { passwordResetRoutes } from './routes/passwordReset.js';
+import { previewRoutes } from './routes/preview.js';
 import { accessibilityRoutes, federationTextRoutes } from './routes/federationTexts.js';
 import { memberRoutes } from './routes/members.js';
 import { participantRoutes } from './routes/participants.js';
@@ -93,7 +94,7 @@ export function createApp(ctx: AppContext): express.Express {
   // installation has no förbund, participants or answers: only sign-in and the national report.
   const pages = national ? [nationalRoutes, authRoutes, passwordResetRoutes, accessibilityRoutes] : [
     authRoutes, passwordResetRoutes, accessibilityRoutes, federationTextRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
-    participantRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes, nationalSubmissionRoutes,
+    participantRoutes, previewRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes, nationalSubmissionRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));
 

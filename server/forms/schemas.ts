@@ -100,6 +100,13 @@ export const paperSubmitForm = {
   additionalProperties: false,
 } as const satisfies FormSchema;
 
+/** Which questionnaire, point and language staff preview. */
+export const previewQuery = {
+  type: 'object',
+  properties: { instrument: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,60}$' }, point: { type: 'string', enum: MEASUREMENT_POINTS }, lang: { type: 'string', pattern: '^[a-z]{2,3}(-[a-z0-9]+)?$' } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
 /** The staff's participant list: search, filters, sorting and page. */
 export const participantListQuery = {
   type: 'object',
@@ -125,6 +132,13 @@ export const issuedQuery = {
 export const importForm = {
   type: 'object',
   properties: { csv: { type: 'string', verbatim: true }, confirm: { type: 'string', enum: ['1'] } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The column-mapping step of the import: one choice per column the file names otherwise than the template, in their order. */
+export const importColumnsForm = {
+  type: 'object',
+  properties: { column: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 500 } },
   additionalProperties: false,
 } as const satisfies FormSchema;
 
@@ -270,6 +284,34 @@ export const loginForm = {
 export const passwordForm = {
   type: 'object',
   properties: { current: { type: 'string', maxLength: 1000, verbatim: true }, password: { type: 'string', maxLength: 1000, verbatim: true }, confirm: { type: 'string', maxLength: 1000, verbatim: true } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** The second factor at sign-in or when setting it up: a six-digit code or a recovery code. */
+export const secondFactorForm = {
+  type: 'object',
+  properties: { code: optionalText(40) },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Turning the second factor off asks for the password again. */
+export const removeSecondFactorForm = {
+  type: 'object',
+  properties: { current: { type: 'string', maxLength: 1000, verbatim: true } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Whether a förbund's users sign in only through single sign-on (a ticked box sends 1). */
+export const ssoSettingForm = {
+  type: 'object',
+  properties: { ssoRequired: { type: 'string', enum: ['1'] } },
+  additionalProperties: false,
+} as const satisfies FormSchema;
+
+/** Where single sign-on was started from: the page to land on afterwards. */
+export const ssoStartForm = {
+  type: 'object',
+  properties: { next: optionalText(2000) },
   additionalProperties: false,
 } as const satisfies FormSchema;
 

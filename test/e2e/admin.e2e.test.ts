@@ -109,7 +109,7 @@ describe('staff and evaluators in a real browser', function () {
     const interventionId = (server.db.prepare('SELECT id FROM interventions ORDER BY id LIMIT 1').get() as { id: number }).id;
     const base = `/f/${federationId}/interventions/${interventionId}`;
     const participantId = (server.db.prepare('SELECT id FROM participants WHERE intervention_id = ? LIMIT 1').get(interventionId) as { id: number }).id;
-    const pages = ['/', `/f/${federationId}`, `/f/${federationId}/interventions/new`, `${base}/edit`, `/f/${federationId}/users`, `/f/${federationId}/tokens`,
+    const pages = ['/', `/f/${federationId}`, `/f/${federationId}/preview?lang=ar`, `/f/${federationId}/texts`, `/f/${federationId}/audit`, `/f/${federationId}/national`, `/f/${federationId}/interventions/new`, `${base}/edit`, `/f/${federationId}/users`, `/f/${federationId}/tokens`,
       `/f/${federationId}/audit`, `/f/${federationId}/rounds`, `/f/${federationId}/settings`, `${base}/participants`, `${base}/participants/${participantId}`,
       `${base}/rates`, `${base}/slips?point=start`, `${base}/export`, `${base}/free-text`, '/account'];
     const violations: string[] = [];

@@ -60,6 +60,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'GET /f/:fid': MEMBERS,
   'GET /f/:fid/settings': ADMIN,
   'GET /f/:fid/texts': ADMIN,
+  'GET /f/:fid/preview': MEMBERS,
   'POST /f/:fid/texts': ADMIN,
   // What participants read before answering, and the accessibility statement: public.
   'GET /privacy/:fid': ANYONE,

@@ -62,12 +62,16 @@ export function resultRoutes(ctx: AppContext): Router {
     }
     audit(ctx, req, { action: 'results.view', federationId: intervention.federationId, target: auditTarget.intervention(intervention.id) });
     const exact = can(principalOf(req), 'rates.read', intervention.federationId, intervention.id);
+    const process = processFigures(ctx, disclosurePlan(ctx), intervention, summary.allPoints, q.round ?? null, exact);
     res.render('results/intervention', {
       intervention, ...summary, q,
       filters: filterParams(q),
       chart: interventionChart(summary.indicators, summary.results, summary.points, chartLabels(res)),
       ...filterOptions(ctx, intervention.federationId, summary.instrument),
-      process: processFigures(ctx, disclosurePlan(ctx), intervention, summary.allPoints, q.round ?? null, exact),
+      process,
+      // No questionnaire at all yet (a hidden count may hide some: then there are answers): the page says what to do first.
+      hasAnswers: process.some((p) => p.answered.n !== 0 || p.imported.n !== 0),
+      canManage: can(principalOf(req), 'participants.manage', intervention.federationId, intervention.id),
       canExport: can(principalOf(req), 'export', intervention.federationId),
       canReadFreeText: can(principalOf(req), 'freeText.read', intervention.federationId),
     });

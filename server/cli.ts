@@ -21,9 +21,11 @@ import { getFederation } from './storage/federations.js';
 import { codebook, longRows, wideRows } from './domain/responseExport.js';
 import { csvText } from './render/csv.js';
 import { importErrorPlace, importErrorText } from './render/importErrors.js';
-import { ImportRefused, UPLOAD_MAX_BYTES, type ImportOutcome } from './domain/csvImport.js';
-import { checkFile, fileEncoding, importAuditEvent, importFile, importSetting } from './services/csvImportFile.js';
+import { headerName, ImportRefused, UPLOAD_MAX_BYTES, type ColumnMapping, type ImportOutcome, type ImportPoint } from './domain/csvImport.js';
+import { checkFile, fileColumnsOf, fileEncoding, importAuditEvent, importFile, importPoints, importSetting } from './services/csvImportFile.js';
+import { checkMapping, unmappedColumns, type FileColumn } from './domain/importColumns.js';
 import type { ImportResult } from './storage/csvImport.js';
+import type { TFunction } from 'i18next';
 import { translator } from './i18n/index.js';
 import { exportVersions } from './services/interventionSummary.js';
 import { exportedResponses } from './storage/responseExport.js';
@@ -116,9 +118,9 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
     },
   },
   import: {
-    usage: 'import --intervention <id> [--dry-run] [--lang sv|en] <file.csv>  (earlier questionnaires, checked as on the import page; the errors and exit code 1 when the file has any)',
+    usage: 'import --intervention <id> [--dry-run] [--lang sv|en] [--map "<column>=<item id or ->" …] <file.csv>  (earlier questionnaires, checked as on the import page; the errors and exit code 1 when the file has any; --map for each column not named as in the template, - to skip it)',
     run: async (args) => {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { intervention: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, lang: { type: 'string', default: 'sv' } } });
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { intervention: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, lang: { type: 'string', default: 'sv' }, map: { type: 'string', multiple: true } } });
       const t = translator(values.lang);
       const [file, ...more] = positionals;
       if (!file || more.length > 0) throw new CliError('name one CSV file');
@@ -130,12 +132,13 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       if (intervention.kind !== 'individual') throw new CliError(`intervention ${intervention.id} is a yearly questionnaire: it has no participants to import answers for`);
       const ctx = { db, instruments: loadInstruments(PATHS.indicators) };
       const encoding = fileEncoding(file);
+      const mapping = cliColumnMapping(t, fileColumnsOf(file, encoding), importPoints(ctx, intervention.id), values.map ?? []);
       let outcome: ImportOutcome;
       let imported: ImportResult | null = null;
-      if (values['dry-run']) outcome = await checkFile(file, encoding, importSetting(ctx, intervention));
+      if (values['dry-run']) outcome = await checkFile(file, encoding, importSetting(ctx, intervention), undefined, mapping);
       else {
         try {
-          const done = importFile(ctx, { intervention, userId: null, file, encoding }, (d) => writeAudit(db, { actor: 'cli', ...importAuditEvent(intervention, d, d.outcome.summary) }));
+          const done = importFile(ctx, { intervention, userId: null, file, encoding, mapping }, (d) => writeAudit(db, { actor: 'cli', ...importAuditEvent(intervention, d, d.outcome.summary, mapping) }));
           ({ outcome } = done);
           imported = done;
         } catch (err) {
@@ -292,6 +295,33 @@ function printRetention(plan: RetentionPlan, rule: { exitedBefore: string; stale
 }
 
 class CliError extends Error {}
+
+/**
+ * The import's column mapping from the command line: a `--map "<column>=<item id>"` (or `=-` to
+ * skip it) for each column the file names otherwise than the template, checked as the web page's
+ * step checks it. The command line does not use or keep the mappings the import page remembers.
+ */
+function cliColumnMapping(t: TFunction, columns: FileColumn[], points: ImportPoint[], options: string[]): ColumnMapping {
+  const given = new Map<string, string>();
+  for (const option of options) {
+    const at = option.lastIndexOf('=');
+    if (at <= 0) throw new CliError(`--map takes "<column>=<item id>" (or "<column>=-" to skip the column), not "${option}"`);
+    const name = headerName(option.slice(0, at), 1);
+    if (!columns.some((c) => c.name === name)) throw new CliError(`--map names the column "${option.slice(0, at)}", which the file's header does not have`);
+    given.set(name, option.slice(at + 1).trim());
+  }
+  const unmapped = unmappedColumns(columns, points);
+  const needless = [...given.keys()].filter((name) => !unmapped.some((c) => c.name === name));
+  if (needless.length) throw new CliError(`--map is only for columns not named as in the template; ${needless.join(', ')} already is`);
+  if (unmapped.length === 0) return new Map();
+  if (given.size === 0) {
+    const names = unmapped.map((c) => `"${c.header}"`).join(', ');
+    throw new CliError(`the file's columns ${names} are not the template's (item ids, participant_ref, point, submitted_on, language): map each with --map "<column>=<item id>", or skip it with --map "<column>=-"`);
+  }
+  const checked = checkMapping(columns, unmapped, unmapped.map((c) => given.get(c.name)), points);
+  if (!checked.ok) throw new CliError(checked.errors.map((e) => t(`import.columnsStep.errors.${e.code}`, e.params)).join('\n'));
+  return checked.mapping;
+}
 
 function readStdin(): string {
   try {

@@ -10,7 +10,7 @@ export const AUDIT_ACTIONS = [
   'project.create', 'project.subproject.create', 'project.target.create', 'project.target.remove', 'project.member.add', 'project.member.remove',
   // Participants, codes and answers (staff).
   'participants.view', 'participants.create', 'participant.view', 'participant.exit', 'participant.export', 'participant.erase',
-  'codes.issue', 'codes.reissue', 'codes.print', 'paper.start', 'paper.submit', 'rates.view', 'import.csv', 'responses.purgeStale',
+  'codes.issue', 'codes.reissue', 'codes.print', 'paper.start', 'paper.submit', 'rates.view', 'import.csv', 'import.columns', 'responses.purgeStale',
   // Reading and exporting figures.
   'results.view', 'results.compare', 'results.region', 'export.csv', 'export.responses', 'freeText.view', 'freeText.hide', 'api.summary', 'api.comparison',
   'report.view', 'report.pdf', 'report.freeze', 'project.view', 'project.pdf',

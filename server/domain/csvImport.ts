@@ -16,7 +16,15 @@ export const FIXED_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'langu
 /** The long layout: one row per answer (as the response export's long file has it), `language` optional. */
 export const LONG_COLUMNS = ['participant_ref', 'point', 'submitted_on', 'item', 'value'] as const;
 /** `language` may be left out: the instrument's default language is used. */
-const REQUIRED_COLUMNS: readonly string[] = ['participant_ref', 'point', 'submitted_on'];
+export const REQUIRED_COLUMNS: readonly string[] = ['participant_ref', 'point', 'submitted_on'];
+/**
+ * What the file's columns are taken as, by their header as read (headerName): a template column,
+ * or IGNORED_COLUMN. A header the mapping does not name is read as it is.
+ */
+export type ColumnMapping = ReadonlyMap<string, string>;
+/** A column of the file that is not imported (a name, a remark of the spreadsheet's own). */
+export const IGNORED_COLUMN = '-';
+const NO_MAPPING: ColumnMapping = new Map();
 /** The most a pasted file may hold (it travels URL-encoded in a form); a chosen file may hold UPLOAD_MAX_BYTES. */
 export const CSV_MAX_BYTES = 2 * 1024 * 1024;
 export const UPLOAD_MAX_BYTES = 64 * 1024 * 1024;
@@ -123,10 +131,10 @@ export function templateCsv(points: readonly ImportPoint[]): string {
 }
 
 /** Checks a pasted CSV (at most CSV_MAX_BYTES) against the intervention; nothing is imported unless `errors` is empty. */
-export function planImport(csv: string, setting: ImportSetting): ImportPlan {
+export function planImport(csv: string, setting: ImportSetting, mapping: ColumnMapping = NO_MAPPING): ImportPlan {
   if (Buffer.byteLength(csv, 'utf8') > CSV_MAX_BYTES) return { rows: [], ...refused(setting.points, 'tooLarge', { max: CSV_MAX_BYTES / 1024 / 1024 }) };
   const rows: ImportRow[] = [];
-  const check = new ImportCheck(setting, (row) => rows.push(row));
+  const check = new ImportCheck(setting, (row) => rows.push(row), mapping);
   check.push(csv);
   const outcome = check.end();
   return { rows: outcome.errors.length ? [] : rows, ...outcome };
@@ -153,6 +161,8 @@ export class ImportCheck {
   private header: string[] | null = null;
   private fileError: ImportError | null = null;
   private refColumn = -1;
+  /** The columns the mapping ignores: their cells are read as empty. */
+  private ignored: number[] = [];
   private readonly personnummerRows: number[] = [];
   private records = 0;
   private sawText = false;
@@ -164,7 +174,7 @@ export class ImportCheck {
   private long: LongLayout | null = null;
   private checkedRecords = 0;
 
-  constructor(private readonly setting: ImportSetting, private readonly onRow: (row: ImportRow) => void) {
+  constructor(private readonly setting: ImportSetting, private readonly onRow: (row: ImportRow) => void, private readonly mapping: ColumnMapping = NO_MAPPING) {
     this.reader = new CsvRecordReader((cells, row) => this.record(cells, row));
   }
 
@@ -205,7 +215,9 @@ export class ImportCheck {
 
   private record(cells: string[], row: number): void {
     if (!this.header) {
-      this.header = asImportHeader(cells.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim().toLowerCase()));
+      const read = asImportHeader(cells.map(headerName));
+      this.ignored = read.flatMap((name, i) => (this.mapping.get(name) === IGNORED_COLUMN ? [i] : []));
+      this.header = read.map((name, i) => (this.ignored.includes(i) ? '' : this.mapping.get(name) ?? name));
       this.refColumn = this.header.indexOf('participant_ref');
       if (isLongLayout(this.header)) this.long = new LongLayout(this.header, this.setting);
       else {
@@ -214,6 +226,7 @@ export class ImportCheck {
       }
       return;
     }
+    for (const i of this.ignored) if (i < cells.length) cells[i] = '';
     if (!cells.some((c) => c.trim() !== '')) return;
     // Checked on every row, so that a file with personnummer is refused whatever else is wrong with it.
     if (this.refColumn >= 0 && looksLikePersonnummer(cells[this.refColumn] ?? '')) this.personnummerRows.push(row);
@@ -246,9 +259,9 @@ export class ImportRefused extends Error {
  * that writes each as it comes (inside one transaction); throws ImportRefused at the end if the
  * file has errors, and gives the preview's figures to `done` if not.
  */
-export function* checkedRows(chunks: Iterable<string>, setting: ImportSetting, done: (outcome: ImportOutcome) => void = () => {}): Generator<ImportRow> {
+export function* checkedRows(chunks: Iterable<string>, setting: ImportSetting, done: (outcome: ImportOutcome) => void = () => {}, mapping: ColumnMapping = NO_MAPPING): Generator<ImportRow> {
   const ready: ImportRow[] = [];
-  const check = new ImportCheck(setting, (row) => ready.push(row));
+  const check = new ImportCheck(setting, (row) => ready.push(row), mapping);
   for (const text of chunks) {
     check.push(text);
     yield* ready.splice(0);
@@ -327,15 +340,20 @@ export class CsvRecordReader {
  * the reference, and the other columns that describe a questionnaire are left out (a name for
  * them that nothing reads). So a förbund's export imports into another installation.
  */
-function asImportHeader(header: string[]): string[] {
+export function asImportHeader(header: string[]): string[] {
   const fromExport = header.includes('participant') && !header.includes('participant_ref') && header.includes('item') && header.includes('value');
   if (!fromExport) return header;
   const kept = new Set<string>([...LONG_COLUMNS, 'language']);
   return header.map((name) => (name === 'participant' ? 'participant_ref' : DESCRIBING_COLUMNS.includes(name) && !kept.has(name) ? '' : name));
 }
 
+/** A header cell as the import reads it: trimmed, in lower case, the first without a BOM. */
+export function headerName(cell: string, i: number): string {
+  return (i === 0 ? cell.replace(/^\uFEFF/, '') : cell).trim().toLowerCase();
+}
+
 /** A header of the long layout: exactly its columns, and `language` if given. */
-function isLongLayout(header: readonly string[]): boolean {
+export function isLongLayout(header: readonly string[]): boolean {
   const named = header.filter((name) => name !== '');
   return LONG_COLUMNS.every((c) => named.includes(c)) && named.every((c) => (LONG_COLUMNS as readonly string[]).includes(c) || c === 'language');
 }

@@ -43,6 +43,9 @@ declare module 'express-serve-static-core' {
 
 const FIELD_MAX_BYTES = 1024;
 
+/** A fresh private temporary file's name (the tests count them by the prefix). */
+const uploadPath = () => path.join(os.tmpdir(), `indikator-upload-${randomBytes(12).toString('hex')}`);
+
 /**
  * Reads a multipart post with one file field `field` of at most `maxBytes`, and short fields;
  * anything else is left for the next parser. `tokenValid` is the CSRF check (security/csrf.ts).
@@ -81,7 +84,7 @@ export function fileUpload(opts: { field: string; maxBytes: number; tokenValid: 
       req.body = fields;
       // Not the form's file field, no file chosen, or no valid token before it: read past it, keep nothing.
       if (name !== opts.field || !info.filename || !opts.tokenValid(req)) return void stream.resume();
-      const file: UploadedFile = { path: path.join(os.tmpdir(), `indikator-upload-${randomBytes(12).toString('hex')}`), name: (info.filename ?? '').slice(0, 200), bytes: 0, encoding: 'utf-8' };
+      const file: UploadedFile = { path: uploadPath(), name: (info.filename ?? '').slice(0, 200), bytes: 0, encoding: 'utf-8' };
       upload.file = file;
       const sniffer = new EncodingSniffer();
       const out = fs.createWriteStream(file.path, { mode: 0o600, flags: 'wx' });
@@ -117,6 +120,13 @@ export function fileUpload(opts: { field: string; maxBytes: number; tokenValid: 
     });
     req.pipe(parser);
   };
+}
+
+/** Pasted text kept as an upload would be (a private temporary file, UTF-8), for a pasted file whose columns are mapped first. */
+export function storeText(text: string, name: string): UploadedFile {
+  const file: UploadedFile = { path: uploadPath(), name, bytes: Buffer.byteLength(text, 'utf8'), encoding: 'utf-8' };
+  fs.writeFileSync(file.path, text, { mode: 0o600, flag: 'wx' });
+  return file;
 }
 
 /** Deletes the temporary file of an upload (it may be gone already). */

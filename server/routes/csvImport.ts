@@ -1,20 +1,26 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { DEFAULT_TEXT_MAX } from '../domain/answerForm.js';
-import { CSV_MAX_BYTES, DONT_KNOW_WORDS, IMPORT_MAX_ROWS, ImportRefused, MULTI_SEPARATOR, planImport, refused, templateCsv, templateItems, UPLOAD_MAX_BYTES, type ImportOutcome } from '../domain/csvImport.js';
+import {
+  CSV_MAX_BYTES, DONT_KNOW_WORDS, FIXED_COLUMNS, IGNORED_COLUMN, IMPORT_MAX_ROWS, ImportRefused, MULTI_SEPARATOR, planImport, refused, templateCsv, templateItems,
+  UPLOAD_MAX_BYTES, type ImportOutcome,
+} from '../domain/csvImport.js';
+import { checkMapping, fileColumns, mappingInstrument, prefilledChoices, unmappedColumns, type MappingError } from '../domain/importColumns.js';
 import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
+import { auditTarget } from '../domain/auditEvent.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
 import { auditedWrite } from '../security/audit.js';
 import { importResponses } from '../storage/csvImport.js';
-import { importAuditEvent, importFile, importPoints, importSetting } from '../services/csvImportFile.js';
+import { fileColumnsOf, importAuditEvent, importFile, importPoints, importSetting } from '../services/csvImportFile.js';
 import { ImportJobs, type ImportJob } from '../services/importJobs.js';
-import { fileUpload, takeUpload } from '../forms/upload.js';
+import { fileUpload, storeText, takeUpload } from '../forms/upload.js';
 import { csrfTokenValid } from '../security/csrf.js';
 import { appSecret } from '../storage/settings.js';
 import { importErrorPlace, importErrorText } from '../render/importErrors.js';
 import { parseForm } from '../forms/form.js';
-import { importForm, issuedQuery } from '../forms/schemas.js';
+import { importColumnsForm, importForm, issuedQuery } from '../forms/schemas.js';
+import { rememberColumns, rememberedColumns } from '../storage/importColumns.js';
 
 export const IMPORT_PATH = '/f/:fid/interventions/:iid/import';
 
@@ -62,7 +68,7 @@ export function importRoutes(ctx: AppContext): Router {
   function render(res: Response, view: { plan: ImportOutcome | null; csv: string; imported: number | null; job?: ImportJob }, status = 200): void {
     const { federation, intervention, points, base } = scope(res);
     res.status(status).render('participants/import', {
-      federation, intervention, base, points, items: templateItems(points), job: null, ...view, importErrorPlace, importErrorText,
+      federation, intervention, base, points, items: templateItems(points), job: null, ignored: IGNORED_COLUMN, ...view, importErrorPlace, importErrorText,
       maxMegabytes: CSV_MAX_BYTES / 1024 / 1024, uploadMegabytes: UPLOAD_MAX_BYTES / 1024 / 1024, maxRows: IMPORT_MAX_ROWS, dontKnowWords: DONT_KNOW_WORDS, multiSeparator: MULTI_SEPARATOR, textMax: DEFAULT_TEXT_MAX, refMax: LOCAL_REF_MAX_LENGTH,
     });
   }
@@ -84,6 +90,14 @@ export function importRoutes(ctx: AppContext): Router {
     const form = parseForm(importForm, req.body);
     if (!form.ok) throw new Problem('badRequest', form.errors.map((e) => e.field).join(', '));
     const csv = form.value.csv ?? '';
+    // Columns named otherwise than the template's are mapped first, the pasted text kept as an uploaded file is.
+    const columns = fileColumns([csv]);
+    const unmapped = form.value.confirm === '1' ? [] : unmappedColumns(columns, importPoints(ctx, intervention.id));
+    if (unmapped.length > 0) {
+      const file = storeText(csv, res.locals.t('import.columnsStep.pasted'));
+      const job = jobs.start({ userId: principalOf(req).userId!, interventionId: intervention.id, file, columns, unmapped, setting: importSetting(ctx, intervention) });
+      return res.redirect(303, `${base}/import/jobs/${job.id}/columns`);
+    }
     // Checking and writing run without an await in between, so no other request changes the intervention meanwhile.
     const plan = planImport(csv, importSetting(ctx, intervention));
     if (plan.errors.length > 0) {
@@ -103,8 +117,10 @@ export function importRoutes(ctx: AppContext): Router {
     if (res.locals.upload.tooLarge) return render(res, { plan: refused(points, 'tooLarge', { max: UPLOAD_MAX_BYTES / 1024 / 1024 }), csv: '', imported: null }, 422);
     const file = takeUpload(res.locals.upload);
     if (!file) return render(res, { plan: refused(points, 'noFile'), csv: '', imported: null }, 422);
-    const job = jobs.start({ userId: principalOf(req).userId!, interventionId: intervention.id, file, setting: importSetting(ctx, intervention) });
-    res.redirect(303, `${base}/import/jobs/${job.id}`);
+    const columns = fileColumnsOf(file.path, file.encoding);
+    const unmapped = unmappedColumns(columns, points);
+    const job = jobs.start({ userId: principalOf(req).userId!, interventionId: intervention.id, file, columns, unmapped, setting: importSetting(ctx, intervention) });
+    res.redirect(303, `${base}/import/jobs/${job.id}${unmapped.length ? '/columns' : ''}`);
   });
 
   function jobOf(req: Request, res: Response): ImportJob {
@@ -113,9 +129,43 @@ export function importRoutes(ctx: AppContext): Router {
     return job;
   }
 
+  /** The column-mapping step: each unknown column's select, filled in from the job's mapping, or what the förbund chose for these headers before. */
+  function renderColumns(res: Response, job: ImportJob, choices: string[] | null, errors: MappingError[] = []): void {
+    const { federation, intervention, points, base } = scope(res);
+    const remembered = rememberedColumns(db, federation.id, mappingInstrument(points), job.unmapped.map((c) => c.name));
+    const prefilled = job.mapping.size ? prefilledChoices(job.unmapped, job.mapping, points) : prefilledChoices(job.unmapped, remembered, points);
+    res.status(errors.length ? 422 : 200).render('participants/importColumns', {
+      federation, intervention, base, job, items: templateItems(points), fixedColumns: FIXED_COLUMNS, ignored: IGNORED_COLUMN,
+      choices: choices ?? prefilled, remembered: choices === null && job.mapping.size === 0 && remembered.size > 0, errors,
+    });
+  }
+
+  router.get(`${IMPORT_PATH}/jobs/:job/columns`, manage, (req, res) => {
+    const job = jobOf(req, res);
+    if (job.unmapped.length === 0) return res.redirect(303, `${scope(res).base}/import/jobs/${job.id}`);
+    renderColumns(res, job, null);
+  });
+
+  // The mapping chosen: remembered for the förbund's next file (audited), then the file is checked with it.
+  router.post(`${IMPORT_PATH}/jobs/:job/columns`, manage, (req, res) => {
+    const { federation, intervention, points, base } = scope(res);
+    const job = jobOf(req, res);
+    if (job.unmapped.length === 0 || job.state === 'checking') return res.redirect(303, `${base}/import/jobs/${job.id}`);
+    const form = parseForm(importColumnsForm, req.body);
+    const choices = form.ok ? form.value.column ?? [] : [];
+    const checked = checkMapping(job.columns, job.unmapped, choices, points);
+    if (!checked.ok) return renderColumns(res, job, job.unmapped.map((_, k) => choices[k] ?? ''), checked.errors);
+    auditedWrite(ctx, req, () => rememberColumns(db, federation.id, mappingInstrument(points), checked.mapping), {
+      action: 'import.columns', federationId: federation.id, target: auditTarget.intervention(intervention.id), detail: { columns: Object.fromEntries(checked.mapping) },
+    });
+    jobs.check(job, importSetting(ctx, intervention), checked.mapping);
+    res.redirect(303, `${base}/import/jobs/${job.id}`);
+  });
+
   // Checking: a progress page (refreshing itself without JavaScript, polled with it); checked: the preview or the errors.
   router.get(`${IMPORT_PATH}/jobs/:job`, manage, (req, res) => {
     const job = jobOf(req, res);
+    if (job.state === 'mapping') return res.redirect(303, `${scope(res).base}/import/jobs/${job.id}/columns`);
     if (job.state !== 'checked') {
       const { federation, intervention, base } = scope(res);
       return res.render('participants/importProgress', { federation, intervention, base, job, percent: percentRead(job) });
@@ -134,8 +184,8 @@ export function importRoutes(ctx: AppContext): Router {
     const job = jobOf(req, res);
     if (job.state !== 'checked' || job.outcome!.errorCount > 0) return res.redirect(303, `${base}/import/jobs/${job.id}`);
     try {
-      const done = auditedWrite(ctx, req, () => importFile(ctx, { intervention, userId: principalOf(req).userId!, file: job.file.path, encoding: job.file.encoding }),
-        (d) => importAuditEvent(intervention, d, d.outcome.summary));
+      const done = auditedWrite(ctx, req, () => importFile(ctx, { intervention, userId: principalOf(req).userId!, file: job.file.path, encoding: job.file.encoding, mapping: job.mapping }),
+        (d) => importAuditEvent(intervention, d, d.outcome.summary, job.mapping));
       jobs.finish(job);
       res.redirect(303, `${base}/import?imported=${done.responses}`);
     } catch (err) {

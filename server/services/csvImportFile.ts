@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import type { AppContext } from '../context.js';
 import { swedishDate } from '../domain/calendarDate.js';
 import { auditTarget } from '../domain/auditEvent.js';
-import { checkedRows, ImportCheck, type ImportOutcome, type ImportPoint, type ImportSetting, type ImportSummary } from '../domain/csvImport.js';
+import { checkedRows, ImportCheck, type ColumnMapping, type ImportOutcome, type ImportPoint, type ImportSetting, type ImportSummary } from '../domain/csvImport.js';
+import { fileColumns, type FileColumn } from '../domain/importColumns.js';
 import { decodeChunks, EncodingSniffer, type TextEncoding } from '../domain/textEncoding.js';
 import { Problem } from '../problem.js';
 import { importExisting, importResponses, type ImportResult } from '../storage/csvImport.js';
@@ -51,14 +52,21 @@ export function fileEncoding(file: string): TextEncoding {
   return sniffer.result();
 }
 
+/** The file's header and each column's first values (the column-mapping step), from its first chunk or so. */
+export function fileColumnsOf(file: string, encoding: TextEncoding): FileColumn[] {
+  return fileColumns(decodeChunks(fileChunks(file), encoding));
+}
+
 export interface CheckProgress { rows: number; bytes: number }
 
 /**
  * Checks the file without writing anything (the preview), letting other requests run between its
  * chunks; `progress` hears how far it has come.
  */
-export async function checkFile(file: string, encoding: TextEncoding, setting: ImportSetting, progress: (p: CheckProgress) => void = () => {}): Promise<ImportOutcome> {
-  const check = new ImportCheck(setting, () => {});
+export async function checkFile(
+  file: string, encoding: TextEncoding, setting: ImportSetting, progress: (p: CheckProgress) => void = () => {}, mapping?: ColumnMapping,
+): Promise<ImportOutcome> {
+  const check = new ImportCheck(setting, () => {}, mapping);
   let bytes = 0;
   for (const text of decodeChunks(fileChunks(file, (n) => (bytes += n)), encoding)) {
     check.push(text);
@@ -75,12 +83,12 @@ export async function checkFile(file: string, encoding: TextEncoding, setting: I
  */
 export function importFile(
   ctx: Pick<AppContext, 'db' | 'instruments'>,
-  input: { intervention: Pick<Intervention, 'id' | 'federationId'>; userId: number | null; file: string; encoding: TextEncoding },
+  input: { intervention: Pick<Intervention, 'id' | 'federationId'>; userId: number | null; file: string; encoding: TextEncoding; mapping?: ColumnMapping },
   alongside: (done: ImportResult & { outcome: ImportOutcome }) => void = () => {},
 ): ImportResult & { outcome: ImportOutcome } {
   return ctx.db.transaction(() => {
     let outcome: ImportOutcome | null = null;
-    const rows = checkedRows(decodeChunks(fileChunks(input.file), input.encoding), importSetting(ctx, input.intervention), (o) => (outcome = o));
+    const rows = checkedRows(decodeChunks(fileChunks(input.file), input.encoding), importSetting(ctx, input.intervention), (o) => (outcome = o), input.mapping);
     const result = importResponses(ctx.db, { interventionId: input.intervention.id, userId: input.userId, rows });
     const done = { ...result, outcome: outcome! };
     alongside(done);
@@ -89,12 +97,13 @@ export function importFile(
 }
 
 /** The audit row of an import, from the web page or the command line alike. */
-export function importAuditEvent(intervention: Pick<Intervention, 'id' | 'federationId'>, done: ImportResult, summary: ImportSummary) {
+export function importAuditEvent(intervention: Pick<Intervention, 'id' | 'federationId'>, done: ImportResult, summary: ImportSummary, mapping?: ColumnMapping) {
   return {
     action: 'import.csv' as const, federationId: intervention.federationId, target: auditTarget.intervention(intervention.id),
     detail: {
       responses: done.responses, participantsCreated: done.participantsCreated, participantsMatched: summary.matchedParticipants,
       byPoint: Object.fromEntries(summary.byPoint.map((p) => [p.point, p.responses])), skipped: summary.skipped,
+      ...(mapping?.size ? { columns: Object.fromEntries(mapping) } : {}),
     },
   };
 }

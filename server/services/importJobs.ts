@@ -5,7 +5,8 @@
 // removes nothing the import wrote, since nothing is written before the confirmation).
 
 import { randomBytes } from 'node:crypto';
-import type { ImportOutcome, ImportSetting } from '../domain/csvImport.js';
+import type { ColumnMapping, ImportOutcome, ImportSetting } from '../domain/csvImport.js';
+import type { FileColumn } from '../domain/importColumns.js';
 import { removeUpload, type UploadedFile } from '../forms/upload.js';
 import { checkFile, type CheckProgress } from './csvImportFile.js';
 
@@ -18,7 +19,13 @@ export interface ImportJob {
   interventionId: number;
   file: UploadedFile;
   createdAt: number;
-  state: 'checking' | 'checked' | 'failed';
+  /** 'mapping': waiting for its unknown columns to be mapped (routes/csvImport, the column step) before it is checked. */
+  state: 'mapping' | 'checking' | 'checked' | 'failed';
+  /** The file's header and first values; `unmapped` the columns that are neither blank nor the template's. */
+  columns: FileColumn[];
+  unmapped: FileColumn[];
+  /** What the unmapped columns were mapped to (empty when there were none). */
+  mapping: ColumnMapping;
   progress: CheckProgress;
   outcome: ImportOutcome | null;
 }
@@ -26,15 +33,22 @@ export interface ImportJob {
 export class ImportJobs {
   private readonly jobs = new Map<string, ImportJob>();
 
-  /** Starts checking an uploaded file; the job owns the file from now on. */
-  start(input: { userId: number; interventionId: number; file: UploadedFile; setting: ImportSetting }): ImportJob {
+  /** Takes an uploaded file in (the job owns it from now on): waiting for its columns to be mapped if any are unknown, else checked at once. */
+  start(input: { userId: number; interventionId: number; file: UploadedFile; columns: FileColumn[]; unmapped: FileColumn[]; setting: ImportSetting }): ImportJob {
     this.sweep();
     const job: ImportJob = {
-      id: randomBytes(16).toString('base64url'), userId: input.userId, interventionId: input.interventionId, file: input.file,
-      createdAt: Date.now(), state: 'checking', progress: { rows: 0, bytes: 0 }, outcome: null,
+      id: randomBytes(16).toString('base64url'), userId: input.userId, interventionId: input.interventionId, file: input.file, createdAt: Date.now(),
+      state: 'mapping', columns: input.columns, unmapped: input.unmapped, mapping: new Map(), progress: { rows: 0, bytes: 0 }, outcome: null,
     };
     this.jobs.set(job.id, job);
-    checkFile(input.file.path, input.file.encoding, input.setting, (p) => (job.progress = p)).then(
+    if (input.unmapped.length === 0) this.check(job, input.setting, job.mapping);
+    return job;
+  }
+
+  /** Checks the job's file in the background, its columns mapped as given. */
+  check(job: ImportJob, setting: ImportSetting, mapping: ColumnMapping): void {
+    Object.assign(job, { state: 'checking', mapping, progress: { rows: 0, bytes: 0 }, outcome: null });
+    checkFile(job.file.path, job.file.encoding, setting, (p) => (job.progress = p), mapping).then(
       (outcome) => {
         job.outcome = outcome;
         job.state = 'checked';
@@ -44,7 +58,6 @@ export class ImportJobs {
         job.state = 'failed';
       },
     );
-    return job;
   }
 
   /** The job, if it is this user's in this intervention and not expired. */

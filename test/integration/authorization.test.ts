@@ -122,6 +122,8 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /f/:fid/interventions/:iid/import/upload': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/import/jobs/:job': STAFF_WORK,
   'GET /f/:fid/interventions/:iid/import/jobs/:job/progress': STAFF_WORK,
+  'GET /f/:fid/interventions/:iid/import/jobs/:job/columns': STAFF_WORK,
+  'POST /f/:fid/interventions/:iid/import/jobs/:job/columns': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/import/jobs/:job': STAFF_WORK,
   'POST /f/:fid/interventions/:iid/import/jobs/:job/cancel': STAFF_WORK,
   // A participant's GDPR requests (right of access, erasure): förbund admins only.

@@ -23,6 +23,7 @@ import { memberRoutes } from './routes/members.js';
 import { participantRoutes } from './routes/participants.js';
 import { IMPORT_PATH, importBodyParser, importRoutes } from './routes/csvImport.js';
 import { systemAdminRoutes } from './routes/systemAdmin.js';
+import { ssoSettingRoutes } from './routes/sso.js';
 import { apiRoutes } from './routes/api.js';
 import { projectRoutes } from './routes/projects.js';
 import { reportRoutes } from './routes/reports.js';
@@ -93,7 +94,7 @@ export function createApp(ctx: AppContext): express.Express {
   // The pages; each router answers only its own paths, the rest fall through to 404. A national
   // installation has no förbund, participants or answers: only sign-in and the national report.
   const pages = national ? [nationalRoutes, authRoutes, passwordResetRoutes, accessibilityRoutes] : [
-    authRoutes, passwordResetRoutes, accessibilityRoutes, federationTextRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
+    authRoutes, passwordResetRoutes, accessibilityRoutes, federationTextRoutes, invitationRoutes, surveyRoutes, systemAdminRoutes, federationRoutes, ssoSettingRoutes, interventionSetupRoutes, memberRoutes, apiTokenRoutes, auditLogRoutes,
     participantRoutes, previewRoutes, importRoutes, resultRoutes, responseExportRoutes, freeTextRoutes, reportRoutes, projectRoutes, nationalSubmissionRoutes,
   ];
   for (const routes of pages) app.use(routes(ctx));

@@ -1,4 +1,5 @@
 import { Ajv, type JSONSchemaType } from 'ajv';
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { ROOT } from './paths.js';
@@ -28,6 +29,25 @@ export interface Config {
   smtpUrl: string | null;
   /** The sender of the app's mail. */
   mailFrom: string;
+  /** System and förbund admins who sign in with a password must give a second factor (TOTP) too. */
+  adminTwoFactor: boolean;
+  /** The OpenID Connect providers staff may sign in with, in the order of the login page's buttons. */
+  oidcProviders: OidcProvider[];
+}
+
+/** One OpenID Connect provider (INDIKATOR_OIDC_<ID>_*): Entra ID, an e-ID broker, a test provider. */
+export interface OidcProvider {
+  /** Lower case, in the callback path /login/oidc/<id>/callback. */
+  id: string;
+  /** On the login page's button: "Logga in med <name>". */
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The ID token claim that holds the e-mail address (`email`; Entra ID may need `preferred_username`). */
+  emailClaim: string;
+  /** The claim that must be true for the address to be trusted (`email_verified`), or null when the provider only ever gives addresses it has verified. */
+  verifiedClaim: string | null;
 }
 
 interface RawEnv {
@@ -41,6 +61,8 @@ interface RawEnv {
   INDIKATOR_MODE: 'local' | 'national';
   INDIKATOR_SMTP_URL?: string;
   INDIKATOR_MAIL_FROM?: string;
+  INDIKATOR_ADMIN_TWO_FACTOR: boolean;
+  INDIKATOR_OIDC_PROVIDERS?: string;
 }
 
 const schema: JSONSchemaType<RawEnv> = {
@@ -56,8 +78,10 @@ const schema: JSONSchemaType<RawEnv> = {
     INDIKATOR_MODE: { type: 'string', enum: ['local', 'national'], default: 'local' },
     INDIKATOR_SMTP_URL: { type: 'string', pattern: '^smtps?://[^\\s]+$', nullable: true },
     INDIKATOR_MAIL_FROM: { type: 'string', pattern: '^[^\\r\\n]{3,200}$', nullable: true },
+    INDIKATOR_ADMIN_TWO_FACTOR: { type: 'boolean', default: true },
+    INDIKATOR_OIDC_PROVIDERS: { type: 'string', pattern: '^[a-z][a-z0-9]{0,19}(,[a-z][a-z0-9]{0,19})*$', nullable: true },
   },
-  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES', 'INDIKATOR_MODE'],
+  required: ['PORT', 'INDIKATOR_DB', 'INDIKATOR_DEMO', 'INDIKATOR_SECURE_COOKIES', 'INDIKATOR_MODE', 'INDIKATOR_ADMIN_TWO_FACTOR'],
   additionalProperties: true,
 };
 
@@ -101,6 +125,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode: raw.INDIKATOR_MODE,
     smtpUrl: raw.INDIKATOR_SMTP_URL ?? null,
     mailFrom: raw.INDIKATOR_MAIL_FROM ?? 'Indikator <no-reply@localhost>',
+    adminTwoFactor: raw.INDIKATOR_ADMIN_TWO_FACTOR,
+    oidcProviders: (raw.INDIKATOR_OIDC_PROVIDERS ?? '').split(',').filter(Boolean).map((id) => oidcProvider(env, id)),
+  };
+}
+
+/** A host where plain HTTP is allowed for an issuer: this machine (a test provider, development). */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** One provider's INDIKATOR_OIDC_<ID>_* variables; the client secret from the variable or from the file _CLIENT_SECRET_FILE names. */
+function oidcProvider(env: NodeJS.ProcessEnv, id: string): OidcProvider {
+  const prefix = `INDIKATOR_OIDC_${id.toUpperCase()}_`;
+  const read = (name: string) => env[prefix + name]?.trim() || undefined;
+  const required = (name: string) => read(name) ?? fail(`${prefix}${name}: required for the provider "${id}" named in INDIKATOR_OIDC_PROVIDERS`);
+  const fail = (line: string): never => {
+    throw new ConfigError(line);
+  };
+  const issuer = required('ISSUER');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return fail(`${prefix}ISSUER: not a URL (got "${issuer}")`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname))) fail(`${prefix}ISSUER: must be https:// (plain http only on localhost) (got "${issuer}")`);
+  const secretFile = read('CLIENT_SECRET_FILE');
+  let clientSecret = read('CLIENT_SECRET');
+  if (secretFile !== undefined) {
+    try {
+      clientSecret = fs.readFileSync(secretFile, 'utf8').trim();
+    } catch {
+      fail(`${prefix}CLIENT_SECRET_FILE: cannot read "${secretFile}"`);
+    }
+  }
+  if (!clientSecret) fail(`${prefix}CLIENT_SECRET or ${prefix}CLIENT_SECRET_FILE: required for the provider "${id}"`);
+  const claim = /^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$/;
+  const emailClaim = read('EMAIL_CLAIM') ?? 'email';
+  const verified = read('EMAIL_VERIFIED_CLAIM') ?? 'email_verified';
+  for (const [name, value] of [['EMAIL_CLAIM', emailClaim], ['EMAIL_VERIFIED_CLAIM', verified]] as const) if (!claim.test(value)) fail(`${prefix}${name}: not a claim name (got "${value}")`);
+  return {
+    id, name: read('NAME') ?? id, issuer, clientId: required('CLIENT_ID'), clientSecret: clientSecret!, emailClaim,
+    verifiedClaim: verified === 'none' ? null : verified,
   };
 }
 

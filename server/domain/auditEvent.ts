@@ -4,8 +4,9 @@
 export const AUDIT_ACTIONS = [
   // Signing in and out, one's own account, API tokens in use.
   'login.ok', 'login.failed', 'logout', 'logout.everywhere', 'password.change', 'password.resetRequest', 'password.reset', 'token.use',
+  'secondFactor.enrol', 'secondFactor.remove',
   // The installation and the förbund's set-up.
-  'federation.create', 'federation.update', 'federation.texts', 'round.create', 'intervention.create', 'intervention.update',
+  'federation.create', 'federation.update', 'federation.signIn', 'federation.texts', 'round.create', 'intervention.create', 'intervention.update',
   'role.grant', 'role.revoke', 'invitation.create', 'invitation.accept', 'token.create', 'token.revoke',
   'project.create', 'project.subproject.create', 'project.target.create', 'project.target.remove', 'project.member.add', 'project.member.remove',
   // Participants, codes and answers (staff).

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { federationsOf } from '../security/access.js';
-import { HARD_TIMEOUT_MS, principalOf, requireSignedIn, SESSION_COOKIE } from '../security/auth.js';
+import { pendingSignIn, principalForUser, principalOf, regenerateSession, requireSignedIn, SECOND_FACTOR_PATH, safeNext, SESSION_COOKIE, signIn } from '../security/auth.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../security/password.js';
 import { failedAttemptLimit } from '../security/rateLimits.js';
 import { audit, auditedWrite } from '../security/audit.js';
-import { getFederation } from '../storage/federations.js';
+import { getFederation, ssoRequiredForUser } from '../storage/federations.js';
 import { projectsOfUser } from '../storage/projects.js';
 import { destroyUserSessions } from '../storage/sessions.js';
 import { clearFailures, lockedUntil, recordFailure, throttleKey } from '../storage/loginThrottle.js';
@@ -13,24 +13,25 @@ import { findUserByEmail, getUser, setPassword } from '../storage/users.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { parseForm } from '../forms/form.js';
 import { loginForm, memberForm, passwordForm } from '../forms/schemas.js';
-
-/** Only a local path may be a target after sign-in (no open redirect). */
-function safeNext(next: string | undefined = ''): string {
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+import { secondFactorRequired } from '../security/secondFactor.js';
+import { totpOf } from '../storage/secondFactor.js';
+import { endSessionUrl } from '../security/oidc.js';
+import { accountPage, secondFactorRoutes } from './secondFactor.js';
+import { ssoRoutes } from './sso.js';
 
 /** Ends the request's own session too, so its cookie opens nothing and is not saved again at the end of the response. */
 function endSession(req: Request): Promise<void> {
   return new Promise((resolve) => req.session.destroy(() => resolve()));
 }
 
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error('session could not be renewed')) : resolve())));
-}
-
 export function authRoutes(ctx: AppContext): Router {
   const router = Router();
   const loginLimiter = failedAttemptLimit(ctx.loginLimit ?? 10);
+
+  router.use((_req, res, next) => {
+    res.locals.ssoProviders = ctx.config.oidcProviders.map((p) => ({ id: p.id, name: p.name }));
+    next();
+  });
 
   router.get('/', (req, res) => {
     const federations = req.principal ? federationsOf(req.principal).map((id) => getFederation(ctx.db, id)!) : [];
@@ -42,6 +43,10 @@ export function authRoutes(ctx: AppContext): Router {
     const query = parseForm(loginForm, req.query);
     res.render('auth/login', { error: null, email: query.ok ? query.value.email ?? '' : '', next: safeNext(query.ok ? query.value.next : undefined), reset: query.ok && query.value.reset === '1' });
   });
+
+  // The second factor after a password (the same per-IP limit as the password), and single sign-on.
+  router.use(secondFactorRoutes(ctx, loginLimiter));
+  router.use(ssoRoutes(ctx));
 
   router.post('/login', loginLimiter, async (req, res) => {
     // A form that does not fit (a 300-character e-mail) is a failed sign-in like any other.
@@ -67,20 +72,28 @@ export function authRoutes(ctx: AppContext): Router {
       return fail(waits ? 'login.locked' : 'login.wrong', waits ? 429 : 401);
     }
     clearFailures(ctx.db, key);
-    await regenerate(req);
-    req.session.userId = user.id;
-    req.session.hardExpiry = Date.now() + HARD_TIMEOUT_MS;
-    audit(ctx, req, { action: 'login.ok', by: { userId: user.id } });
+    // Checked once the password is right, so it tells a stranger nothing about the e-mail.
+    if (ssoRequiredForUser(ctx.db, user.id)) return fail('login.ssoRequired', 403);
+    if (totpOf(ctx.db, user.id) || secondFactorRequired(ctx, principalForUser(ctx, user.id)!)) {
+      await regenerateSession(req);
+      req.session.pendingSignIn = pendingSignIn(ctx, user.id, next);
+      return res.redirect(303, SECOND_FACTOR_PATH);
+    }
+    await signIn(ctx, req, user.id, 'password');
     res.redirect(303, next);
   });
 
-  router.post('/logout', (req, res) => {
-    const userId = req.session.userId;
-    req.session.destroy(() => {
-      if (userId) audit(ctx, req, { action: 'logout', by: { userId } });
-      res.clearCookie(SESSION_COOKIE);
-      res.redirect(303, '/login');
-    });
+  router.post('/logout', async (req, res) => {
+    const { userId, signedInWith } = req.session;
+    // Signed in at a provider: the page offers to end that session too (its end-session URL).
+    const provider = signedInWith?.startsWith('oidc:') ? ctx.config.oidcProviders.find((p) => `oidc:${p.id}` === signedInWith) : undefined;
+    const providerLogout = provider ? await endSessionUrl(provider, `${ctx.config.publicUrl}/login`) : null;
+    await endSession(req);
+    if (userId) audit(ctx, req, { action: 'logout', by: { userId } });
+    res.clearCookie(SESSION_COOKIE);
+    if (!provider || !providerLogout) return res.redirect(303, '/login');
+    res.locals.principal = undefined;
+    res.render('auth/loggedOut', { provider, providerLogout });
   });
 
   router.post('/logout-everywhere', requireSignedIn, async (req, res) => {
@@ -92,7 +105,7 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.get('/account', requireSignedIn, (req, res) => {
-    res.render('auth/account', { user: getUser(ctx.db, principalOf(req).userId!), error: null, saved: req.query.saved === '1' });
+    res.render('auth/account', accountPage(ctx, req, null));
   });
 
   router.post('/account/password', requireSignedIn, async (req, res) => {
@@ -106,7 +119,7 @@ export function authRoutes(ctx: AppContext): Router {
       const problem = passwordProblem(next, user.email);
       if (problem) error = `password.${problem}`;
     }
-    if (error) return void res.status(422).render('auth/account', { user, error, saved: false });
+    if (error) return void res.status(422).render('auth/account', accountPage(ctx, req, error));
     const passwordHash = await hashPassword(next);
     auditedWrite(ctx, req, () => {
       setPassword(ctx.db, user.id, passwordHash);

@@ -69,3 +69,12 @@ export function federationsOf(p: Principal): number[] {
 export function canReadProject(p: Principal, projectMemberIds: readonly number[]): boolean {
   return p.isSystemAdmin || (p.userId !== null && projectMemberIds.includes(p.userId));
 }
+
+/**
+ * Who must give a second factor after a password (when the installation asks it of admins,
+ * INDIKATOR_ADMIN_TWO_FACTOR): system admins and förbund admins, who manage accounts and can read
+ * everything of a förbund. Everyone else may turn it on.
+ */
+export function isAdministrator(p: Principal): boolean {
+  return p.isSystemAdmin || p.grants.some((g) => g.role === 'federation_admin');
+}

@@ -13,12 +13,28 @@ import { SqliteSessionStore } from '../storage/sessions.js';
 import { assignedInterventions, getUser, rolesOf } from '../storage/users.js';
 import { can, canReadProject, type Permission, type Principal } from './access.js';
 import { idParam } from '../forms/form.js';
+import { newTotpSecret, secondFactorRequired } from './secondFactor.js';
+import { totpOf } from '../storage/secondFactor.js';
+
+/** How a session was signed in: a password alone, a password and a second factor, or at a provider (`oidc:<id>`). */
+export type SignInMethod = 'password' | 'password+totp' | 'password+recoveryCode' | `oidc:${string}`;
+
+/** A password that was right, waiting for the second factor (or for one to be set up: `secret`). */
+export interface PendingSignIn { userId: number; next: string; until: number; secret?: string }
 
 declare module 'express-session' {
   interface SessionData {
     userId?: number;
     /** Absolute end of the session (ms), whatever the activity. */
     hardExpiry?: number;
+    /** How the session was signed in (none: signed in before it was recorded, a password alone). */
+    signedInWith?: SignInMethod;
+    /** Not yet signed in: the password was right, the second factor is still to come. */
+    pendingSignIn?: PendingSignIn;
+    /** A sign-in at an OpenID Connect provider under way: what its answer must match. */
+    oidc?: { provider: string; state: string; nonce: string; verifier: string; next: string; until: number };
+    /** A TOTP secret being set up from the account page, until a code from it confirms it. */
+    totpEnrolment?: string;
   }
 }
 
@@ -48,6 +64,8 @@ declare module 'express-serve-static-core' {
     federation: Federation;
     intervention: Intervention;
     project: Project;
+    /** The single sign-on providers, for the login page's buttons (routes/auth.ts). */
+    ssoProviders?: { id: string; name: string }[];
   }
 }
 
@@ -91,6 +109,37 @@ export function principalForUser(ctx: AppContext, userId: number): Principal | u
   };
 }
 
+/** Only a local path may be a target after sign-in (no open redirect). */
+export function safeNext(next: string | undefined = ''): string {
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+/** Where a password sign-in waits for its second factor. */
+export const SECOND_FACTOR_PATH = '/login/second-factor';
+/** How long the second factor may take after the password. */
+const PENDING_MS = 5 * 60 * 1000;
+
+/** The password was right: what the session keeps until the second factor (a new secret when none is set up yet). */
+export function pendingSignIn(ctx: AppContext, userId: number, next: string): PendingSignIn {
+  return { userId, next, until: Date.now() + PENDING_MS, ...(totpOf(ctx.db, userId) ? {} : { secret: newTotpSecret() }) };
+}
+
+/** A second factor was given, or a provider vouched for the person: the password alone was not all. */
+const strongSignIn = (method: SignInMethod | undefined) => method !== undefined && method !== 'password';
+
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error('session could not be renewed')) : resolve())));
+}
+
+/** Signs the person in: a new session (no fixation; anything pending goes with the old one), audited with how. */
+export async function signIn(ctx: AppContext, req: Request, userId: number, method: SignInMethod, detail: Record<string, unknown> = {}): Promise<void> {
+  await regenerateSession(req);
+  req.session.userId = userId;
+  req.session.hardExpiry = Date.now() + HARD_TIMEOUT_MS;
+  req.session.signedInWith = method;
+  audit(ctx, req, { action: 'login.ok', detail: { method, ...detail }, by: { userId } });
+}
+
 /** Loads who is signed in (or which bearer token is used on /api) into req.principal. */
 export function loadPrincipal(ctx: AppContext) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -105,7 +154,15 @@ export function loadPrincipal(ctx: AppContext) {
     const s = req.session;
     if (s?.userId) {
       if (s.hardExpiry && s.hardExpiry < Date.now()) return s.destroy(() => next());
-      req.principal = principalForUser(ctx, s.userId);
+      const principal = principalForUser(ctx, s.userId);
+      if (principal && !strongSignIn(s.signedInWith) && secondFactorRequired(ctx, principal)) {
+        // An admin signed in with a password alone (before the requirement, or made admin since):
+        // signed out to the second factor, which comes before anything else.
+        s.pendingSignIn = pendingSignIn(ctx, s.userId, req.method === 'GET' ? req.originalUrl : '/');
+        delete s.userId;
+        return req.method === 'GET' ? res.redirect(303, SECOND_FACTOR_PATH) : next();
+      }
+      req.principal = principal;
       res.locals.principal = req.principal;
     }
     next();

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { sql } from './statements.js';
+import { sql, toBit } from './statements.js';
 
 export interface Federation {
   id: number;
@@ -35,6 +35,20 @@ export function setOrganisationNumber(db: Db, id: number, organisationNumber: st
   const taken = organisationNumber !== null && sql<[string, number], number>(db, 'SELECT 1 FROM federations WHERE organisation_number = ? AND id <> ?').pluck().get(organisationNumber, id) !== undefined;
   if (!taken) sql(db, 'UPDATE federations SET organisation_number = ? WHERE id = ?').run(organisationNumber, id);
   return !taken;
+}
+
+/** Whether a förbund lets its users in only through single sign-on (password sign-in refused). */
+export function setSsoRequired(db: Db, id: number, required: boolean): void {
+  sql(db, 'UPDATE federations SET sso_required = ? WHERE id = ?').run(toBit(required), id);
+}
+
+export function ssoRequired(db: Db, id: number): boolean {
+  return sql<[number], number>(db, 'SELECT sso_required FROM federations WHERE id = ?').pluck().get(id) === 1;
+}
+
+/** Whether a förbund the user has a role in lets its users in only through single sign-on. */
+export function ssoRequiredForUser(db: Db, userId: number): boolean {
+  return sql<[number], number>(db, 'SELECT 1 FROM user_roles r JOIN federations f ON f.id = r.federation_id WHERE r.user_id = ? AND f.sso_required = 1').pluck().get(userId) !== undefined;
 }
 
 export function listParties(db: Db, federationId: number): Party[] {

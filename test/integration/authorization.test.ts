@@ -41,6 +41,17 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /logout-everywhere': SIGNED_IN,
   'GET /account': SIGNED_IN,
   'POST /account/password': SIGNED_IN,
+  // The second factor after a password: the pending sign-in in the session is the key (twoFactor.test.ts).
+  'GET /login/second-factor': ANYONE,
+  'POST /login/second-factor': ANYONE,
+  'GET /account/two-factor': SIGNED_IN,
+  'POST /account/two-factor': SIGNED_IN,
+  'POST /account/two-factor/remove': SIGNED_IN,
+  // Single sign-on: the provider's answer is checked against the session that started it (sso.e2e.test.ts).
+  'POST /login/oidc/:provider': ANYONE,
+  'GET /login/oidc/:provider/callback': ANYONE,
+  'GET /f/:fid/sign-in': ADMIN,
+  'POST /f/:fid/sign-in': ADMIN,
   'GET /s': ANYONE,
   'POST /s': ANYONE,
   'GET /s/thanks': ANYONE,
@@ -160,7 +171,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
 
 /** Tables whose rows a refused request must not change (the audit log and sessions may grow). */
 const DATA_TABLES = ['federations', 'interventions', 'measurement_points', 'measurement_rounds', 'participants', 'access_codes', 'responses', 'answers', 'users', 'user_roles', 'staff_assignments', 'api_tokens', 'federation_parties',
-  'projects', 'subprojects', 'project_targets', 'project_members', 'report_snapshots'];
+  'projects', 'subprojects', 'project_targets', 'project_members', 'report_snapshots', 'user_totp', 'recovery_codes', 'oidc_links'];
 
 describe('authorisation matrix: every route × every role', function () {
   this.timeout(120_000);
@@ -172,7 +183,8 @@ describe('authorisation matrix: every route × every role', function () {
   const emails: Partial<Record<Actor, string>> = {};
 
   before(async () => {
-    server = await startTestServer();
+    // Admins give a second factor, as in every installation by default: signedIn() sets it up and answers it through the real pages.
+    server = await startTestServer({ config: { adminTwoFactor: true } });
     const db = server.db;
     const a = createFederation(db, 'Förbund A');
     setOrganisationNumber(db, a.id, '222000-1230');

@@ -17,6 +17,8 @@ export const PROBLEMS = {
   codeMalformed: 400,
   codeSpent: 410,
   codeRevoked: 410,
+  /** A questionnaire page opened after its participant cookie lapsed (or in another browser): the code is asked for again. */
+  codeSessionEnded: 401,
   unknownItems: 400,
   languageUnknown: 400,
   busy: 503,

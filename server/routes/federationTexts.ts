@@ -64,7 +64,7 @@ export function federationTextRoutes(ctx: AppContext): Router {
   router.get('/privacy/:fid', (req: Request, res: Response) => {
     const federation = federationOf(ctx, req.params.fid);
     if (!federation) throw new Problem('notFound');
-    res.render('public/privacy', { noticeFederation: federation, ...participantNotice(ctx, federation, res.locals.lang), back: typeof req.query.back === 'string' && /^\/s\/[A-Za-z0-9]{6,12}\/language$/.test(req.query.back) ? req.query.back : null });
+    res.render('public/privacy', { noticeFederation: federation, ...participantNotice(ctx, federation, res.locals.lang), back: typeof req.query.back === 'string' && /^\/s\/[A-Za-z0-9]{1,12}\/language$/.test(req.query.back) ? req.query.back : null });
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { CODE_GUESSES_PER_MINUTE, formatAccessCode, normalizeAccessCode } from '../domain/accessCode.js';
 import { asStrings, FIELD_PREFIX, formValue, parseSectionForm, type FieldError } from '../domain/answerForm.js';
@@ -8,6 +8,8 @@ import { dimensionsOf } from '../domain/dimensions.js';
 import { scoreResponse } from '../domain/scoring.js';
 import { Problem, RETRY_AFTER_SECONDS, storageFault } from '../problem.js';
 import { codeGuessLimits } from '../security/rateLimits.js';
+import { clearSurveyCookie, setSurveyCookie, surveyCookieCode } from '../security/surveyCookie.js';
+import { appSecret } from '../storage/settings.js';
 import { inGroupCommit } from '../storage/groupCommit.js';
 import { activeReplacementOf, findAccessCode, type AccessCode } from '../storage/accessCodes.js';
 import { getAnswers, getResponseByCode, saveAnswers, setResponseLanguage, startResponse, submitResponse, type SurveyResponse } from '../storage/responses.js';
@@ -23,7 +25,13 @@ interface Survey {
   response: SurveyResponse | undefined;
   instrument: Instrument;
   sections: Section[];
+  /** The path its pages are under: /s/q when the code is in the participant cookie, /s/<code> when a link named it. */
+  base: string;
 }
+
+/** The path segment that stands for "the code in this browser's participant cookie" (security/surveyCookie.ts). */
+export const CURRENT_CODE = 'q';
+const CURRENT_BASE = `/s/${CURRENT_CODE}`;
 
 const CODE_PROBLEMS = { spent: 'codeSpent', revoked: 'codeRevoked' } as const;
 
@@ -67,7 +75,7 @@ function refusedWrite(ctx: AppContext, res: Response, err: unknown, what: string
 const isProblem = (err: unknown, code: Problem['code']): boolean => err instanceof Problem && err.code === code;
 
 /** Loads what a code opens, or throws the problem the participant should read. */
-function openSurvey(ctx: AppContext, rawCode: string): Survey {
+function openSurvey(ctx: AppContext, rawCode: string, base?: string): Survey {
   const normalized = normalizeAccessCode(rawCode);
   if (!normalized) throw new Problem('codeMalformed');
   const code = findAccessCode(ctx.db, normalized);
@@ -76,12 +84,11 @@ function openSurvey(ctx: AppContext, rawCode: string): Survey {
   const response = getResponseByCode(ctx.db, code.code);
   const instrument = ctx.instruments.get(code.instrumentId, response?.instrumentVersion);
   if (!instrument) throw new Problem('serverError', `instrument ${code.instrumentId} is not installed`);
-  return { code, response, instrument, sections: sectionsForPoint(instrument, code.point) };
+  return { code, response, instrument, sections: sectionsForPoint(instrument, code.point), base: base ?? `/s/${code.code}` };
 }
 
 function surveyUrl(survey: Survey, page?: number | 'review' | 'language' | 'paused'): string {
-  const base = `/s/${survey.code.code}`;
-  return page === undefined ? base : `${base}/${page}`;
+  return page === undefined ? survey.base : `${survey.base}/${page}`;
 }
 
 /** Where a participant coming back with the same code continues. */
@@ -143,11 +150,37 @@ function renderReplaced(res: Response, oldCode: string, target: Survey, n: numbe
 
 export function surveyRoutes(ctx: AppContext): Router {
   const router = Router();
+  const secret = appSecret(ctx.db, 'survey-cookie');
+  const secure = ctx.config.secureCookies;
+  const cookieCode = (req: Request) => surveyCookieCode(req, secret);
   // Every route that takes a code counts the missed guesses, per address and from all together.
   router.use('/s', codeGuessLimits(ctx.codeEntryLimit ?? 20, ctx.codeGuessCapPerMinute ?? CODE_GUESSES_PER_MINUTE, (typed) => {
     const code = normalizeAccessCode(typed);
     return code !== null && findAccessCode(ctx.db, code)?.status === 'active';
-  }));
+  }, (req) => (req.path.split('/').filter(Boolean)[0] === CURRENT_CODE ? cookieCode(req) : null)));
+
+  // The pages under /s/q read the code from the participant cookie; without one (it lapsed, or
+  // another browser) the participant is asked for the code again: a page is never lost, only asked for.
+  router.use(CURRENT_BASE, (req, res, next) => {
+    if (cookieCode(req)) return next();
+    if (req.method === 'GET') return res.redirect(303, '/s');
+    res.status(401).render('survey/enter-code', { errors: ['codeSessionEnded'], value: '' });
+  });
+
+  /** The survey a request's path names: the code in it, or (/s/q/…) the code in the cookie, renewed. */
+  const openOf = (req: Request, res: Response): Survey => {
+    const param = String(req.params.code);
+    if (param !== CURRENT_CODE) return openSurvey(ctx, param);
+    const code = cookieCode(req)!;
+    const survey = openSurvey(ctx, code, CURRENT_BASE);
+    setSurveyCookie(res, survey.code.code, secret, secure);
+    return survey;
+  };
+  /** Entering a code (typed or from the QR link): into the cookie, and on under /s/q. */
+  const enter = (res: Response, survey: Survey): Survey => {
+    setSurveyCookie(res, survey.code.code, secret, secure);
+    return { ...survey, base: CURRENT_BASE };
+  };
 
   router.get('/s', (req, res) => {
     res.render('survey/enter-code', { errors: [], value: '' });
@@ -161,7 +194,7 @@ export function surveyRoutes(ctx: AppContext): Router {
       // A language picked on the code page (?lang=) carries over to the choice of questionnaire language.
       const query = parseForm(reviewQuery, req.query);
       const picked = query.ok && query.value.lang !== undefined && !survey.response ? `?lang=${encodeURIComponent(String(res.locals.uiLang))}` : '';
-      res.redirect(303, resumeUrl(survey) + picked);
+      res.redirect(303, resumeUrl(enter(res, survey)) + picked);
     } catch (err) {
       if (!(err instanceof Problem) || !err.code.startsWith('code')) throw err;
       res.status(err.status).render('survey/enter-code', { errors: [err.code], value: typed.slice(0, 20) });
@@ -172,7 +205,9 @@ export function surveyRoutes(ctx: AppContext): Router {
 
   router.get('/s/:code', (req, res) => {
     try {
-      res.redirect(303, resumeUrl(openSurvey(ctx, String(req.params.code))));
+      // The QR link: the code goes into the cookie and out of the address bar (/s/q resumes with the cookie).
+      const survey = openOf(req, res);
+      res.redirect(303, resumeUrl(String(req.params.code) === CURRENT_CODE ? survey : enter(res, survey)));
     } catch (err) {
       if (!(err instanceof Problem) || !err.code.startsWith('code')) throw err;
       res.status(err.status).render('survey/enter-code', { errors: [err.code], value: '' });
@@ -187,13 +222,13 @@ export function surveyRoutes(ctx: AppContext): Router {
   };
 
   router.get('/s/:code/language', (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
+    const survey = openOf(req, res);
     if (survey.response) setLanguage(res, survey.response.language);
     res.render('survey/language', { survey, selected: survey.response?.language ?? res.locals.lang, error: null, ...askedBy(survey, res.locals.lang) });
   });
 
   router.post('/s/:code/language', async (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
+    const survey = openOf(req, res);
     const form = parseForm(languageForm, req.body);
     const language = form.ok ? form.value.language ?? '' : '';
     if (!survey.instrument.languages.includes(language)) {
@@ -225,20 +260,22 @@ export function surveyRoutes(ctx: AppContext): Router {
   });
 
   router.get('/s/:code/paused', (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
+    const survey = openOf(req, res);
     setLanguage(res, requireResponse(survey).language);
+    // A pause ends the browser's hold on the code: the next person at a shared computer finds nothing.
+    clearSurveyCookie(res, secure);
     res.render('survey/paused', { survey, displayCode: formatAccessCode(survey.code.code) });
   });
 
   router.get('/s/:code/review', (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
+    const survey = openOf(req, res);
     const response = requireResponse(survey);
     setLanguage(res, response.language);
     res.render('survey/review', { survey, response, answers: getAnswers(ctx.db, response.id) });
   });
 
   router.post('/s/:code/submit', async (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
+    const survey = openOf(req, res);
     const response = requireResponse(survey);
     try {
       await withRetries(ctx, () => {
@@ -252,11 +289,12 @@ export function surveyRoutes(ctx: AppContext): Router {
       res.status(503).render('survey/review', { survey, response, answers: getAnswers(ctx.db, response.id), notice: 'notSent' });
       return;
     }
+    clearSurveyCookie(res, secure);
     res.redirect(303, `/s/thanks?lang=${encodeURIComponent(response.language)}`);
   });
 
   router.get('/s/:code/:page', (req, res) => {
-    const survey = openSurvey(ctx, req.params.code);
+    const survey = openOf(req, res);
     if (!survey.response) return res.redirect(303, surveyUrl(survey, 'language'));
     const n = pageNumber(survey, req.params.page);
     const answers = getAnswers(ctx.db, requireResponse(survey).id);
@@ -323,14 +361,16 @@ export function surveyRoutes(ctx: AppContext): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     let survey: Survey;
     try {
-      survey = openSurvey(ctx, req.params.code);
+      survey = openOf(req, res);
     } catch (err) {
-      const target = isProblem(err, 'codeRevoked') ? replacementSurvey(ctx, req.params.code) : undefined;
+      const viaCookie = String(req.params.code) === CURRENT_CODE;
+      const oldCode = viaCookie ? cookieCode(req)! : String(req.params.code);
+      const target = isProblem(err, 'codeRevoked') ? replacementSurvey(ctx, oldCode) : undefined;
       if (!target) throw err;
       const n = pageNumber(target, req.params.page);
       const controls = parseForm(pageControlsForm, body);
       if (controls.ok && controls.value.action === 'autosave') return void res.status(410).end();
-      return renderReplaced(res, normalizeAccessCode(req.params.code)!, target, n, body, null, 410);
+      return renderReplaced(res, viaCookie ? CURRENT_CODE : normalizeAccessCode(oldCode)!, target, n, body, null, 410);
     }
     const n = pageNumber(survey, req.params.page);
     if (res.locals.staleForm) {
@@ -345,14 +385,17 @@ export function surveyRoutes(ctx: AppContext): Router {
   // The form of the replaced page: the new code typed, and the page's answers carried along.
   router.post('/s/:code/:page/new-code', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const oldCode = normalizeAccessCode(String(req.params.code));
-    const target = oldCode ? replacementSurvey(ctx, oldCode) : undefined;
-    if (!oldCode || !target) throw new Problem('codeRevoked');
-    const n = pageNumber(target, String(req.params.page));
+    const viaCookie = String(req.params.code) === CURRENT_CODE;
+    const oldCode = normalizeAccessCode(viaCookie ? cookieCode(req)! : String(req.params.code));
+    const found = oldCode ? replacementSurvey(ctx, oldCode) : undefined;
+    if (!oldCode || !found) throw new Problem('codeRevoked');
+    const n = pageNumber(found, String(req.params.page));
     const typed = parseForm(codeEntryForm, body);
-    if (normalizeAccessCode(typed.ok ? typed.value.code ?? '' : '') !== target.code.code) {
-      return renderReplaced(res, oldCode, target, n, body, 'survey.replaced.wrongCode', 422);
+    if (normalizeAccessCode(typed.ok ? typed.value.code ?? '' : '') !== found.code.code) {
+      return renderReplaced(res, viaCookie ? CURRENT_CODE : oldCode, found, n, body, 'survey.replaced.wrongCode', 422);
     }
+    // Typed right: the new code is the browser's from now on.
+    const target = viaCookie ? enter(res, found) : found;
     const answers = Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'code'));
     await savePage(res, target, n, answers);
   });

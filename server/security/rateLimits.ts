@@ -38,13 +38,14 @@ function missedCode(req: Request, res: Response): boolean {
 }
 
 /**
- * The code a request to a code route carries: in its path (/s/<code>/…, relative to the /s mount)
- * or, for the code form (POST /s) and a replaced page's form (…/new-code), typed into the form.
+ * The code a request to a code route carries: in its path (/s/<code>/…, relative to the /s mount),
+ * for the code form (POST /s) and a replaced page's form (…/new-code) typed into the form, or
+ * (/s/q/…) held in the participant cookie (`held`).
  */
-function carriedCodes(req: Request): string[] {
+function carriedCodes(req: Request, held: (req: Request) => string | null): string[] {
   const first = req.path.split('/').filter(Boolean)[0];
   const typed = req.method === 'POST' ? (req.body as { code?: unknown } | undefined)?.code : undefined;
-  return [first, typeof typed === 'string' ? typed : undefined].filter((c): c is string => c !== undefined && c !== 'thanks');
+  return [first, typeof typed === 'string' ? typed : undefined, held(req) ?? undefined].filter((c): c is string => c !== undefined && c !== 'thanks');
 }
 
 /**
@@ -57,10 +58,10 @@ function carriedCodes(req: Request): string[] {
  * request is counted when it starts, so parallel guesses cannot slip past the limit, and given back
  * when it turns out not to be a miss.
  */
-export function codeGuessLimits(perIp: number, perMinute: number, opens: (code: string) => boolean) {
+export function codeGuessLimits(perIp: number, perMinute: number, opens: (code: string) => boolean, held: (req: Request) => string | null = () => null) {
   let alerted = 0;
   const missesOnly = {
-    skip: (req: Request) => carriedCodes(req).some(opens),
+    skip: (req: Request) => carriedCodes(req, held).some(opens),
     skipSuccessfulRequests: true,
     requestWasSuccessful: (req: Request, res: Response) => !missedCode(req, res),
   };

@@ -43,6 +43,8 @@ describe('a participant\'s first minute in a real browser: who is asking, the pr
     const context = await browser.newContext({ locale: 'sv-SE' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) visited.push(frame.url()); });
     await page.goto(`${server.url}/`);
     await page.click('.language-links a[lang="sv"]:has-text("Lätt svenska")');
     await page.click('a[href="/s"]');
@@ -77,11 +79,19 @@ describe('a participant\'s first minute in a real browser: who is asking, the pr
     const thanks = await page.textContent('main');
     await page.goBack();
     await page.waitForLoadState('load');
-    // Back shows the "already answered" panel, never the answers.
+    // Back shows no answers: sending ended the browser's hold on the code, so the page asks for a code.
     expect(await page.$$eval('input[type="radio"]:checked', (els) => els.length)).to.equal(0);
-    expect(await page.textContent('main')).to.contain('Du har redan svarat – tack!');
+    expect(new URL(page.url()).pathname).to.equal('/s');
+    expect(await page.textContent('main')).to.not.contain(formatAccessCode(codes[0]!));
+    // Typing the code again says it is already answered: a friendly panel, not an error.
+    await page.fill('#code', codes[0]!);
+    await page.click('main form button[type="submit"]');
+    expect(await page.textContent('[data-spent]')).to.contain('Du har redan svarat – tack!');
     expect(thanks).to.not.equal('');
     await axeOf(page, 'spent code', violations);
+    // No address the browser visited after the code was typed holds it (the history has none).
+    const code = codes[0]!;
+    expect(visited.filter((u) => u.toUpperCase().includes(code) || u.toUpperCase().includes(formatAccessCode(code)))).to.deep.equal([]);
     expect(violations).to.deep.equal([]);
     await context.close();
   });

@@ -104,11 +104,11 @@ describe('survey in a real browser', function () {
   /** Code, then Swedish on the language page (after `onLanguagePage`, for checks there), then page 1. */
   async function startInSwedish(page: Page, code: string, onLanguagePage?: () => Promise<void>): Promise<void> {
     await enterCode(page, code);
-    await page.waitForURL(url(`/s/${code}/language?lang=sv`));
+    await page.waitForURL(url(`/s/q/language?lang=sv`));
     await onLanguagePage?.();
     await page.getByLabel('Svenska', { exact: true }).check();
     await button(page, 'Börja').click();
-    await page.waitForURL(url(`/s/${code}/1`));
+    await page.waitForURL(url(`/s/q/1`));
   }
 
   async function expectNoHorizontalScroll(page: Page, where: string): Promise<void> {
@@ -134,11 +134,11 @@ describe('survey in a real browser', function () {
       await answerByClicking(page, SECTIONS[n - 1]!);
       if (n < PAUSE_AFTER) {
         await button(page, 'Spara och gå vidare').click();
-        await page.waitForURL(url(`/s/${code}/${n + 1}`));
+        await page.waitForURL(url(`/s/q/${n + 1}`));
       }
     }
     await button(page, 'Spara och ta en paus').click();
-    await page.waitForURL(url(`/s/${code}/paused`));
+    await page.waitForURL(url(`/s/q/paused`));
     expect(await page.textContent('h1')).to.equal('Dina svar är sparade');
     expect(await page.textContent('.code-display')).to.equal(formatAccessCode(code));
     await first.close();
@@ -147,12 +147,12 @@ describe('survey in a real browser', function () {
     const second = await newContext({ javaScriptEnabled: false });
     page = await second.newPage();
     await enterCode(page, code);
-    await page.waitForURL(url(`/s/${code}/${PAUSE_AFTER}`));
+    await page.waitForURL(url(`/s/q/${PAUSE_AFTER}`));
     await expectAnswersChecked(page, SECTIONS[PAUSE_AFTER - 1]!);
     for (let n = PAUSE_AFTER; n <= SECTIONS.length; n++) {
       if (n > PAUSE_AFTER) await answerByClicking(page, SECTIONS[n - 1]!);
       await button(page, n === SECTIONS.length ? 'Spara och granska svaren' : 'Spara och gå vidare').click();
-      await page.waitForURL(url(n === SECTIONS.length ? `/s/${code}/review` : `/s/${code}/${n + 1}`));
+      await page.waitForURL(url(n === SECTIONS.length ? '/s/q/review' : `/s/q/${n + 1}`));
     }
     expect(await page.textContent('h1')).to.equal('Kontrollera dina svar');
     const review = await page.textContent('main');
@@ -179,7 +179,7 @@ describe('survey in a real browser', function () {
     await page.screenshot({ path: '/tmp/section-320.png', fullPage: true });
     await answerByClicking(page, SECTIONS[0]!);
     await button(page, 'Spara och gå vidare').click();
-    await page.waitForURL(url(`/s/${code}/2`));
+    await page.waitForURL(url(`/s/q/2`));
 
     // Page 2 by keyboard only: Tab into each question's group, Space picks 1, arrows move on.
     const keyboardAnswers = { listened_to: 7, seen_as_person: 6, plan_together: 3 };
@@ -199,14 +199,14 @@ describe('survey in a real browser', function () {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).to.equal('Spara och gå vidare');
     await page.keyboard.press('Space');
-    await page.waitForURL(url(`/s/${code}/3`));
+    await page.waitForURL(url(`/s/q/3`));
 
     for (let n = 3; n <= SECTIONS.length; n++) {
       await expectNoHorizontalScroll(page, `page ${n}`);
       await answerByClicking(page, SECTIONS[n - 1]!);
       await button(page, n === SECTIONS.length ? 'Spara och granska svaren' : 'Spara och gå vidare').click();
     }
-    await page.waitForURL(url(`/s/${code}/review`));
+    await page.waitForURL(url(`/s/q/review`));
     await expectNoHorizontalScroll(page, 'the review page');
     await button(page, 'Skicka in svaren').click();
     await page.waitForURL(/\/s\/thanks/);
@@ -245,9 +245,9 @@ describe('survey in a real browser', function () {
 
     await page.click('label[for="item_fk_trust-6"]');
     await button(page, 'Spara och gå vidare').click();
-    await page.waitForURL(url(`/s/${code}/2`));
+    await page.waitForURL(url(`/s/q/2`));
     await button(page, 'Spara och ta en paus').click();
-    await page.waitForURL(url(`/s/${code}/paused`));
+    await page.waitForURL(url(`/s/q/paused`));
     await expectNoAxeViolations(page, 'the paused page');
 
     await page.goto(url(`/s/${code}/review`));
@@ -267,10 +267,10 @@ describe('survey in a real browser', function () {
     await page.fill('#code', code);
     await page.getByRole('button', { name: 'متابعة', exact: true }).click();
     // The language picked on the code page carries over: the choice is shown in Arabic, Arabic preselected.
-    await page.waitForURL(url(`/s/${code}/language?lang=ar`));
+    await page.waitForURL(url(`/s/q/language?lang=ar`));
     expect(await page.isChecked('#language-ar')).to.equal(true);
     await page.getByRole('button', { name: 'ابدأ', exact: true }).click();
-    await page.waitForURL(url(`/s/${code}/1`));
+    await page.waitForURL(url(`/s/q/1`));
     expect(await page.getAttribute('html', 'dir')).to.equal('rtl');
     expect(await page.getAttribute('html', 'lang')).to.equal('ar');
     expect(await page.textContent('h1')).to.equal(SECTIONS[0]!.title.ar);
@@ -351,7 +351,7 @@ describe('survey in a real browser', function () {
     const second = await newContext();
     const again = await second.newPage();
     await enterCode(again, code!);
-    await again.waitForURL(url(`/s/${code}/1`));
+    await again.waitForURL(url(`/s/q/1`));
     expect(await again.isChecked(`#item_${item.id}-3`)).to.equal(true);
     await second.close();
   });

@@ -88,7 +88,8 @@ class Participant {
   /** Coming back with the code: the server says where to continue; it must be where this participant stopped. */
   private async resume(): Promise<Place> {
     const res = await this.client.follow(`/s/${this.code}`);
-    const base = `/s/${this.code}`;
+    // The code link puts the code in the participant cookie and continues under /s/q.
+    const base = '/s/q';
     const place: Place =
       res.status === 410 ? { kind: 'sent' }
       : res.path === `${base}/language` ? { kind: 'language' }

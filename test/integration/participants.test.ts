@@ -196,7 +196,7 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
       expect(refused.status).to.equal(410);
       expect(refused.text).to.contain('Koden har ersatts av en ny. Fråga personalen om den nya koden.');
       const resumed = await participant.follow(`/s/${newCode}`);
-      expect(resumed.path).to.equal(`/s/${newCode}/2`);
+      expect(resumed.path).to.equal('/s/q/2');
       const first = await participant.get(`/s/${newCode}/1`);
       expect(first.text).to.contain(`name="item_${firstItem.id}" value="6" checked`);
     });
@@ -344,7 +344,7 @@ describe('anonymous yearly questionnaires: a structural intervention answered wi
     const respondent = new HttpClient(server.url);
     await respondent.get('/s');
     const entered = await respondent.post('/s', { code: formatAccessCode(code).toLowerCase() });
-    expect(entered.location).to.equal(`/s/${code}/language`);
+    expect(entered.location).to.equal('/s/q/language');
     await respondent.get(entered.location!);
     expect((await respondent.post(`/s/${code}/language`, { language: 'sv' })).location).to.equal(`/s/${code}/1`);
     for (const [k, section] of sectionsForPoint(board, 'yearly').entries()) {

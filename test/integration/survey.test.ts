@@ -107,7 +107,9 @@ describe('survey flow over HTTP with a real database', function () {
       const client = new HttpClient(server.url);
       const res = await enterCode(client, ` ${code.slice(0, 4).toLowerCase()}-${code.slice(4).toLowerCase()} `);
       expect(res.status).to.equal(303);
-      expect(res.location).to.equal(`/s/${code}/language`);
+      // The code moves out of the address into the participant cookie.
+      expect(res.location).to.equal('/s/q/language');
+      expect(res.headers.get('set-cookie')).to.match(/indikator_s=[^;]+;.*HttpOnly/i);
       const page = await client.get(res.location!);
       expect(page.status).to.equal(200);
       expect(page.text).to.include('Vilket språk vill du svara på?');
@@ -139,7 +141,9 @@ describe('survey flow over HTTP with a real database', function () {
       const code = freshCode();
       const res = await new HttpClient(server.url).get(`/s/${code.toLowerCase()}`);
       expect(res.status).to.equal(303);
-      expect(res.location).to.equal(`/s/${code}/language`);
+      // The code moves out of the address into the participant cookie.
+      expect(res.location).to.equal('/s/q/language');
+      expect(res.headers.get('set-cookie')).to.match(/indikator_s=[^;]+;.*HttpOnly/i);
     });
 
     it('carries a language picked on the code page over to the language choice', async () => {
@@ -149,7 +153,7 @@ describe('survey flow over HTTP with a real database', function () {
       expect(entry.text).to.include('<html lang="ar" dir="rtl">');
       expect(entry.text).to.include('action="/s?lang=ar"');
       const res = await client.post('/s?lang=ar', { code });
-      expect(res.location).to.equal(`/s/${code}/language?lang=ar`);
+      expect(res.location).to.equal('/s/q/language?lang=ar');
       const page = await client.get(res.location!);
       expect(page.text).to.include('بأي لغة تريد أن تجيب؟');
       expect(page.text).to.match(/id="language-ar" name="language" value="ar" checked/);
@@ -182,6 +186,38 @@ describe('survey flow over HTTP with a real database', function () {
       expect((await client.get(`/s/${code}/0`)).status).to.equal(404);
       expect((await client.get(`/s/${code}/${SECTIONS.length + 1}`)).status).to.equal(404);
       expect((await client.get(`/s/${code}/x`)).status).to.equal(404);
+    });
+  });
+
+  describe('the code kept out of the address (participant cookie)', () => {
+    it('continues under /s/q with the cookie, asks for the code again without it, refuses a forged one, and forgets it on pause', async () => {
+      const code = freshCode();
+      const client = new HttpClient(server.url);
+      await enterCode(client, code);
+      const language = await client.get('/s/q/language');
+      expect(language.status).to.equal(200);
+      expect(language.text).to.contain('action="/s/q/language"').and.not.contain(`/s/${code}/`);
+      expect((await client.post('/s/q/language', { language: 'sv' })).location).to.equal('/s/q/1');
+      // Another browser (no cookie): a GET goes to the code page, a posted page is asked for the code and saves nothing.
+      const other = new HttpClient(server.url);
+      expect((await other.get('/s/q/1')).location).to.equal('/s');
+      await other.get('/s');
+      const refused = await other.post('/s/q/1', { ...pageFields(SECTIONS[0]!, { fk_trust: '2' }), action: 'next' });
+      expect(refused.status).to.equal(401);
+      expect(refused.text).to.contain('Skriv koden från lappen igen');
+      // A cookie whose lapse was moved does not open anything.
+      const cookie = client.cookieHeaderValue();
+      const forged = cookie.replace(/indikator_s=([^.;]+)\.(\d+)\./, (_m, c: string) => `indikator_s=${c}.${Date.now() + 86_400_000 * 365}.`);
+      expect(forged).to.not.equal(cookie);
+      const res = await fetch(`${server.url}/s/q/1`, { redirect: 'manual', headers: { cookie: forged } });
+      expect(res.status).to.equal(303);
+      expect(res.headers.get('location')).to.equal('/s');
+      // Pausing ends the hold: the next page asks for the code.
+      await client.get('/s/q/1');
+      expect((await client.post('/s/q/1', { ...pageFields(SECTIONS[0]!, { fk_trust: '3' }), action: 'pause' })).location).to.equal('/s/q/paused');
+      const paused = await client.get('/s/q/paused');
+      expect(paused.headers.get('set-cookie')).to.match(/indikator_s=;/);
+      expect((await client.get('/s/q/1')).location).to.equal('/s');
     });
   });
 
@@ -320,7 +356,7 @@ describe('survey flow over HTTP with a real database', function () {
       const newBrowser = new HttpClient(server.url);
       const entered = await enterCode(newBrowser, code.toLowerCase());
       expect(entered.status).to.equal(303);
-      expect(entered.location).to.equal(`/s/${code}/3`);
+      expect(entered.location).to.equal('/s/q/3');
       const page = await newBrowser.get(entered.location!);
       const [believe, handle, failure] = SECTIONS[2]!.items;
       expect(isChecked(page.text, believe!, '7')).to.equal(true);
@@ -336,7 +372,7 @@ describe('survey flow over HTTP with a real database', function () {
       const client = await begin(code);
       for (const [i, section] of SECTIONS.entries()) await postPage(client, code, i + 1, pageFields(section));
       const entered = await enterCode(new HttpClient(server.url), code);
-      expect(entered.location).to.equal(`/s/${code}/review`);
+      expect(entered.location).to.equal('/s/q/review');
     });
 
     it('goes back to the review after "Ändra" and saving a page', async () => {

@@ -337,11 +337,13 @@ function checkIndicators(instrument: Instrument): Problem | undefined {
 }
 
 function checkTexts(instrument: Instrument): Problem | undefined {
-  for (const [path, localized] of localizedTexts(instrument)) {
+  for (const [path, localized, owner] of localizedTexts(instrument)) {
     for (const lang of instrument.languages) {
       const value = localized[lang];
-      if (value === undefined) return { path, reason: `has no "${lang}" text` };
-      if (value.trim() === '') return { path: `${path}/${lang}`, reason: 'is empty' };
+      if (value === undefined) {
+        return { path, reason: `has no "${lang}" text (${owner}); every text must be given in each language the instrument lists (${instrument.languages.join(', ')})` };
+      }
+      if (value.trim() === '') return { path: `${path}/${lang}`, reason: `is empty (${owner})` };
     }
     const undeclared = Object.keys(localized).find((lang) => !instrument.languages.includes(lang));
     if (undeclared !== undefined) {
@@ -354,29 +356,31 @@ function checkTexts(instrument: Instrument): Problem | undefined {
   return undefined;
 }
 
-/** Every LocalizedText in the instrument with its JSON pointer. */
-function* localizedTexts(instrument: Instrument): Generator<[string, LocalizedText]> {
-  yield ['/title', instrument.title];
-  yield ['/intro', instrument.intro];
-  yield ['/scale/low', instrument.scale.low];
-  yield ['/scale/high', instrument.scale.high];
-  yield ['/scale/dontKnow', instrument.scale.dontKnow];
+/** Every LocalizedText in the instrument with its JSON pointer and what it belongs to, in words ('item "fk_trust"'). */
+function* localizedTexts(instrument: Instrument): Generator<[string, LocalizedText, string]> {
+  const whole = `instrument "${instrument.id}"`;
+  yield ['/title', instrument.title, whole];
+  yield ['/intro', instrument.intro, whole];
+  yield ['/scale/low', instrument.scale.low, whole];
+  yield ['/scale/high', instrument.scale.high, whole];
+  yield ['/scale/dontKnow', instrument.scale.dontKnow, whole];
   for (const [s, section] of instrument.sections.entries()) {
-    yield [`/sections/${s}/title`, section.title];
-    if (section.intro) yield [`/sections/${s}/intro`, section.intro];
+    yield [`/sections/${s}/title`, section.title, `section "${section.id}"`];
+    if (section.intro) yield [`/sections/${s}/intro`, section.intro, `section "${section.id}"`];
     for (const [i, item] of section.items.entries()) {
       yield* itemTexts(`/sections/${s}/items/${i}`, item);
     }
   }
   for (const [n, indicator] of instrument.indicators.entries()) {
-    yield [`/indicators/${n}/text`, indicator.text];
+    yield [`/indicators/${n}/text`, indicator.text, `indicator "${indicator.id}"`];
   }
 }
 
-function* itemTexts(itemPath: string, item: Item): Generator<[string, LocalizedText]> {
-  yield [`${itemPath}/text`, item.text];
-  if (item.hint) yield [`${itemPath}/hint`, item.hint];
+function* itemTexts(itemPath: string, item: Item): Generator<[string, LocalizedText, string]> {
+  const owner = `item "${item.id}"`;
+  yield [`${itemPath}/text`, item.text, owner];
+  if (item.hint) yield [`${itemPath}/hint`, item.hint, owner];
   for (const [o, option] of (item.options ?? []).entries()) {
-    yield [`${itemPath}/options/${o}/text`, option.text];
+    yield [`${itemPath}/options/${o}/text`, option.text, `option "${option.value}" of item "${item.id}"`];
   }
 }

@@ -52,6 +52,15 @@ function brokenParticipant(itemId: string, breakIt: (item: Record<string, unknow
   return copy;
 }
 
+/** Every LocalizedText in the instrument (an object of strings with an "sv" text), with its JSON path. */
+function localizedTexts(value: unknown, path = ''): Array<{ path: string; text: Record<string, string> }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => localizedTexts(v, `${path}/${i}`));
+  if (value === null || typeof value !== 'object') return [];
+  const entries = Object.entries(value);
+  if ('sv' in value && entries.every(([, v]) => typeof v === 'string')) return [{ path, text: value as Record<string, string> }];
+  return entries.flatMap(([k, v]) => localizedTexts(v, `${path}/${k}`));
+}
+
 function rejection(action: () => unknown): InstrumentError {
   try {
     action();
@@ -187,8 +196,8 @@ describe('participant instrument', () => {
     expect(ids).to.include.members(['trust_fk', 'trust_af', 'trust_health', 'trust_municipality']);
   });
 
-  it('is right to left in Arabic only, by the language table', () => {
-    expect(participant.languages.filter((lang) => textDirection(lang) === 'rtl')).to.deep.equal(['ar']);
+  it('is right to left in Arabic and Persian only, by the language table', () => {
+    expect(participant.languages.filter((lang) => textDirection(lang) === 'rtl')).to.deep.equal(['ar', 'fa']);
   });
 });
 
@@ -250,7 +259,7 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
   it('a blank text', () => {
     const copy = structuredClone(participant);
     copy.sections[1]!.title.sv = '   ';
-    expectRejected(copy, '/sections/1/title/sv', 'is empty');
+    expectRejected(copy, '/sections/1/title/sv', 'is empty (section "your_support")');
   });
 
   const at = (itemId: string): string => itemPath(participant, itemId);
@@ -267,14 +276,14 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
       itemId: 'plan_together',
       breakIt: (item) => delete (item.text as Record<string, string>).en,
       below: '/text',
-      reason: 'has no "en" text',
+      reason: 'has no "en" text (item "plan_together"); every text must be given in each language the instrument lists (sv, sv-easy, en, ar, fa, so, ti)',
     },
     {
       name: 'a text in a language the instrument does not declare',
       itemId: 'gender',
       breakIt: (item) => ((item.options as ChoiceOption[])[1]!.text.fi = 'Mies'),
       below: '/options/1/text/fi',
-      reason: "is not one of the instrument's languages (sv, sv-easy, en, ar)",
+      reason: "is not one of the instrument's languages (sv, sv-easy, en, ar, fa, so, ti)",
     },
     {
       name: 'an unknown item type',
@@ -409,15 +418,6 @@ describe('broken instruments are rejected with file, JSON path and reason', () =
 });
 
 describe('easy-to-read Swedish (sv-easy) in the participant instrument', () => {
-  /** Every LocalizedText in the instrument (an object of strings with an "sv" text), with its JSON path. */
-  function localizedTexts(value: unknown, path = ''): Array<{ path: string; text: Record<string, string> }> {
-    if (Array.isArray(value)) return value.flatMap((v, i) => localizedTexts(v, `${path}/${i}`));
-    if (value === null || typeof value !== 'object') return [];
-    const entries = Object.entries(value);
-    if ('sv' in value && entries.every(([, v]) => typeof v === 'string')) return [{ path, text: value as Record<string, string> }];
-    return entries.flatMap(([k, v]) => localizedTexts(v, `${path}/${k}`));
-  }
-
   const items = participant.sections.flatMap((section) => section.items);
   const sentences = (text: string) => text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter((s) => s !== '');
   const words = (sentence: string) => sentence.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
@@ -440,5 +440,54 @@ describe('easy-to-read Swedish (sv-easy) in the participant instrument', () => {
     const average = all.reduce((sum, s) => sum + words(s).length, 0) / all.length;
     expect(all.length).to.be.at.least(items.length);
     expect(average).to.be.at.most(12);
+  });
+});
+
+describe('Persian, Somali and Tigrinya in the participant instrument', () => {
+  const texts = localizedTexts(participant);
+  const SCRIPTS = { fa: /\p{Script=Arabic}/u, so: /^[\p{Script=Latin}\p{N}\p{P}\p{Zs}\p{Sm}]+$/u, ti: /\p{Script=Ethiopic}/u };
+
+  it('declares fa, so and ti beside sv, sv-easy, en and ar', () => {
+    expect(participant.languages).to.deep.equal(['sv', 'sv-easy', 'en', 'ar', 'fa', 'so', 'ti']);
+  });
+
+  it('writes Persian in Persian script, Somali in Latin letters and Tigrinya in Ge\'ez script, every text its own', () => {
+    expect(texts.length).to.be.greaterThan(80);
+    for (const [lang, script] of Object.entries(SCRIPTS)) {
+      expect(texts.filter(({ text }) => !script.test(text[lang]!)).map(({ path }) => path), lang).to.deep.equal([]);
+    }
+    // Persian is not the Arabic text copied: most texts differ, and Persian letters (پ چ ژ گ ی) appear.
+    expect(texts.filter(({ text }) => text.fa === text.ar).length).to.equal(0);
+    expect(texts.filter(({ text }) => /[پچژگی]/.test(text.fa!)).length / texts.length).to.be.greaterThan(0.5);
+  });
+
+  it('keeps the agencies\' Swedish names in the questions and indicators that name them', () => {
+    for (const name of ['Försäkringskassan', 'Arbetsförmedlingen']) {
+      for (const { path, text } of texts.filter(({ path, text }) => path.endsWith('/text') && text.sv!.includes(name))) {
+        for (const lang of ['fa', 'so', 'ti']) expect(text[lang], `${path} ${lang}`).to.include(name);
+      }
+    }
+  });
+
+  it('refuses an instrument that lists a language one text lacks, naming the item and the language', () => {
+    const copy = brokenParticipant('gender', (item) => delete (item.options as ChoiceOption[])[0]!.text.ti);
+    expectRejected(copy, `${itemPath(participant, 'gender')}/options/0/text`,
+      'has no "ti" text (option "woman" of item "gender"); every text must be given in each language the instrument lists (sv, sv-easy, en, ar, fa, so, ti)');
+    const hintless = brokenParticipant('mental_wellbeing', (item) => delete (item.hint as Record<string, string>).fa);
+    expect(rejection(() => validateInstrumentObject(hintless, 'x.json')).message)
+      .to.equal(`x.json: ${itemPath(participant, 'mental_wellbeing')}/hint has no "fa" text (item "mental_wellbeing"); every text must be given in each language the instrument lists (sv, sv-easy, en, ar, fa, so, ti)`);
+  });
+
+  it('refuses at start-up (loading indicators/) a file whose section or indicator lacks a text, in one line', () => {
+    const copy = structuredClone(participant);
+    delete (copy.sections[2]!.title as Record<string, string>).so;
+    withTempDir({ 'participant.json': JSON.stringify(copy) }, (dir) => {
+      const error = rejection(() => loadInstruments(dir));
+      expect(error.message).to.match(/^participant\.json: \/sections\/2\/title has no "so" text \(section "yourself"\); /);
+      expect(error.message).not.to.include('\n');
+    });
+    const noIndicatorText = structuredClone(participant);
+    delete (noIndicatorText.indicators[1]!.text as Record<string, string>).fa;
+    expect(rejection(() => validateInstrumentObject(noIndicatorText, 'p.json')).reason).to.match(/^has no "fa" text \(indicator "trust_af"\)/);
   });
 });

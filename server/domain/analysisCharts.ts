@@ -46,10 +46,28 @@ export interface BarCiDataset {
   ci: (Interval | null)[];
 }
 
+/** A chart's category label: one line, or a long name broken into lines (chart.js draws an array as lines). */
+export type ChartLabel = string | string[];
+
+/** The most characters on one line of a category label before it wraps. */
+export const LABEL_LINE = 28;
+
+/** A long name wrapped at word boundaries into lines of at most `width` characters (a longer word stays whole), so no chart clips it. */
+export function wrapLabel(text: string, width = LABEL_LINE): ChartLabel {
+  if (text.length <= width) return text;
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /** Horizontal bars of means with CI whiskers on the 1–7 scale. */
 export interface BarCiChart {
   type: 'bar-ci';
-  labels: string[];
+  labels: ChartLabel[];
   axisTitle: string;
   min: number;
   max: number;
@@ -113,7 +131,7 @@ export function interventionChart(
 ): BarCiChart {
   return {
     type: 'bar-ci',
-    labels: indicators.map((i) => l.txt(i.text)),
+    labels: indicators.map((i) => wrapLabel(l.txt(i.text))),
     datasets: points.map((point) => meanDataset(l.pointLabel(point), results.map((r) => r.points.find((c) => c.point === point)))),
     ...meanAxis(l),
   };
@@ -123,7 +141,7 @@ export function interventionChart(
 export function groupMeansChart(groups: readonly Named[], cells: readonly MeanFigure[], point: string, l: ChartLabels): BarCiChart {
   return {
     type: 'bar-ci',
-    labels: groups.map((g) => g.name),
+    labels: groups.map((g) => wrapLabel(g.name)),
     ...meanAxis(l),
     datasets: [meanDataset(l.pointLabel(point), groups.map((_, k) => cells[k]))],
   };

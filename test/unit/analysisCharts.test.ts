@@ -186,3 +186,14 @@ describe('analysis charts', () => {
     });
   });
 });
+
+describe('chart labels', () => {
+  it('wrap a long name at word boundaries instead of clipping it, and leave a short one alone', async () => {
+    const { wrapLabel } = await import('../../server/domain/analysisCharts.js');
+    expect(wrapLabel('Hälsa')).to.equal('Hälsa');
+    const lines = wrapLabel('Arbetsförmåga och närhet till arbete eller studier');
+    expect(lines).to.deep.equal(['Arbetsförmåga och närhet', 'till arbete eller studier']);
+    expect((lines as string[]).join(' ')).to.equal('Arbetsförmåga och närhet till arbete eller studier');
+    expect(wrapLabel('Samordningsförbundetmedettväldigtlångtnamn')).to.deep.equal(['Samordningsförbundetmedettväldigtlångtnamn']);
+  });
+});

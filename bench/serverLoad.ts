@@ -107,10 +107,15 @@ export function prepare(dbFile: string, instruments: InstrumentRegistry, partici
   return { ...setup, pageFields: (r) => fieldsOf(sections[0]!.items, r) };
 }
 
-/** A simulated participant's browser: its cookies and the CSRF token of the page it has open. */
+/**
+ * A simulated participant's browser as participants use the app: the code link puts the code in
+ * the participant cookie, and page 1 is /s/q/1; its cookies and the CSRF token of that page.
+ */
 async function openPage(client: Client, code: string): Promise<{ cookie: string; token: string }> {
   const jar = new Map<string, string>();
-  const page = await client.send({ method: 'GET', path: `/s/${code}/1` });
+  const entered = await client.send({ method: 'GET', path: `/s/${code}` });
+  if (entered.status !== 303) throw new Error(`the link of ${code} answered ${entered.status}`);
+  const page = await client.send({ method: 'GET', path: '/s/q/1', headers: { cookie: keepCookies(jar, entered) } });
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
   if (page.status !== 200 || !token) throw new Error(`page 1 of ${code} answered ${page.status}`);
   return { cookie: keepCookies(jar, page), token };
@@ -138,9 +143,9 @@ export async function serverLoad(dir: string, instruments: InstrumentRegistry, o
   const bareClient = new Client(bare.url, opts.participants);
   try {
     const browsers = await Promise.all(setup.saveCodes.map((code) => openPage(appClient, code)));
-    const appSave = await drive(setup.saveCodes.map((code, i) => async () => {
+    const appSave = await drive(setup.saveCodes.map((_, i) => async () => {
       const { cookie, token } = browsers[i]!;
-      const reply = await appClient.send({ method: 'POST', path: `/s/${code}/1`, headers: { cookie }, body: form({ _csrf: token, action: 'pause', ...setup.pageFields(rngs[i]!) }) });
+      const reply = await appClient.send({ method: 'POST', path: '/s/q/1', headers: { cookie }, body: form({ _csrf: token, action: 'pause', ...setup.pageFields(rngs[i]!) }) });
       return reply.status === 303;
     }), opts.durationMs, opts.warmupMs);
     const bareSave = await drive(setup.saveCodes.map((_, i) => async () => {

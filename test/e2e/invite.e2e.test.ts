@@ -1,13 +1,10 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { createFederation } from '../../server/storage/federations.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeViolations, launchChromium, signInPage } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/users.js';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 describe('an admin invites a user by e-mail in a real browser; the mail arrives at a real SMTP server and the person sets a password', function () {
   this.timeout(60_000);
@@ -33,14 +30,8 @@ describe('an admin invites a user by e-mail in a real browser; the mail arrives 
     const context = await browser.newContext({ locale: 'sv-SE' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    const axe = async (name: string) => {
-      const r = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-      violations.push(...r.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-    };
-    await page.goto(`${server.url}/login`);
-    await page.fill('#email', 'chef@inbjudan.example');
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('main form[action="/login"] button[type="submit"]');
+    const axe = async (name: string) => void violations.push(...(await axeViolations(page, name)));
+    await signInPage(page, server.url, 'chef@inbjudan.example', TEST_PASSWORD);
     await page.goto(`${server.url}/f/${federationId}/users`);
     expect(await page.$eval('#role', (s) => (s as HTMLSelectElement).value)).to.equal('board');
     await page.fill('#email', 'utvarderaren@inbjudan.example');

@@ -1,14 +1,12 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatAccessCode } from '../../server/domain/accessCode.js';
 import { sectionsForPoint } from '../../server/domain/instrument.js';
 import { translator } from '../../server/i18n/index.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeViolations, launchChromium } from '../helpers/browser.js';
 import { smallIntervention } from '../helpers/fixtures.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const participant = instruments.get('participant')!;
 const SECTIONS = sectionsForPoint(participant, 'start');
 
@@ -57,10 +55,7 @@ describe('Persian and Tigrinya in a real browser, with read aloud where a voice 
     await server?.close();
   });
 
-  const axeOf = async (page: Page, name: string, into: string[]) => {
-    const r = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    into.push(...r.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-  };
+  const axeOf = async (page: Page, name: string, into: string[]) => void into.push(...(await axeViolations(page, name)));
 
   /** From the code entry page in `lang` to the first section, checking the language page on the way. */
   async function startIn(page: Page, lang: string, code: string, violations: string[]) {

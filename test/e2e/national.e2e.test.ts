@@ -1,14 +1,11 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoFederations } from '../../server/demo/nationalSeed.js';
 import { hashPasswordSync } from '../../server/security/password.js';
 import { createUser } from '../../server/storage/users.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeViolations, launchChromium, signInPage } from '../helpers/browser.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/users.js';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 describe('the national report in a real browser: a förbund downloads its file, NNS receives it and reads the report', function () {
   this.timeout(90_000);
@@ -31,18 +28,8 @@ describe('the national report in a real browser: a förbund downloads its file, 
     await national?.close();
   });
 
-  async function signIn(page: Page, url: string, email: string): Promise<void> {
-    await page.goto(`${url}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('main form[action="/login"] button[type="submit"]');
-    await page.waitForLoadState('load');
-  }
-
-  async function axe(page: Page, name: string): Promise<string[]> {
-    const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    return result.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }
+  const signIn = (page: Page, url: string, email: string) => signInPage(page, url, email, TEST_PASSWORD);
+  const axe = axeViolations;
 
   it('goes from the förbund\'s page to the national report without a small figure, accessible on every page', async () => {
     const violations: string[] = [];

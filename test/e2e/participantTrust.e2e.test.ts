@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { formatAccessCode } from '../../server/domain/accessCode.js';
@@ -7,10 +6,8 @@ import { setFederationTexts } from '../../server/storage/federationTexts.js';
 import { createFederation } from '../../server/storage/federations.js';
 import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
 import { createParticipant } from '../../server/storage/participants.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeViolations, launchChromium } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 describe('a participant\'s first minute in a real browser: who is asking, the privacy notice, a language that sticks, nothing left behind', function () {
   this.timeout(90_000);
@@ -33,10 +30,7 @@ describe('a participant\'s first minute in a real browser: who is asking, the pr
     await server?.close();
   });
 
-  const axeOf = async (page: Page, name: string, into: string[]) => {
-    const r = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    into.push(...r.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-  };
+  const axeOf = async (page: Page, name: string, into: string[]) => void into.push(...(await axeViolations(page, name)));
 
   it('keeps Lätt svenska from the home page to the thank-you page, shows the förbund\'s notice, and Back after sending shows no answers', async () => {
     const violations: string[] = [];

@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { sectionsForPoint } from '../../server/domain/instrument.js';
@@ -8,11 +7,10 @@ import { createFederation } from '../../server/storage/federations.js';
 import { createIntervention, setMeasurementPoint } from '../../server/storage/interventions.js';
 import { createParticipant, recordExit } from '../../server/storage/participants.js';
 import { saveAnswers, startResponse, submitResponse } from '../../server/storage/responses.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeViolations, launchChromium, signInPage } from '../helpers/browser.js';
 import { instruments, startTestServer, type TestServer } from '../helpers/server.js';
 import { makeUser, TEST_PASSWORD } from '../helpers/users.js';
 
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const participantInstrument = instruments.get('participant')!;
 
 describe('a staff member\'s day in a real browser: who is due, exit codes with a confirmation, three paper forms, slips in Arabic', function () {
@@ -55,14 +53,8 @@ describe('a staff member\'s day in a real browser: who is due, exit codes with a
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    const axe = async (name: string) => {
-      const r = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-      violations.push(...r.violations.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-    };
-    await page.goto(`${server.url}/login`);
-    await page.fill('#email', 'staff@dagsljus.example');
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('main form[action="/login"] button[type="submit"]');
+    const axe = async (name: string) => void violations.push(...(await axeViolations(page, name)));
+    await signInPage(page, server.url, 'staff@dagsljus.example', TEST_PASSWORD);
     await page.goto(`${server.url}/f/${federationId}`);
     expect(await page.textContent(`[data-work]`)).to.contain('3 ska svara på avslutsenkäten');
     await axe('dashboard');

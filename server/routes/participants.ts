@@ -263,10 +263,12 @@ export function participantRoutes(ctx: AppContext): Router {
     if (error || !code) return renderList(req, res, { errors: error ? [error] : [], input: form.input }, 422);
     const instrument = ctx.instruments.get(code.instrumentId);
     if (!instrument) throw new Problem('serverError', `instrument ${code.instrumentId} is not installed`);
-    auditedWrite(ctx, req, () => startPaperResponse(db, {
+    const { response } = auditedWrite(ctx, req, () => startPaperResponse(db, {
       code: code.code, participantId: code.participantId, interventionId: code.interventionId, point: code.point, roundId: code.roundId,
       instrumentId: instrument.id, instrumentVersion: instrument.version, language: instrument.languages.includes('sv') ? 'sv' : instrument.languages[0]!,
-    }, principalOf(req).userId!), (r) => here(res, { action: 'paper.start', target: auditTarget.response(r.response.id), detail: { point: code.point, created: r.created } }));
+    }, principalOf(req).userId!), (r) => (r.created ? here(res, { action: 'paper.start', target: auditTarget.response(r.response.id), detail: { point: code.point } }) : null));
+    // The participant began this questionnaire on the web: their answers are not typed over from paper.
+    if (!response.enteredByStaff) return renderList(req, res, { errors: [{ field: 'code', code: 'staff.codeStartedOnline' }], input: form.input }, 422);
     res.redirect(303, `${scope(res).base}/paper/${code.code}`);
   });
 

@@ -274,6 +274,18 @@ describe('staff pages: participants, codes, slips, paper entry, response rates',
       }
       expect(count(db, 'SELECT count(*) AS n FROM responses')).to.equal(before);
     });
+
+    it('does not type paper answers over a questionnaire the participant began on the web', async () => {
+      const participant = createParticipant(db, { interventionId: intervention.id });
+      const point = db.prepare("SELECT id FROM measurement_points WHERE intervention_id = ? AND point = 'exit'").pluck().get(intervention.id) as number;
+      const [code] = issueAccessCodes(db, { measurementPointId: point, participantIds: [participant.id] });
+      startResponse(db, { code: code!, participantId: participant.id, interventionId: intervention.id, point: 'exit', roundId: null, instrumentId: 'participant', instrumentVersion: participantInstrument.version, language: 'sv' });
+      await staff.get(`${base}/participants`);
+      const res = await staff.post(`${base}/paper`, { code: code! });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.contain('redan börjat svara på webben');
+      expect((await staff.get(`${base}/paper/${code}`)).status).to.equal(404);
+    });
   });
 
   describe('response rates', () => {

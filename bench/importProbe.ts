@@ -58,7 +58,7 @@ try {
   const afterCheckMb = process.resourceUsage().maxRSS / 1024;
   if (checked.errorCount > 0) throw new Error(`the bench file has errors: ${JSON.stringify(checked.errors.slice(0, 3))}`);
   const t1 = performance.now();
-  const done = importFile(ctx, { intervention, userId: null, file, encoding });
+  const done = await importFile(ctx, { intervention, userId: null, actor: { actor: 'bench' }, file, encoding });
   const importMs = performance.now() - t1;
   if (done.responses !== rows) throw new Error(`imported ${done.responses} of ${rows}`);
   const stored = db.prepare("SELECT count(*) FROM responses WHERE source = 'import' AND status = 'submitted'").pluck().get() as number;

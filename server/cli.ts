@@ -22,7 +22,7 @@ import { codebook, longRows, wideRows } from './domain/responseExport.js';
 import { csvText } from './render/csv.js';
 import { importErrorPlace, importErrorText } from './render/importErrors.js';
 import { headerName, ImportRefused, UPLOAD_MAX_BYTES, type ColumnMapping, type ImportOutcome, type ImportPoint } from './domain/csvImport.js';
-import { checkFile, fileColumnsOf, fileEncoding, importAuditEvent, importFile, importPoints, importSetting } from './services/csvImportFile.js';
+import { checkFile, fileColumnsOf, fileEncoding, importFile, importPoints, importSetting } from './services/csvImportFile.js';
 import { checkMapping, unmappedColumns, type FileColumn } from './domain/importColumns.js';
 import type { ImportResult } from './storage/csvImport.js';
 import type { TFunction } from 'i18next';
@@ -138,7 +138,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => void | 
       if (values['dry-run']) outcome = await checkFile(file, encoding, importSetting(ctx, intervention), undefined, mapping);
       else {
         try {
-          const done = importFile(ctx, { intervention, userId: null, file, encoding, mapping }, (d) => writeAudit(db, { actor: 'cli', ...importAuditEvent(intervention, d, d.outcome.summary, mapping) }));
+          const done = await importFile(ctx, { intervention, userId: null, actor: { actor: 'cli' }, file, encoding, mapping });
           ({ outcome } = done);
           imported = done;
         } catch (err) {

@@ -246,30 +246,12 @@ export class ImportCheck {
   }
 }
 
-/** A file that `end()` found errors in, thrown out of `checkedRows` so that a transaction writing its rows rolls back. */
+/** A file that `end()` found errors in, thrown by an import so that the transaction writing its rows rolls back (services/csvImportFile). */
 export class ImportRefused extends Error {
   constructor(readonly outcome: ImportOutcome) {
     super(`the file has ${outcome.errorCount} error(s)`);
     this.name = 'ImportRefused';
   }
-}
-
-/**
- * The rows of a file given as chunks of text, checked, one chunk's worth at a time, for a caller
- * that writes each as it comes (inside one transaction); throws ImportRefused at the end if the
- * file has errors, and gives the preview's figures to `done` if not.
- */
-export function* checkedRows(chunks: Iterable<string>, setting: ImportSetting, done: (outcome: ImportOutcome) => void = () => {}, mapping: ColumnMapping = NO_MAPPING): Generator<ImportRow> {
-  const ready: ImportRow[] = [];
-  const check = new ImportCheck(setting, (row) => ready.push(row), mapping);
-  for (const text of chunks) {
-    check.push(text);
-    yield* ready.splice(0);
-  }
-  const outcome = check.end();
-  if (outcome.errors.length) throw new ImportRefused(outcome);
-  yield* ready.splice(0);
-  done(outcome);
 }
 
 export interface ImportOutcome {

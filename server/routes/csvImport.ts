@@ -10,9 +10,8 @@ import { LOCAL_REF_MAX_LENGTH } from '../domain/pseudonym.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { Problem } from '../problem.js';
 import { authorize, principalOf } from '../security/auth.js';
-import { auditedWrite } from '../security/audit.js';
-import { importResponses } from '../storage/csvImport.js';
-import { fileColumnsOf, importAuditEvent, importFile, importPoints, importSetting } from '../services/csvImportFile.js';
+import { actorOf, auditedWrite } from '../security/audit.js';
+import { fileColumnsOf, importFile, importPasted, importPoints, importSetting } from '../services/csvImportFile.js';
 import { ImportJobs, type ImportJob } from '../services/importJobs.js';
 import { fileUpload, storeText, takeUpload } from '../forms/upload.js';
 import { csrfTokenValid } from '../security/csrf.js';
@@ -85,7 +84,7 @@ export function importRoutes(ctx: AppContext): Router {
   });
 
   // Without confirm=1 a preview, with it the import; either way checked against the intervention as it is now.
-  router.post(IMPORT_PATH, manage, (req, res) => {
+  router.post(IMPORT_PATH, manage, async (req, res) => {
     const { intervention, base } = scope(res);
     const form = parseForm(importForm, req.body);
     if (!form.ok) throw new Problem('badRequest', form.errors.map((e) => e.field).join(', '));
@@ -98,16 +97,20 @@ export function importRoutes(ctx: AppContext): Router {
       const job = jobs.start({ userId: principalOf(req).userId!, interventionId: intervention.id, file, columns, unmapped, setting: importSetting(ctx, intervention) });
       return res.redirect(303, `${base}/import/jobs/${job.id}/columns`);
     }
-    // Checking and writing run without an await in between, so no other request changes the intervention meanwhile.
-    const plan = planImport(csv, importSetting(ctx, intervention));
-    if (plan.errors.length > 0) {
-      // A file with personnummer is not sent back into the page.
-      const refused = plan.errors.some((e) => e.code === 'personnummer');
-      return render(res, { plan, csv: refused ? '' : csv, imported: null }, 422);
+    // A file with personnummer is not sent back into the page.
+    const refusedPage = (plan: ImportOutcome) => render(res, { plan, csv: plan.errors.some((e) => e.code === 'personnummer') ? '' : csv, imported: null }, 422);
+    if (form.value.confirm !== '1') {
+      const plan = planImport(csv, importSetting(ctx, intervention));
+      return plan.errors.length > 0 ? refusedPage(plan) : render(res, { plan, csv, imported: null });
     }
-    if (form.value.confirm !== '1') return render(res, { plan, csv, imported: null });
-    const result = auditedWrite(ctx, req, () => importResponses(db, { interventionId: intervention.id, userId: principalOf(req).userId!, rows: plan.rows }), (done) => importAuditEvent(intervention, done, plan.summary));
-    res.redirect(303, `${base}/import?imported=${result.responses}`);
+    // Checked again once the import's writer holds the write lock, so nothing changes the intervention in between.
+    try {
+      const done = await importPasted(ctx, { intervention, userId: principalOf(req).userId!, actor: actorOf(req), csv });
+      res.redirect(303, `${base}/import?imported=${done.responses}`);
+    } catch (err) {
+      if (!(err instanceof ImportRefused)) throw err;
+      refusedPage(err.outcome);
+    }
   });
 
   // A chosen file: stored, then checked in the background while the job's page shows how far it has come.
@@ -179,13 +182,12 @@ export function importRoutes(ctx: AppContext): Router {
   });
 
   // The confirmation: checked again against the intervention as it is now and imported in one transaction, or the errors.
-  router.post(`${IMPORT_PATH}/jobs/:job`, manage, (req, res) => {
+  router.post(`${IMPORT_PATH}/jobs/:job`, manage, async (req, res) => {
     const { intervention, base } = scope(res);
     const job = jobOf(req, res);
     if (job.state !== 'checked' || job.outcome!.errorCount > 0) return res.redirect(303, `${base}/import/jobs/${job.id}`);
     try {
-      const done = auditedWrite(ctx, req, () => importFile(ctx, { intervention, userId: principalOf(req).userId!, file: job.file.path, encoding: job.file.encoding, mapping: job.mapping }),
-        (d) => importAuditEvent(intervention, d, d.outcome.summary, job.mapping));
+      const done = await importFile(ctx, { intervention, userId: principalOf(req).userId!, actor: actorOf(req), file: job.file.path, encoding: job.file.encoding, mapping: job.mapping });
       jobs.finish(job);
       res.redirect(303, `${base}/import?imported=${done.responses}`);
     } catch (err) {

@@ -13,8 +13,8 @@ export interface AuditEvent {
   by?: { userId?: number | null; actor?: string | null };
 }
 
-/** Who a request acts as: the signed-in user or the API token, and from where. */
-function actorOf(req: Request) {
+/** Who a request acts as: the signed-in user or the API token, and from where (also the import writer's audit row: services/importWriter). */
+export function actorOf(req: Request) {
   return { userId: req.principal?.userId ?? null, tokenId: req.principal?.tokenId ?? null, ip: req.ip ?? null };
 }
 

@@ -67,7 +67,7 @@ export function importResponses(db: Db, input: { interventionId: number; userId:
     // Each person's breakdown values as their rows give them, in the order of the file (as one submit after another would).
     const people = new Map<number, { before: Dimensions; now: Dimensions }>();
     let responses = 0;
-    // The rows may be read from the file as they are written (checkedRows): none is held longer than its chunk.
+    // The rows may be read from the file as they are written (services/importWriter): none is held longer than its chunk.
     for (const row of input.rows) {
       let participantId = row.participantId ?? created.get(row.participantRef);
       if (participantId === undefined) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { UPLOAD_MAX_BYTES } from '../../server/domain/csvImport.js';
 import type { Db } from '../../server/storage/db.js';
 import { createFederation } from '../../server/storage/federations.js';
@@ -136,5 +137,57 @@ describe('CSV import: a chosen file uploaded, checked with progress, then confir
     expect(big.text).to.contain('Filen är större än 64 MB.');
     expect(uploads()).to.have.length(files);
     expect(data(db)).to.deep.equal(before);
+  });
+});
+
+describe('CSV import: the server answers while a large import is written', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  after(() => server.close());
+
+  it('answers /healthz and reads the state before the import while the import\'s worker holds the write lock, then has every row', async () => {
+    server = await startTestServer();
+    const federation = createFederation(server.db, 'Förbund S');
+    const intervention = createIntervention(server.db, { federationId: federation.id, name: 'Stora filen', kind: 'individual' });
+    for (const p of ['start', 'exit'] as const) setMeasurementPoint(server.db, intervention.id, p, 'participant');
+    const base = `/f/${federation.id}/interventions/${intervention.id}`;
+    makeUser(server.db, 'staff@s.example', [{ federationId: federation.id, role: 'staff' }], { assign: [intervention.id] });
+    const staff = await signedIn(server.url, 'staff@s.example');
+    const header = fs.readFileSync(path.join(IMPORT_FIXTURES, 'utf8-bom.csv'), 'utf8').split('\n')[0]!;
+    const ROWS = 40_000;
+    const rows = Array.from({ length: ROWS }, (_, k) => `Stor ${k},start,2024-01-10,sv,${1 + (k % 7)},${1 + ((k + 3) % 7)},4,5,3,2,6,7,5,4,3,2,4,5,6,3,2,5,vet ej,4,30_39,woman,salary,working_now,,,,`);
+    await staff.get(`${base}/import`);
+    const sent = await staff.postFile(`${base}/import/upload`, {}, { field: 'file', name: 'stor.csv', bytes: new TextEncoder().encode(`${header}\n${rows.join('\n')}\n`) });
+    for (let i = 0; i < 600 && (await staff.get(sent.location!)).text.includes('id="import-progress"'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // A connection of the test's own that never waits: BEGIN IMMEDIATE fails while another holds the write lock.
+    const probe = new Database(path.join(server.dir, 'test.sqlite'), { timeout: 0 });
+    const locked = () => {
+      try {
+        probe.exec('BEGIN IMMEDIATE');
+        probe.exec('ROLLBACK');
+        return false;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        return true;
+      }
+    };
+    let confirmed = false;
+    const confirm = staff.post(sent.location!, {}).finally(() => (confirmed = true));
+    for (let i = 0; i < 400 && !locked(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const seen: { status: number; ms: number; stored: unknown; locked: boolean; pending: boolean }[] = [];
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      const res = await fetch(`${server.url}/healthz`);
+      seen.push({ status: res.status, ms: performance.now() - t0, stored: server.db.prepare("SELECT count(*) FROM responses WHERE source = 'import'").pluck().get(), locked: locked(), pending: !confirmed });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const done = await confirm;
+    probe.close();
+    const during = seen.filter((s) => s.locked && s.pending);
+    expect(during.length, JSON.stringify(seen)).to.be.greaterThan(2);
+    for (const s of during) expect(s).to.include({ status: 200, stored: 0 }).and.satisfy((x: { ms: number }) => x.ms < 1000);
+    expect(done.location).to.equal(`${base}/import?imported=${ROWS}`);
+    expect(server.db.prepare("SELECT count(*) FROM responses WHERE source = 'import'").pluck().get()).to.equal(ROWS);
   });
 });

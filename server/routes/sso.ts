@@ -51,10 +51,11 @@ export function ssoRoutes(ctx: AppContext): Router {
     res.status(status).render('auth/login', { error, email: '', next: '/' });
   };
 
-  router.post('/login/oidc/:provider', async (req, res, next) => {
+  // A link, not a form: a form's redirect to another origin would meet the CSP's form-action 'self'.
+  router.get('/login/oidc/:provider', async (req, res, next) => {
     const provider = providerOf(req.params.provider);
     if (!provider) return next(new Problem('notFound'));
-    const form = parseForm(ssoStartForm, req.body);
+    const form = parseForm(ssoStartForm, req.query);
     let request;
     try {
       request = await beginSignIn(provider, redirectUri(provider));

@@ -8,7 +8,11 @@ import type { OidcProvider } from '../config.js';
 /** Why a sign-in at a provider did not work: it could not be reached, or its answer was refused. */
 export class SsoError extends Error {
   constructor(readonly reason: 'unavailable' | 'refused', cause: unknown) {
-    super(`${reason}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    // For the log: the library's message and what is below it — the check's own ("unexpected JWT
+    // "exp" …" under "JWT timestamp claim value failed validation"), or the provider's error code.
+    const below = (cause as { error?: unknown; cause?: unknown } | null)?.error ?? (cause as { cause?: unknown } | null)?.cause;
+    const inner = typeof below === 'string' ? ` (${below})` : below instanceof Error ? ` (${below.message})` : '';
+    super(`${reason}: ${cause instanceof Error ? cause.message : String(cause)}${inner}`, { cause });
   }
 }
 

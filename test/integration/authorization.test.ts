@@ -48,7 +48,7 @@ const MATRIX: Record<string, Actor[] | typeof ANYONE> = {
   'POST /account/two-factor': SIGNED_IN,
   'POST /account/two-factor/remove': SIGNED_IN,
   // Single sign-on: the provider's answer is checked against the session that started it (sso.e2e.test.ts).
-  'POST /login/oidc/:provider': ANYONE,
+  'GET /login/oidc/:provider': ANYONE,
   'GET /login/oidc/:provider/callback': ANYONE,
   'GET /f/:fid/sign-in': ADMIN,
   'POST /f/:fid/sign-in': ADMIN,

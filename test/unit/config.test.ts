@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../server/config.js';
@@ -92,5 +94,36 @@ describe('config.loadConfig', () => {
 
   it('ignores unrelated variables', () => {
     expect(loadConfig({ HOME: '/root', NODE_ENV: 'test' }).port).to.equal(3000);
+  });
+
+  it('asks a second factor of admins unless turned off', () => {
+    expect(loadConfig({}).adminTwoFactor).to.equal(true);
+    expect(loadConfig({ INDIKATOR_ADMIN_TWO_FACTOR: 'off' }).adminTwoFactor).to.equal(false);
+  });
+
+  it('reads each OpenID Connect provider, its secret from the variable or a file', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'indikator-config-')), 'secret');
+    fs.writeFileSync(file, 'hemligheten-ur-filen\n');
+    const config = loadConfig({
+      INDIKATOR_OIDC_PROVIDERS: 'entra,freja',
+      INDIKATOR_OIDC_ENTRA_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0', INDIKATOR_OIDC_ENTRA_CLIENT_ID: 'abc', INDIKATOR_OIDC_ENTRA_CLIENT_SECRET: 's1',
+      INDIKATOR_OIDC_ENTRA_NAME: 'Microsoft', INDIKATOR_OIDC_ENTRA_EMAIL_VERIFIED_CLAIM: 'xms_edov',
+      INDIKATOR_OIDC_FREJA_ISSUER: 'https://broker.example/oidc', INDIKATOR_OIDC_FREJA_CLIENT_ID: 'def', INDIKATOR_OIDC_FREJA_CLIENT_SECRET_FILE: file, INDIKATOR_OIDC_FREJA_EMAIL_VERIFIED_CLAIM: 'none',
+    });
+    expect(config.oidcProviders).to.deep.equal([
+      { id: 'entra', name: 'Microsoft', issuer: 'https://login.microsoftonline.com/tenant/v2.0', clientId: 'abc', clientSecret: 's1', emailClaim: 'email', verifiedClaim: 'xms_edov' },
+      { id: 'freja', name: 'freja', issuer: 'https://broker.example/oidc', clientId: 'def', clientSecret: 'hemligheten-ur-filen', emailClaim: 'email', verifiedClaim: null },
+    ]);
+    expect(loadConfig({}).oidcProviders).to.deep.equal([]);
+  });
+
+  it('refuses a provider without its settings, or with plain http to another machine, in one line', () => {
+    expect(configError({ INDIKATOR_OIDC_PROVIDERS: 'entra' }).message).to.match(/^INDIKATOR_OIDC_ENTRA_ISSUER: required/);
+    const base = { INDIKATOR_OIDC_PROVIDERS: 'entra', INDIKATOR_OIDC_ENTRA_CLIENT_ID: 'abc', INDIKATOR_OIDC_ENTRA_CLIENT_SECRET: 's1' };
+    expect(configError({ ...base, INDIKATOR_OIDC_ENTRA_ISSUER: 'http://idp.example' }).message).to.match(/^INDIKATOR_OIDC_ENTRA_ISSUER: must be https/);
+    expect(loadConfig({ ...base, INDIKATOR_OIDC_ENTRA_ISSUER: 'http://127.0.0.1:4000' }).oidcProviders[0]!.issuer).to.equal('http://127.0.0.1:4000');
+    expect(configError({ ...base, INDIKATOR_OIDC_ENTRA_ISSUER: 'https://idp.example', INDIKATOR_OIDC_ENTRA_CLIENT_SECRET: '' }).message).to.match(/CLIENT_SECRET_FILE: required/);
+    expect(configError({ ...base, INDIKATOR_OIDC_ENTRA_ISSUER: 'https://idp.example', INDIKATOR_OIDC_ENTRA_CLIENT_SECRET_FILE: '/no/such/file' }).message).to.match(/cannot read/);
+    expect(configError({ INDIKATOR_OIDC_PROVIDERS: 'Entra ID' }).message).to.match(/^INDIKATOR_OIDC_PROVIDERS/);
   });
 });

@@ -150,7 +150,9 @@ describe('operations', function () {
         socket.destroy();
 
         expect(reply, 'the request in flight was answered in full').to.match(/^HTTP\/1\.1 303 /);
-        expect(reply).to.match(new RegExp(`\\r\\nLocation: /s/${startCodes[0]}/language`, 'i'));
+        // The code went into the participant cookie; the questionnaire continues under /s/q.
+        expect(reply).to.match(/\r\nLocation: \/s\/q\/language/i);
+        expect(reply).to.match(/\r\nSet-Cookie: indikator_s=/i);
         expect(answered, 'the load went on into the stop').to.be.above(answeredBefore);
         expect(exit.code, server.output()).to.equal(0);
         expect(exit.ms, 'ended within the 10 s bound').to.be.below(10_000);
@@ -524,7 +526,7 @@ describe('operations', function () {
         const client = new HttpClient(server.url);
         const back = await client.follow(`/s/${startCodes[0]}`);
         expect(back.status).to.equal(200);
-        expect(back.path).to.equal(`/s/${startCodes[0]}/1`);
+        expect(back.path).to.equal('/s/q/1');
       } finally {
         await server.stop('SIGKILL');
       }

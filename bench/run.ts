@@ -102,8 +102,9 @@ try {
   }
   record('summary, first view after a new answer (median of 5)', median(afterAnswer), 'ms', below(20, 'ms')(median(afterAnswer)));
   record('summary, one gender, after a new answer (median of 5)', median(afterAnswerFiltered), 'ms', below(20, 'ms')(median(afterAnswerFiltered)));
-  const admin = createUser(db1, { email: 'bench@example.se', name: 'Bench', passwordHash: hashPasswordSync('Bänkprov-för-mätning-1') });
-  grantRole(db1, admin.id, intervention.federationId, 'federation_admin');
+  // The board report's reader: a board member (an admin would first be sent to set up a second factor).
+  const reader = createUser(db1, { email: 'bench@example.se', name: 'Bench', passwordHash: hashPasswordSync('Bänkprov-för-mätning-1') });
+  grantRole(db1, reader.id, intervention.federationId, 'board');
   db1.close();
 
   // 2. National aggregate over 1,000,000 responses.

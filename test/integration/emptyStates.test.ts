@@ -26,5 +26,8 @@ describe('empty states say what to do next', function () {
     expect(results.status).to.equal(200);
     expect(results.text).to.contain('Inga enkätsvar än').and.contain(`/f/${fresh}/interventions/${intervention.id}/participants`);
     expect((await board.get(`/f/${fresh}/interventions/${intervention.id}/results`)).text).to.contain('Inga enkätsvar än').and.not.contain('Till deltagare och koder');
+    const compare = await board.get(`/f/${fresh}/compare`);
+    expect(compare.status).to.equal(200);
+    expect(compare.text).to.contain('Inget att jämföra än');
   });
 });

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import { MissingInstrumentError, type InstrumentRegistry } from '../domain/instrument.js';
 import type { MeasurementPoint } from '../domain/instrumentTypes.js';
+import { luhnCheckDigit } from '../domain/organisationNumber.js';
 import { hashPasswordSync } from '../security/password.js';
 import { receiveSubmission } from '../services/nationalReceipt.js';
 import { nationalSubmission } from '../services/nationalSubmission.js';
@@ -46,12 +47,7 @@ const EXIT_STATUSES = ['work', 'studies', 'work', 'other_intervention', 'ended_e
 /** A made-up organisation number of a samordningsförbund (2220xx-xxxx) with its check digit. */
 export function demoOrganisationNumber(k: number): string {
   const nine = `2220${String(100 + k).padStart(3, '0')}${String(10 + ((k * 37) % 90)).padStart(2, '0')}`;
-  const luhn = (digits: string) => [...digits].reduce((s, c, i) => {
-    const d = Number(c) * (i % 2 === 0 ? 2 : 1);
-    return s + (d > 9 ? d - 9 : d);
-  }, 0);
-  const check = (10 - (luhn(nine) % 10)) % 10;
-  return `${nine.slice(0, 6)}-${nine.slice(6)}${check}`;
+  return `${nine.slice(0, 6)}-${nine.slice(6)}${luhnCheckDigit(nine)}`;
 }
 
 const dateIn = (rng: Rng, year: number, fromMonth: number, toMonth: number) => {

@@ -24,6 +24,5 @@ export async function signInPage(page: Page, baseUrl: string, email: string, pas
   await page.goto(`${baseUrl}/login`);
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await page.click('main form[action="/login"] button[type="submit"]');
-  await page.waitForLoadState('load');
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('main form[action="/login"] button[type="submit"]')]);
 }

@@ -14,7 +14,7 @@ import { listSubmissions } from '../storage/nationalSubmissions.js';
 import { createParticipant, recordExit } from '../storage/participants.js';
 import { createRound } from '../storage/rounds.js';
 import { createUser, findUserByEmail } from '../storage/users.js';
-import { answerQuestionnaire, DEMO_PASSWORD, normal, type Rng } from './seed.js';
+import { answerQuestionnaire, DEMO_EXITS, DEMO_PASSWORD, normal, pick, type Rng } from './seed.js';
 
 // The national demo (INDIKATOR_MODE=national with demo data): twelve made-up förbund answer for
 // three years in a throw-away local installation in memory, each produces its yearly submission
@@ -41,8 +41,6 @@ const FEDERATIONS: { name: string; interventions: number[]; effect: number; boar
   { name: 'Samordningsförbundet Östersidan', interventions: [50], effect: 1.0, board: 13 },
   { name: 'Samordningsförbundet Ådalen', interventions: [12], effect: 0.5, board: 4 },
 ];
-
-const EXIT_STATUSES = ['work', 'studies', 'work', 'other_intervention', 'ended_early', 'job_seeking'];
 
 /** A made-up organisation number of a samordningsförbund (2220xx-xxxx) with its check digit. */
 export function demoOrganisationNumber(k: number): string {
@@ -78,7 +76,7 @@ function seedFederation(db: Db, instruments: InstrumentRegistry, rng: Rng, k: nu
         if (rng() < 0.75) {
           const exitedOn = dateIn(rng, year, 7, 12);
           answerQuestionnaire(db, instruments, points.get('exit')!, person.id, round.id, level + spec.effect + normal(rng) * 0.9, rng, true, exitedOn);
-          recordExit(db, person.id, exitedOn, EXIT_STATUSES[Math.floor(rng() * EXIT_STATUSES.length)]!);
+          recordExit(db, person.id, exitedOn, pick(rng, DEMO_EXITS));
         }
       }
     }

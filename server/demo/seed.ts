@@ -34,7 +34,7 @@ export function normal(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 
 const COMMENTS = [
   'Bra att få träffa samma handledare varje vecka.',
@@ -59,7 +59,8 @@ const INTERVENTIONS: DemoIntervention[] = [
   { name: 'Hälsa och arbete', targetGroup: 'Långtidssjukskrivna', points: ['start', 'exit'], participants: 38, effect: 0.1, spread: 0.8 },
 ];
 
-const EXIT_STATUSES = ['work', 'studies', 'work', 'other_intervention', 'ended_early', 'job_seeking'];
+/** The demo's exits, weighted: work comes twice. */
+export const DEMO_EXITS = ['work', 'studies', 'work', 'other_intervention', 'ended_early', 'job_seeking'];
 
 function answerItem(rng: Rng, item: Item, level: number): Answer | null {
   if (rng() < 0.03) return null;
@@ -124,7 +125,7 @@ function seedIntervention(
       else if (point.point === 'ongoing' && rng() < 0.6) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change / 2, rng, true);
       else if (point.point === 'exit' && reachesExit) answerQuestionnaire(db, instruments, point, participant.id, round.id, startLevel + change, rng, rng() < 0.95);
     }
-    if (reachesExit) recordExit(db, participant.id, round.endsOn, pick(rng, EXIT_STATUSES));
+    if (reachesExit) recordExit(db, participant.id, round.endsOn, pick(rng, DEMO_EXITS));
     else if (i % 10 === 1) openCodes.push(...issueAccessCodes(db, { measurementPointId: points.at(-1)!.id, participantIds: [participant.id], roundId: round.id }));
   }
   return { interventionId: intervention.id, openCodes };

@@ -6,7 +6,7 @@
 // offered, options and bounds), and the same scoring rule (minAnsweredShare). Texts may differ
 // (new wording of the same question, the licensed official wording): the codebook shows them.
 // An indicator missing from one of the versions is not comparable.
-import { allItems, compareVersions } from './instrument.js';
+import { allItems, compareVersions, type InstrumentRegistry } from './instrument.js';
 import type { Indicator, Instrument, Item, LocalizedText } from './instrumentTypes.js';
 
 /** What makes an indicator's scores differ between versions. */
@@ -101,4 +101,22 @@ export function versionNotice(versions: readonly Instrument[]): VersionNotice | 
     versions: comparison.versions,
     changed: changedIndicators(comparison).map((c) => ({ indicatorId: c.indicatorId, text: textOf(c.indicatorId), changes: c.changes })),
   };
+}
+
+/**
+ * Of the versions answered per instrument (id → versions), the indicators that do not compare
+ * across them. A version the registry does not have cannot be checked: then every indicator
+ * `indicatorsOf` names for that instrument counts as changed, so nothing is pooled with it.
+ */
+export function changedIndicatorIds(
+  registry: Pick<InstrumentRegistry, 'get'>, answered: ReadonlyMap<string, ReadonlySet<string>>, indicatorsOf: (instrumentId: string) => Iterable<string>,
+): Set<string> {
+  const changed = new Set<string>();
+  for (const [id, versions] of answered) {
+    if (versions.size < 2) continue;
+    const installed = [...versions].map((v) => registry.get(id, v));
+    if (installed.some((i) => i === undefined)) for (const indicator of indicatorsOf(id)) changed.add(indicator);
+    else for (const x of compareInstrumentVersions(installed.filter((i): i is Instrument => i !== undefined)).indicators) if (!x.comparable) changed.add(x.indicatorId);
+  }
+  return changed;
 }

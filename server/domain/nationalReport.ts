@@ -4,12 +4,10 @@
 // figures, which adds nothing (suppression.ts, rule 7) — so a förbund's hidden cell stays hidden
 // in every total: its people are left out, and the page says how many förbund are. Pure.
 
-import type { MeasurementPoint } from './instrumentTypes.js';
+import { MEASUREMENT_POINTS, type MeasurementPoint } from './instrumentTypes.js';
 import { compareRows, type SubmissionCell, type SubmissionDocument, type SubmissionRow } from './nationalSubmission.js';
 import { poolDescriptives, type Interval } from './statistics.js';
 import type { HiddenReason } from './suppression.js';
-
-const POINTS: readonly MeasurementPoint[] = ['start', 'ongoing', 'exit', 'followup', 'yearly'];
 
 /** One förbund's figure as sent: the numbers, or why it is hidden; null where it has none. */
 export type SentFigure = { n: number; mean: number; sharePositive: number; reason: null } | { n: null; mean: null; sharePositive: null; reason: HiddenReason | 'versionChanged' };
@@ -93,7 +91,7 @@ function rowsOf(cells: readonly SubmissionCell[]): SubmissionRow[] {
   return rows.sort(compareRows);
 }
 
-const pointsOf = (cells: readonly SubmissionCell[], row: SubmissionRow) => POINTS.filter((p) => cells.some((c) => sameRow(c, row) && c.point === p));
+const pointsOf = (cells: readonly SubmissionCell[], row: SubmissionRow) => MEASUREMENT_POINTS.filter((p) => cells.some((c) => sameRow(c, row) && c.point === p));
 
 /**
  * `changed(ids)`: of the instrument versions named by these files, the indicators whose questions

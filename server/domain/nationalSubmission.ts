@@ -15,7 +15,8 @@
 // worked out from the file with the förbund's own pages.
 
 import { cellKey, demoRef, measureRef, orgRef, timeRef, yearRef } from './figureCell.js';
-import { INTERVENTION_KINDS, type InterventionKind, type MeasurementPoint, type RespondentGroup } from './instrumentTypes.js';
+import { halfOpen } from './calendarDate.js';
+import { INTERVENTION_KINDS, MEASUREMENT_POINTS, RESPONDENT_GROUPS, type InterventionKind, type MeasurementPoint, type RespondentGroup } from './instrumentTypes.js';
 import { describeCounts, type ValueCount } from './statistics.js';
 import { MIN_GROUP_SIZE, planDisclosure, type DisclosurePlan, type DisclosureProblem, type HiddenReason, type Partition } from './suppression.js';
 
@@ -92,7 +93,7 @@ export interface SubmissionDocument {
 
 /** The half-open dates of a calendar year. */
 export function yearPeriod(year: number): { from: string; to: string } {
-  return { from: `${year}-01-01`, to: `${year + 1}-01-01` };
+  return halfOpen(`${year}-01-01`, `${year}-12-31`);
 }
 
 const rowOrg = (federationId: number, r: SubmissionRow) => orgRef.submission(federationId, r.respondentGroup, r.interventionKind);
@@ -240,16 +241,14 @@ export function buildSubmission(input: SubmissionInput, plan: DisclosurePlan = p
   };
 }
 
-const GROUP_ORDER: readonly string[] = ['participant', 'staff', 'board', 'managers', 'referrers'];
-const POINT_ORDER: readonly string[] = ['start', 'ongoing', 'exit', 'followup', 'yearly'];
 
 /** Rows in the order of the respondent groups, individual interventions first. */
 export function compareRows(a: SubmissionRow, b: SubmissionRow): number {
-  return GROUP_ORDER.indexOf(a.respondentGroup) - GROUP_ORDER.indexOf(b.respondentGroup) || INTERVENTION_KINDS.indexOf(a.interventionKind) - INTERVENTION_KINDS.indexOf(b.interventionKind);
+  return RESPONDENT_GROUPS.indexOf(a.respondentGroup) - RESPONDENT_GROUPS.indexOf(b.respondentGroup) || INTERVENTION_KINDS.indexOf(a.interventionKind) - INTERVENTION_KINDS.indexOf(b.interventionKind);
 }
 
 function compareCells(a: SubmissionCell, b: SubmissionCell): number {
-  return compareRows(a, b) || POINT_ORDER.indexOf(a.point) - POINT_ORDER.indexOf(b.point) || a.indicator.localeCompare(b.indicator)
+  return compareRows(a, b) || MEASUREMENT_POINTS.indexOf(a.point) - MEASUREMENT_POINTS.indexOf(b.point) || a.indicator.localeCompare(b.indicator)
     || (a.gender === null ? -1 : b.gender === null ? 1 : a.gender.localeCompare(b.gender));
 }
 

@@ -2,25 +2,16 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { languageName } from '../domain/languages.js';
-import { noticeText, paragraphs } from '../domain/participantNotice.js';
 import { idParam, parseForm, type FormSchema } from '../forms/form.js';
 import { translator } from '../i18n/index.js';
 import { Problem } from '../problem.js';
 import { auditedWrite } from '../security/audit.js';
+import { participantNotice } from '../services/participantNotice.js';
 import { authorize } from '../security/auth.js';
 import { federationTexts, setFederationTexts } from '../storage/federationTexts.js';
 import { getFederation, type Federation } from '../storage/federations.js';
 
 const TEXT_MAX = 8000;
-
-/** The texts a participant is shown before answering: one place for the page, the admin's form and the questionnaire's first page. */
-export function participantNotice(ctx: AppContext, federation: Federation, lang: string) {
-  const t = translator(lang);
-  const privacy = noticeText(federationTexts(ctx.db, federation.id, 'privacy'), lang, () => t('participantNotice.defaultPrivacy', { federation: federation.name }));
-  const contacts = federationTexts(ctx.db, federation.id, 'contact');
-  const contact = contacts.get(lang) ?? contacts.get('sv') ?? t('participantNotice.defaultContact');
-  return { privacy: paragraphs(privacy), contact: paragraphs(contact) };
-}
 
 /**
  * A förbund's privacy notice (GDPR art. 13) and contact for its participants, per language of its

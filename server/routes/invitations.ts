@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
+import { isLinkToken } from '../domain/linkToken.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { parseForm } from '../forms/form.js';
 import { newAccountForm } from '../forms/schemas.js';
@@ -24,7 +25,7 @@ export function invitationRoutes(ctx: AppContext): Router {
   type Opened = { invitation: Invitation; account: User | undefined; token: string };
   const open = (req: Request, res: Response): Opened | null => {
     const token = String(req.params.token);
-    const invitation = /^[A-Za-z0-9_-]{20,64}$/.test(token) ? openInvitation(ctx.db, token) : undefined;
+    const invitation = isLinkToken(token) ? openInvitation(ctx.db, token) : undefined;
     if (!invitation) {
       res.status(404).render('auth/invitation', { state: 'invalid', invitation: null, errors: [], input: {} });
       return null;

@@ -1,7 +1,8 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { auditTarget } from '../domain/auditEvent.js';
-import { compareInstrumentVersions } from '../domain/instrumentVersions.js';
+import { INTERVENTION_KINDS, RESPONDENT_GROUPS } from '../domain/instrumentTypes.js';
+import { changedIndicatorIds } from '../domain/instrumentVersions.js';
 import { nationalCsvRows, nationalReport, type NationalReport, type NationalSelection } from '../domain/nationalReport.js';
 import type { SubmissionDocument } from '../domain/nationalSubmission.js';
 import { idParam, parseForm } from '../forms/form.js';
@@ -16,6 +17,9 @@ import { receiveSubmission } from '../services/nationalReceipt.js';
 import { findSubmission, getSubmission, listSubmissions, submissionDocuments, submissionsVersion } from '../storage/nationalSubmissions.js';
 
 export const SUBMISSIONS_PATH = '/national/submissions';
+
+/** What the report's selects offer, in the vocabulary's own order. */
+const reportChoices = { respondentGroups: RESPONDENT_GROUPS, interventionKinds: INTERVENTION_KINDS };
 
 /**
  * A submission file is about 100 kB of JSON, URL-encoded up to three times that: past the app's
@@ -47,15 +51,8 @@ export function nationalRoutes(ctx: AppContext): Router {
   const changed = (files: readonly SubmissionDocument[]): Set<string> => {
     const byInstrument = new Map<string, Set<string>>();
     for (const f of files) for (const i of f.instruments) byInstrument.set(i.id, (byInstrument.get(i.id) ?? new Set()).add(i.version));
-    const out = new Set<string>();
-    for (const [id, versions] of byInstrument) {
-      if (versions.size < 2) continue;
-      const installed = [...versions].map((v) => ctx.instruments.get(id, v));
-      // A version this installation does not have cannot be checked: none of its indicators is pooled with the others.
-      if (installed.some((i) => i === undefined)) for (const f of files) for (const i of f.instruments) if (i.id === id) for (const x of i.indicators) out.add(x.id);
-      else for (const x of compareInstrumentVersions(installed.filter((i) => i !== undefined)).indicators) if (!x.comparable) out.add(x.indicatorId);
-    }
-    return out;
+    // A version this installation has not installed is named by the files' own indicator lists.
+    return changedIndicatorIds(ctx.instruments, byInstrument, (id) => files.flatMap((f) => f.instruments.filter((i) => i.id === id).flatMap((i) => i.indicators.map((x) => x.id))));
   };
   const reportOf = (req: Request) => nationalReport(documents(), selectionOf(req), changed);
   const selectionDetail = (r: NationalReport) => (r.selection ? { year: r.selection.year, group: r.selection.row.respondentGroup, kind: r.selection.row.interventionKind, point: r.selection.point } : {});
@@ -65,7 +62,7 @@ export function nationalRoutes(ctx: AppContext): Router {
   router.get('/national', requireNational, (req, res) => {
     const report = reportOf(req);
     audit(ctx, req, { action: 'national.view', detail: selectionDetail(report) });
-    res.render('national/report', { report });
+    res.render('national/report', { report, ...reportChoices });
   });
 
   router.get('/national/report.csv', requireNational, (req, res) => {
@@ -79,7 +76,7 @@ export function nationalRoutes(ctx: AppContext): Router {
     const report = reportOf(req);
     const t = res.locals.t;
     const title = `${t('national.report.title')} ${report.selection?.year ?? ''}`.trim();
-    const html = await renderToString(res, 'national/report', { report });
+    const html = await renderToString(res, 'national/report', { report, ...reportChoices });
     await sendPdf(res, html, { fileName: `${fileSlug(title)}.pdf`, footerText: title });
     audit(ctx, req, { action: 'national.export', target: auditTarget.export(`${fileSlug(title)}.pdf`), detail: { ...selectionDetail(report), format: 'pdf' } });
   });

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
+import { isLinkToken } from '../domain/linkToken.js';
 import { auditTarget } from '../domain/auditEvent.js';
 import { parseForm } from '../forms/form.js';
 import { forgotPasswordForm, resetPasswordForm } from '../forms/schemas.js';
@@ -43,7 +44,7 @@ export function passwordResetRoutes(ctx: AppContext): Router {
 
   const open = (req: Request, res: Response) => {
     const token = String(req.params.token);
-    const reset = /^[A-Za-z0-9_-]{20,64}$/.test(token) ? openPasswordReset(ctx.db, token) : undefined;
+    const reset = isLinkToken(token) ? openPasswordReset(ctx.db, token) : undefined;
     const user = reset && getUser(ctx.db, reset.userId);
     if (!reset || !user || user.disabled) {
       res.status(404).render('auth/reset', { state: 'invalid', errors: [], token: null });

@@ -17,7 +17,7 @@ import { rememberLanguage, setLanguage } from '../render/viewLocals.js';
 import { parseForm } from '../forms/form.js';
 import { getFederation } from '../storage/federations.js';
 import { getIntervention } from '../storage/interventions.js';
-import { participantNotice } from './federationTexts.js';
+import { participantNotice } from '../services/participantNotice.js';
 import { codeEntryForm, languageForm, pageControlsForm, reviewQuery } from '../forms/schemas.js';
 
 interface Survey {

@@ -2,30 +2,29 @@ import type { Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { Problem } from '../problem.js';
 
-/**
- * A per-IP limit on failed attempts (4xx answers) in a 15-minute window: successful requests are
- * not counted, so a class answering from one school network, or a busy office, is never blocked.
- */
-export function failedAttemptLimit(limit: number) {
+/** A per-IP limit in a 15-minute window, answered with the rateLimited problem. */
+function perAddress(limit: number, onlyFailures: boolean) {
   return rateLimit({
     windowMs: 15 * 60 * 1000,
     limit,
-    skipSuccessfulRequests: true,
+    skipSuccessfulRequests: onlyFailures,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new Problem('rateLimited')),
   });
 }
 
+/**
+ * A per-IP limit on failed attempts (4xx answers) in a 15-minute window: successful requests are
+ * not counted, so a class answering from one school network, or a busy office, is never blocked.
+ */
+export function failedAttemptLimit(limit: number) {
+  return perAddress(limit, true);
+}
+
 /** A per-IP limit on every request of a kind in a 15-minute window (asking for a reset link: each one sends a mail). */
 export function requestLimit(limit: number) {
-  return rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new Problem('rateLimited')),
-  });
+  return perAddress(limit, false);
 }
 
 /**

@@ -6,7 +6,8 @@ import {
   buildSubmission, rowId, yearPeriod,
   type PublishedSum, type QuestionnaireCount, type SubmissionBin, type SubmissionDocument, type SubmissionInstrument, type SubmissionRow,
 } from '../domain/nationalSubmission.js';
-import { compareInstrumentVersions } from '../domain/instrumentVersions.js';
+import { changedIndicatorIds } from '../domain/instrumentVersions.js';
+import { readSubmissionFile } from '../forms/submissionFile.js';
 import { APP_VERSION } from '../paths.js';
 import type { Federation } from '../storage/federations.js';
 import { listInterventions } from '../storage/interventions.js';
@@ -24,7 +25,7 @@ export function submissionYears(ctx: AppContext, federationId: number): number[]
   return answerYears(ctx.db, listInterventions(ctx.db, federationId).map((i) => i.id));
 }
 
-/** The submission of one calendar year; the förbund must have its organisation number. */
+/** The submission of one calendar year, checked against its schema and rules; the förbund must have its organisation number. */
 export function nationalSubmission(ctx: AppContext, federation: Federation & { organisationNumber: string }, year: number, producedAt = new Date().toISOString()): SubmissionDocument {
   const db = ctx.db;
   const interventions = listInterventions(db, federation.id);
@@ -84,26 +85,19 @@ export function nationalSubmission(ctx: AppContext, federation: Federation & { o
     }
   }
 
-  return buildSubmission({
+  const document = buildSubmission({
     federationId: federation.id,
     federation: { organisationNumber: federation.organisationNumber, name: federation.name },
     year, producedAt, softwareVersion: APP_VERSION,
     bins, questionnaires, interventions: interventionCounts,
     published: publishedSums(ctx, federation.id, bins, members, years),
     instruments: [...versions.values()].map((v) => submissionInstrument(ctx, v.id, v.version)),
-    notComparable: new Map([...rowVersions].map(([row, byInstrument]) => [row, changedIndicators(ctx, byInstrument)])),
+    notComparable: new Map([...rowVersions].map(([row, byInstrument]) => [row, changedIndicatorIds(ctx.instruments, byInstrument, (id) => (ctx.instruments.get(id)?.indicators ?? []).map((i) => i.id))])),
   });
-}
-
-/** The indicators whose questions changed between the versions of each instrument answered (domain/instrumentVersions.ts decides). */
-function changedIndicators(ctx: AppContext, byInstrument: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
-  const changed = new Set<string>();
-  for (const [id, answered] of byInstrument) {
-    const installed = [...answered].map((v) => ctx.instruments.get(id, v)).filter((i): i is NonNullable<typeof i> => i !== undefined);
-    if (installed.length < 2) continue;
-    for (const indicator of compareInstrumentVersions(installed).indicators) if (!indicator.comparable) changed.add(indicator.indicatorId);
-  }
-  return changed;
+  // Checked as the national side will check it before it can leave: a file that fails is a fault here, never sent.
+  const checked = readSubmissionFile(JSON.stringify(document));
+  if (!checked.ok) throw new Error(`the submission does not pass its own schema: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+  return document;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { linkTokenHash, newLinkToken } from '../domain/linkToken.js';
 import type { Db } from './db.js';
 import { sql } from './statements.js';
 import { grantRole, type FederationRole } from './users.js';
@@ -17,17 +17,15 @@ export interface Invitation {
   acceptedAt: string | null;
 }
 
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
-
 const COLUMNS = `i.id, i.email, i.federation_id AS federationId, f.name AS federationName, i.role, i.created_at AS createdAt,
   i.expires_at AS expiresAt, i.accepted_at AS acceptedAt`;
 
 /** A new invitation; the token (the link's secret) is returned once and stored only as its hash. */
 export function createInvitation(db: Db, input: { email: string; federationId: number; role: FederationRole; createdBy: number | null }, now = new Date()): { token: string; invitation: Invitation } {
-  const token = randomBytes(24).toString('base64url');
+  const token = newLinkToken();
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000).toISOString();
   const id = Number(sql(db, 'INSERT INTO invitations (token_hash, email, federation_id, role, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(hashOf(token), input.email.trim().toLowerCase(), input.federationId, input.role, input.createdBy, expiresAt).lastInsertRowid);
+    .run(linkTokenHash(token), input.email.trim().toLowerCase(), input.federationId, input.role, input.createdBy, expiresAt).lastInsertRowid);
   return { token, invitation: sql<[number], Invitation>(db, `SELECT ${COLUMNS} FROM invitations i JOIN federations f ON f.id = i.federation_id WHERE i.id = ?`).get(id)! };
 }
 
@@ -36,7 +34,7 @@ export function openInvitation(db: Db, token: string, now = new Date()): Invitat
   return sql<[string, string], Invitation>(
     db,
     `SELECT ${COLUMNS} FROM invitations i JOIN federations f ON f.id = i.federation_id WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.expires_at > ?`,
-  ).get(hashOf(token), now.toISOString());
+  ).get(linkTokenHash(token), now.toISOString());
 }
 
 /** Marks the invitation used by this account and grants its role, once: false when it was already used. */
